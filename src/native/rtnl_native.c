@@ -1,0 +1,582 @@
+// rtnetlink native helper: the syscalls Node does not expose, nothing else.
+//
+// No netlink protocol knowledge lives here: TypeScript frames, encodes and
+// decodes every message. This file hands out AF_NETLINK sockets, moves bytes
+// with sendmsg/recvmsg, reports readiness through uv_poll, and wraps the
+// namespace syscalls (setns, unshare, mount, umount2, flock). Work that must
+// not let JavaScript run while the thread is in another namespace is done
+// inside one call (socket_in_netns, unshare_netns).
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <node_api.h>
+#include <uv.h>
+
+#include "errno_names.h"
+
+#define CHECK(call)                                                    \
+  do {                                                                 \
+    if ((call) != napi_ok) {                                           \
+      napi_throw_error(env, "EINTERNAL", "N-API call failed: " #call); \
+      return NULL;                                                     \
+    }                                                                  \
+  } while (0)
+
+#define MAX_IOV 1024
+
+// Throws a Node-style system error: message "CODE: strerror, syscall",
+// fields code ('EPERM'), errno (negative, as Node's fs errors) and syscall.
+static napi_value throw_errno(napi_env env, int err, const char* syscall) {
+  const char* code = errno_name(err);
+  char msg[256];
+  snprintf(msg, sizeof msg, "%s: %s, %s", code, strerror(err), syscall);
+  napi_value jcode, jmsg, error, jerrno, jsyscall;
+  napi_create_string_utf8(env, code, NAPI_AUTO_LENGTH, &jcode);
+  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &jmsg);
+  napi_create_error(env, jcode, jmsg, &error);
+  napi_create_int32(env, -err, &jerrno);
+  napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &jsyscall);
+  napi_set_named_property(env, error, "errno", jerrno);
+  napi_set_named_property(env, error, "syscall", jsyscall);
+  napi_throw(env, error);
+  return NULL;
+}
+
+static napi_value throw_type(napi_env env, const char* msg) {
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return NULL;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value* argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok) return 0;
+  for (size_t i = argc; i < want; i++) napi_get_undefined(env, &argv[i]);
+  return 1;
+}
+
+static int arg_i32(napi_env env, napi_value v, int32_t* out) {
+  return napi_get_value_int32(env, v, out) == napi_ok;
+}
+
+static int arg_u32(napi_env env, napi_value v, uint32_t* out) {
+  return napi_get_value_uint32(env, v, out) == napi_ok;
+}
+
+// Copies a JS string (or null/undefined -> NULL) into buf. Returns 0 on type error.
+static int arg_str(napi_env env, napi_value v, char* buf, size_t size, const char** out) {
+  napi_valuetype t;
+  napi_typeof(env, v, &t);
+  if (t == napi_null || t == napi_undefined) {
+    *out = NULL;
+    return 1;
+  }
+  size_t len;
+  if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) return 0;
+  if (len >= size - 1) return 0;
+  *out = buf;
+  return 1;
+}
+
+static napi_value num(napi_env env, double v) {
+  napi_value r;
+  napi_create_double(env, v, &r);
+  return r;
+}
+
+static napi_value undef(napi_env env) {
+  napi_value r;
+  napi_get_undefined(env, &r);
+  return r;
+}
+
+// socket(protocol) -> fd. Non-blocking, close-on-exec AF_NETLINK raw socket.
+static napi_value Socket(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t protocol;
+  if (!get_args(env, info, 1, argv) || !arg_i32(env, argv[0], &protocol))
+    return throw_type(env, "socket(protocol: number)");
+  int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+  if (fd < 0) return throw_errno(env, errno, "socket");
+  return num(env, fd);
+}
+
+// bind(fd, pid, groups)
+static napi_value Bind(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  uint32_t pid, groups;
+  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) ||
+      !arg_u32(env, argv[1], &pid) || !arg_u32(env, argv[2], &groups))
+    return throw_type(env, "bind(fd: number, pid: number, groups: number)");
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_pid = pid, .nl_groups = groups};
+  if (bind(fd, (struct sockaddr*)&sa, sizeof sa) < 0) return throw_errno(env, errno, "bind");
+  return undef(env);
+}
+
+// getsockname(fd) -> port id (nl_pid) the kernel assigned.
+static napi_value GetSockName(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!get_args(env, info, 1, argv) || !arg_i32(env, argv[0], &fd))
+    return throw_type(env, "getsockname(fd: number)");
+  struct sockaddr_nl sa;
+  socklen_t len = sizeof sa;
+  memset(&sa, 0, sizeof sa);
+  if (getsockname(fd, (struct sockaddr*)&sa, &len) < 0)
+    return throw_errno(env, errno, "getsockname");
+  return num(env, sa.nl_pid);
+}
+
+// setsockopt(fd, level, name, value) for int options.
+static napi_value SetSockOpt(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, level, name, value;
+  if (!get_args(env, info, 4, argv) || !arg_i32(env, argv[0], &fd) ||
+      !arg_i32(env, argv[1], &level) || !arg_i32(env, argv[2], &name) ||
+      !arg_i32(env, argv[3], &value))
+    return throw_type(env, "setsockopt(fd, level, name, value: number)");
+  if (setsockopt(fd, level, name, &value, sizeof value) < 0)
+    return throw_errno(env, errno, "setsockopt");
+  return undef(env);
+}
+
+// getsockopt(fd, level, name) -> int value.
+static napi_value GetSockOpt(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, level, name;
+  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) ||
+      !arg_i32(env, argv[1], &level) || !arg_i32(env, argv[2], &name))
+    return throw_type(env, "getsockopt(fd, level, name: number)");
+  int value = 0;
+  socklen_t len = sizeof value;
+  if (getsockopt(fd, level, name, &value, &len) < 0)
+    return throw_errno(env, errno, "getsockopt");
+  return num(env, value);
+}
+
+// sendmsg(fd, buffers: Buffer[] | Buffer) -> bytes sent. One syscall, to the kernel (port 0).
+static napi_value SendMsg(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd))
+    return throw_type(env, "sendmsg(fd: number, buffers: Buffer[])");
+  struct iovec iov[MAX_IOV];
+  uint32_t n = 0;
+  bool is_array = false;
+  napi_is_array(env, argv[1], &is_array);
+  if (is_array) {
+    CHECK(napi_get_array_length(env, argv[1], &n));
+    if (n > MAX_IOV) return throw_type(env, "sendmsg: too many buffers (max 1024)");
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value el;
+      CHECK(napi_get_element(env, argv[1], i, &el));
+      if (napi_get_buffer_info(env, el, &iov[i].iov_base, &iov[i].iov_len) != napi_ok)
+        return throw_type(env, "sendmsg: buffers must be Buffers");
+    }
+  } else {
+    if (napi_get_buffer_info(env, argv[1], &iov[0].iov_base, &iov[0].iov_len) != napi_ok)
+      return throw_type(env, "sendmsg: expected a Buffer or an array of Buffers");
+    n = 1;
+  }
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  struct msghdr msg = {.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = iov, .msg_iovlen = n};
+  ssize_t r;
+  do r = sendmsg(fd, &msg, 0);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return throw_errno(env, errno, "sendmsg");
+  return num(env, (double)r);
+}
+
+// recvmsg(fd, buf, sender?: Uint32Array(2)) -> length, or -1 when nothing is queued.
+// With MSG_TRUNC the kernel returns the datagram's real length, so a result
+// larger than buf.length tells the caller the datagram was truncated.
+// sender (optional) receives [nl_pid, nl_groups] of the sender.
+static napi_value RecvMsg(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  void* data;
+  size_t len;
+  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) ||
+      napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok)
+    return throw_type(env, "recvmsg(fd: number, buf: Buffer, sender?: Uint32Array)");
+  struct sockaddr_nl sa;
+  memset(&sa, 0, sizeof sa);
+  struct iovec iov = {.iov_base = data, .iov_len = len};
+  struct msghdr msg = {.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov, .msg_iovlen = 1};
+  ssize_t r;
+  do r = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return num(env, -1);
+    return throw_errno(env, errno, "recvmsg");
+  }
+  napi_valuetype t;
+  napi_typeof(env, argv[2], &t);
+  if (t == napi_object) {
+    napi_typedarray_type tt;
+    size_t tlen;
+    void* tdata;
+    if (napi_get_typedarray_info(env, argv[2], &tt, &tlen, &tdata, NULL, NULL) == napi_ok &&
+        tt == napi_uint32_array && tlen >= 2) {
+      ((uint32_t*)tdata)[0] = sa.nl_pid;
+      ((uint32_t*)tdata)[1] = sa.nl_groups;
+    }
+  }
+  return num(env, (double)r);
+}
+
+// close(fd)
+static napi_value Close(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!get_args(env, info, 1, argv) || !arg_i32(env, argv[0], &fd))
+    return throw_type(env, "close(fd: number)");
+  if (close(fd) < 0 && errno != EINTR) return throw_errno(env, errno, "close");
+  return undef(env);
+}
+
+// ---- readiness through uv_poll -------------------------------------------
+
+typedef struct {
+  uv_poll_t handle;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context context;
+  int closing;
+} poller_t;
+
+static void poller_free(uv_handle_t* h) {
+  free(h->data);
+}
+
+static void poller_cleanup_hook(void* arg);
+
+static void poller_close(poller_t* p) {
+  if (p->closing) return;
+  p->closing = 1;
+  napi_remove_env_cleanup_hook(p->env, poller_cleanup_hook, p);
+  if (p->callback) napi_delete_reference(p->env, p->callback);
+  if (p->context) napi_async_destroy(p->env, p->context);
+  p->callback = NULL;
+  p->context = NULL;
+  uv_poll_stop(&p->handle);
+  uv_close((uv_handle_t*)&p->handle, poller_free);
+}
+
+static void poller_cleanup_hook(void* arg) {
+  poller_t* p = arg;
+  if (p->closing) return;
+  p->closing = 1;
+  uv_poll_stop(&p->handle);
+  uv_close((uv_handle_t*)&p->handle, poller_free);
+}
+
+static void on_poll(uv_poll_t* handle, int status, int events) {
+  poller_t* p = handle->data;
+  if (p->closing || !p->callback) return;
+  napi_env env = p->env;
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  napi_value cb, recv, argv[2], result;
+  if (napi_get_reference_value(env, p->callback, &cb) == napi_ok && cb) {
+    napi_get_undefined(env, &recv);
+    napi_create_int32(env, status, &argv[0]);
+    napi_create_int32(env, events, &argv[1]);
+    // make_callback drains the microtask queue afterwards, so promises resolved
+    // by the callback continue before the loop polls again.
+    napi_make_callback(env, p->context, recv, cb, 2, argv, &result);
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value ex;
+      napi_get_and_clear_last_exception(env, &ex);
+      napi_fatal_exception(env, ex);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+}
+
+static void poller_finalize(napi_env env, void* data, void* hint) {
+  (void)env;
+  (void)data;
+  (void)hint;
+  // Lifetime is explicit (pollClose); the external only points at it.
+}
+
+// pollCreate(fd, callback(status, events)) -> handle. Created stopped and unref'd.
+static napi_value PollCreate(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  napi_valuetype t;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd) ||
+      napi_typeof(env, argv[1], &t) != napi_ok || t != napi_function)
+    return throw_type(env, "pollCreate(fd: number, callback: Function)");
+  uv_loop_t* loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  poller_t* p = calloc(1, sizeof *p);
+  if (!p) return throw_errno(env, ENOMEM, "pollCreate");
+  int r = uv_poll_init_socket(loop, &p->handle, fd);
+  if (r < 0) {
+    free(p);
+    return throw_errno(env, -r, "uv_poll_init");
+  }
+  p->handle.data = p;
+  p->env = env;
+  napi_value name;
+  napi_create_string_utf8(env, "rtnetlink:poll", NAPI_AUTO_LENGTH, &name);
+  napi_create_reference(env, argv[1], 1, &p->callback);
+  napi_async_init(env, NULL, name, &p->context);
+  napi_add_env_cleanup_hook(env, poller_cleanup_hook, p);
+  napi_value ext;
+  CHECK(napi_create_external(env, p, poller_finalize, NULL, &ext));
+  return ext;
+}
+
+static poller_t* get_poller(napi_env env, napi_value v) {
+  void* p = NULL;
+  if (napi_get_value_external(env, v, &p) != napi_ok) return NULL;
+  return p;
+}
+
+// pollStart(handle, events): 1 = readable, 2 = writable. 0 stops.
+static napi_value PollStart(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t events;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  poller_t* p = get_poller(env, argv[0]);
+  if (!p || !arg_i32(env, argv[1], &events)) return throw_type(env, "pollStart(handle, events)");
+  if (p->closing) return undef(env);
+  int r = events ? uv_poll_start(&p->handle, events, on_poll) : uv_poll_stop(&p->handle);
+  if (r < 0) return throw_errno(env, -r, "uv_poll_start");
+  return undef(env);
+}
+
+// pollRef(handle, ref: boolean): whether an active poll keeps the event loop alive.
+static napi_value PollRef(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  bool ref;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  poller_t* p = get_poller(env, argv[0]);
+  if (!p || napi_get_value_bool(env, argv[1], &ref) != napi_ok)
+    return throw_type(env, "pollRef(handle, ref: boolean)");
+  if (p->closing) return undef(env);
+  if (ref) uv_ref((uv_handle_t*)&p->handle);
+  else uv_unref((uv_handle_t*)&p->handle);
+  return undef(env);
+}
+
+// pollClose(handle): stops and frees the poll handle. Call before closing the fd.
+static napi_value PollClose(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  poller_t* p = get_poller(env, argv[0]);
+  if (!p) return throw_type(env, "pollClose(handle)");
+  poller_close(p);
+  return undef(env);
+}
+
+// ---- namespaces -----------------------------------------------------------
+
+// setns(fd, nstype)
+static napi_value SetNs(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, nstype;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd) || !arg_i32(env, argv[1], &nstype))
+    return throw_type(env, "setns(fd: number, nstype: number)");
+  if (setns(fd, nstype) < 0) return throw_errno(env, errno, "setns");
+  return undef(env);
+}
+
+// unshare(flags). Affects the calling thread; callers decide whether that is safe.
+static napi_value Unshare(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t flags;
+  if (!get_args(env, info, 1, argv) || !arg_i32(env, argv[0], &flags))
+    return throw_type(env, "unshare(flags: number)");
+  if (unshare(flags) < 0) return throw_errno(env, errno, "unshare");
+  return undef(env);
+}
+
+typedef struct {
+  int fd;
+  int err;
+  const char* syscall;
+} unshare_result_t;
+
+static void* unshare_thread(void* arg) {
+  unshare_result_t* res = arg;
+  if (unshare(CLONE_NEWNET) < 0) {
+    res->err = errno;
+    res->syscall = "unshare";
+    return NULL;
+  }
+  int fd = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    res->err = errno;
+    res->syscall = "open";
+    return NULL;
+  }
+  res->fd = fd;
+  return NULL;
+}
+
+// unshareNetns() -> fd of a new network namespace. The unshare happens on a
+// short-lived thread that exits right after, so no thread of this process is
+// ever left in the new namespace and no fork is needed.
+static napi_value UnshareNetns(napi_env env, napi_callback_info info) {
+  (void)info;
+  unshare_result_t res = {.fd = -1};
+  pthread_t th;
+  int r = pthread_create(&th, NULL, unshare_thread, &res);
+  if (r != 0) return throw_errno(env, r, "pthread_create");
+  pthread_join(th, NULL);
+  if (res.fd < 0) return throw_errno(env, res.err, res.syscall);
+  return num(env, res.fd);
+}
+
+// Switches the calling thread into nsfd, runs fn, switches back. If the switch
+// back fails the thread is in the wrong namespace and nothing safe can follow.
+static int in_netns(int nsfd, int (*fn)(void*), void* arg, int* err, const char** syscall) {
+  int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+  if (self < 0) {
+    *err = errno;
+    *syscall = "open";
+    return -1;
+  }
+  if (setns(nsfd, CLONE_NEWNET) < 0) {
+    *err = errno;
+    *syscall = "setns";
+    close(self);
+    return -1;
+  }
+  int r = fn(arg);
+  int saved = errno;
+  if (setns(self, CLONE_NEWNET) < 0) {
+    fprintf(stderr, "rtnetlink: cannot restore the thread's network namespace: %s\n", strerror(errno));
+    abort();
+  }
+  close(self);
+  if (r < 0) {
+    *err = saved;
+    *syscall = "socket";
+  }
+  return r;
+}
+
+static int make_socket(void* arg) {
+  int protocol = *(int*)arg;
+  return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+}
+
+// socketInNetns(nsfd, protocol) -> fd of a netlink socket living in that namespace.
+static napi_value SocketInNetns(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t nsfd, protocol;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &nsfd) || !arg_i32(env, argv[1], &protocol))
+    return throw_type(env, "socketInNetns(nsfd: number, protocol: number)");
+  int err = 0;
+  const char* syscall = NULL;
+  int fd = in_netns(nsfd, make_socket, &protocol, &err, &syscall);
+  if (fd < 0) return throw_errno(env, err, syscall);
+  return num(env, fd);
+}
+
+// mount(source, target, fstype, flags, data)
+static napi_value Mount(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  char src[4096], tgt[4096], fst[256], dat[1024];
+  const char *psrc, *ptgt, *pfst, *pdat;
+  double flags;
+  if (!get_args(env, info, 5, argv) || !arg_str(env, argv[0], src, sizeof src, &psrc) ||
+      !arg_str(env, argv[1], tgt, sizeof tgt, &ptgt) || !ptgt ||
+      !arg_str(env, argv[2], fst, sizeof fst, &pfst) ||
+      napi_get_value_double(env, argv[3], &flags) != napi_ok ||
+      !arg_str(env, argv[4], dat, sizeof dat, &pdat))
+    return throw_type(env, "mount(source, target, fstype, flags, data)");
+  if (mount(psrc ? psrc : "none", ptgt, pfst ? pfst : "none", (unsigned long)flags, pdat) < 0)
+    return throw_errno(env, errno, "mount");
+  return undef(env);
+}
+
+// umount2(target, flags)
+static napi_value Umount2(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char tgt[4096];
+  const char* ptgt;
+  int32_t flags;
+  if (!get_args(env, info, 2, argv) || !arg_str(env, argv[0], tgt, sizeof tgt, &ptgt) || !ptgt ||
+      !arg_i32(env, argv[1], &flags))
+    return throw_type(env, "umount2(target: string, flags: number)");
+  if (umount2(ptgt, flags) < 0) return throw_errno(env, errno, "umount2");
+  return undef(env);
+}
+
+// flock(fd, operation) -> true, or false when LOCK_NB was given and the lock is held.
+static napi_value Flock(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd, op;
+  if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd) || !arg_i32(env, argv[1], &op))
+    return throw_type(env, "flock(fd: number, operation: number)");
+  int r;
+  do r = flock(fd, op);
+  while (r < 0 && errno == EINTR);
+  napi_value out;
+  if (r < 0) {
+    if (errno == EWOULDBLOCK && (op & LOCK_NB)) {
+      napi_get_boolean(env, false, &out);
+      return out;
+    }
+    return throw_errno(env, errno, "flock");
+  }
+  napi_get_boolean(env, true, &out);
+  return out;
+}
+
+// gettid() -> the calling thread's id (for /proc/self/task/TID paths).
+static napi_value GetTid(napi_env env, napi_callback_info info) {
+  (void)info;
+  return num(env, gettid());
+}
+
+static napi_value Init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+#define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
+      FN("socket", Socket),
+      FN("bind", Bind),
+      FN("getsockname", GetSockName),
+      FN("setsockopt", SetSockOpt),
+      FN("getsockopt", GetSockOpt),
+      FN("sendmsg", SendMsg),
+      FN("recvmsg", RecvMsg),
+      FN("close", Close),
+      FN("pollCreate", PollCreate),
+      FN("pollStart", PollStart),
+      FN("pollRef", PollRef),
+      FN("pollClose", PollClose),
+      FN("setns", SetNs),
+      FN("unshare", Unshare),
+      FN("unshareNetns", UnshareNetns),
+      FN("socketInNetns", SocketInNetns),
+      FN("mount", Mount),
+      FN("umount2", Umount2),
+      FN("flock", Flock),
+      FN("gettid", GetTid),
+#undef FN
+  };
+  CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}
+
+NAPI_MODULE_INIT() { return Init(env, exports); }
