@@ -1,0 +1,252 @@
+/**
+ * Attribute tables: each family declares its attributes once —
+ * `IFLA_IFNAME: [3, 'name', str]` — and gets a typed decoder, encoder, names
+ * for error messages (extack paths) and round-tripping of unknown attributes.
+ */
+import { NLA_F_NESTED, NLA_TYPE_MASK } from '../netlink/constants.js'
+import type { NlWriter } from './writer.js'
+import { decodeFail, findAttr, type RawAttr } from './codec.js'
+
+/** Encodes and decodes one attribute payload. */
+export interface Codec<T> {
+  readonly kind: string
+  decode(buf: Buffer, off: number, len: number, path: string): T
+  encode(w: NlWriter, type: number, value: T): void
+  /** For nested attributes: the table of what is inside. */
+  readonly table?: AttrTable
+  /**
+   * For nests whose content depends on a sibling (IFLA_INFO_DATA on IFLA_INFO_KIND):
+   * given the raw parent nest, the table to use.
+   */
+  readonly resolve?: (buf: Buffer, parentStart: number, parentEnd: number) => AttrTable | undefined
+}
+
+export type ValueOf<C> = C extends Codec<infer T> ? T : never
+
+export interface AttrOptions {
+  /** Reported by the kernel only; never encoded from user input. */
+  readOnly?: boolean
+}
+
+export type AttrDef = readonly [type: number, key: string, codec: Codec<any>, opts?: AttrOptions]
+
+interface Entry {
+  name: string
+  type: number
+  key: string
+  codec: Codec<any>
+  readOnly: boolean
+}
+
+/** A declared attribute table; see {@link attrTable}. */
+export interface AttrTable<D extends Record<string, AttrDef> = Record<string, AttrDef>> {
+  readonly name: string
+  readonly defs: D
+  readonly entries: readonly Entry[]
+  readonly byType: readonly (Entry | undefined)[]
+  readonly byKey: ReadonlyMap<string, Entry>
+}
+
+/** The typed object a table decodes to (all fields optional, unknown attributes kept). */
+export type AttrsOf<T> = T extends AttrTable<infer D>
+  ? { -readonly [K in keyof D as D[K][1]]?: ValueOf<D[K][2]> } & { unknown?: RawAttr[] }
+  : never
+
+/** Declares an attribute table. Names are the kernel's (`IFLA_IFNAME`), keys camelCase. */
+export function attrTable<const D extends Record<string, AttrDef>>(name: string, defs: D): AttrTable<D> {
+  const entries: Entry[] = []
+  const byType: (Entry | undefined)[] = []
+  const byKey = new Map<string, Entry>()
+  for (const [n, def] of Object.entries(defs)) {
+    const e: Entry = { name: n, type: def[0], key: def[1], codec: def[2], readOnly: !!def[3]?.readOnly }
+    entries.push(e)
+    byType[e.type] = e
+    byKey.set(e.key, e)
+  }
+  return { name, defs, entries, byType, byKey }
+}
+
+/** Decodes attributes in [start, end) into an object keyed by the table's keys. */
+export function decodeAttrs<T extends AttrTable>(
+  table: T,
+  buf: Buffer,
+  start: number,
+  end: number,
+  path: string,
+  into: Record<string, unknown> = {},
+): AttrsOf<T> {
+  const byType = table.byType
+  let off = start
+  while (off + 4 <= end) {
+    const len = buf.readUInt16LE(off)
+    if (len < 4 || off + len > end) decodeFail(`bad attribute length ${len}`, buf, off, path)
+    const rawType = buf.readUInt16LE(off + 2)
+    const e = byType[rawType & NLA_TYPE_MASK]
+    if (e !== undefined) {
+      into[e.key] = e.codec.decode(buf, off + 4, len - 4, path ? `${path} > ${e.name}` : e.name)
+    } else {
+      const unknown = (into['unknown'] ??= []) as RawAttr[]
+      unknown.push({ type: rawType, data: Buffer.from(buf.subarray(off + 4, off + len)) })
+    }
+    off += (len + 3) & ~3
+  }
+  return into as AttrsOf<T>
+}
+
+/**
+ * Encodes the object's attributes in table order, then any `unknown` raw attributes
+ * (so a decode → encode round trip keeps them). Read-only attributes are skipped
+ * unless includeReadOnly is set (golden-byte tests re-encode everything).
+ */
+export function encodeAttrs<T extends AttrTable>(
+  table: T,
+  w: NlWriter,
+  obj: AttrsOf<T> | Record<string, unknown>,
+  includeReadOnly = false,
+): void {
+  const o = obj as Record<string, unknown>
+  for (const e of table.entries) {
+    const v = o[e.key]
+    if (v === undefined || (e.readOnly && !includeReadOnly)) continue
+    e.codec.encode(w, e.type, v)
+  }
+  const unknown = o['unknown'] as RawAttr[] | undefined
+  if (unknown) for (const u of unknown) w.attrBytes(u.type, u.data)
+}
+
+/** The table's attribute name for a type number (`'IFLA_IFNAME'`), or `'<table>#N'`. */
+export function attrName(table: AttrTable | undefined, type: number): string {
+  const e = table?.byType[type & NLA_TYPE_MASK]
+  return e ? e.name : `${table?.name ?? 'attr'}#${type & NLA_TYPE_MASK}`
+}
+
+/**
+ * Finds the attribute of a request that starts at (or contains) byte offset,
+ * walking nested tables, and returns its path (`IFLA_LINKINFO > IFLA_INFO_DATA > IFLA_VXLAN_ID`)
+ * plus the table the innermost nest uses (for naming a missing attribute in it).
+ */
+export function attrPathAt(
+  table: AttrTable | undefined,
+  buf: Buffer,
+  start: number,
+  end: number,
+  offset: number,
+): { path: string[]; exact: boolean; innerTable: AttrTable | undefined } {
+  const path: string[] = []
+  let t = table
+  let s = start
+  let e = end
+  for (;;) {
+    let off = s
+    let found = false
+    while (off + 4 <= e) {
+      const len = buf.readUInt16LE(off)
+      if (len < 4 || off + len > e) break
+      if (offset >= off && offset < off + Math.max(len, 4)) {
+        const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK
+        path.push(attrName(t, type))
+        if (offset === off) {
+          const codec = t?.byType[type]?.codec
+          const inner = codec?.table ?? codec?.resolve?.(buf, s, e)
+          return { path, exact: true, innerTable: inner }
+        }
+        const codec = t?.byType[type]?.codec
+        const inner = codec?.table ?? codec?.resolve?.(buf, s, e)
+        t = inner
+        s = off + 4
+        e = off + len
+        found = true
+        break
+      }
+      off += (len + 3) & ~3
+    }
+    if (!found) return { path, exact: false, innerTable: t }
+  }
+}
+
+// ---- codecs ---------------------------------------------------------------
+
+function fixed<T>(kind: string, size: number, read: (b: Buffer, o: number) => T, write: (w: NlWriter, t: number, v: T) => void): Codec<T> {
+  return {
+    kind,
+    decode(buf, off, len, path) {
+      if (len < size) decodeFail(`${kind} attribute has ${len} bytes`, buf, off, path)
+      return read(buf, off)
+    },
+    encode: write,
+  }
+}
+
+export const u8: Codec<number> = fixed('u8', 1, (b, o) => b[o]!, (w, t, v) => w.attrU8(t, v))
+export const u16: Codec<number> = fixed('u16', 2, (b, o) => b.readUInt16LE(o), (w, t, v) => w.attrU16(t, v))
+export const be16: Codec<number> = fixed('be16', 2, (b, o) => b.readUInt16BE(o), (w, t, v) => w.attrBe16(t, v))
+export const u32: Codec<number> = fixed('u32', 4, (b, o) => b.readUInt32LE(o), (w, t, v) => w.attrU32(t, v))
+export const s32: Codec<number> = fixed('s32', 4, (b, o) => b.readInt32LE(o), (w, t, v) => w.attrS32(t, v))
+export const be32: Codec<number> = fixed('be32', 4, (b, o) => b.readUInt32BE(o), (w, t, v) => w.attrBe32(t, v))
+/** u64 as a number (exact below 2^53, which byte/packet counters stay under in practice). */
+export const u64: Codec<number> = fixed('u64', 8, (b, o) => Number(b.readBigUInt64LE(o)), (w, t, v) => w.attrU64(t, v))
+/** u64 as a bigint, where every bit matters (cookies, masks). */
+export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE(o), (w, t, v) => w.attrU64(t, v))
+/** u8 as a boolean (0/1). */
+export const bool8: Codec<boolean> = fixed('u8', 1, (b, o) => b[o] !== 0, (w, t, v) => w.attrU8(t, v ? 1 : 0))
+/** u32 as a boolean (0/1). */
+export const bool32: Codec<boolean> = fixed('u32', 4, (b, o) => b.readUInt32LE(o) !== 0, (w, t, v) => w.attrU32(t, v ? 1 : 0))
+
+/** A presence flag (NLA_FLAG): true when present. */
+export const flag: Codec<boolean> = {
+  kind: 'flag',
+  decode: () => true,
+  encode(w, t, v) {
+    if (v) w.attrFlag(t)
+  },
+}
+
+export const str: Codec<string> = {
+  kind: 'string',
+  decode(buf, off, len) {
+    let end = off + len
+    while (end > off && buf[end - 1] === 0) end--
+    return buf.toString('utf8', off, end)
+  },
+  encode: (w, t, v) => w.attrStr(t, v),
+}
+
+/** Raw bytes as a lowercase hex string. */
+export const hex: Codec<string> = {
+  kind: 'binary',
+  decode: (buf, off, len) => buf.toString('hex', off, off + len),
+  encode: (w, t, v) => w.attrBytes(t, Buffer.from(v, 'hex')),
+}
+
+/** A nested attribute holding the given table. */
+export function nested<T extends AttrTable>(table: T): Codec<AttrsOf<T>> {
+  return {
+    kind: 'nested',
+    table,
+    decode: (buf, off, len, path) => decodeAttrs(table, buf, off, off + len, path),
+    encode(w, t, v) {
+      const at = w.beginNest(t)
+      encodeAttrs(table, w, v)
+      w.endNest(at)
+    },
+  }
+}
+
+/** Finds the payload of attribute `type` in [start, end) of a parent nest (for resolve()). */
+export { findAttr }
+
+/** Maps a numeric codec to a string union through a two-way table (unknown numbers stay numbers). */
+export function enumOf<S extends string>(base: Codec<number>, names: Record<S, number>): Codec<S | number> {
+  const byNum = new Map<number, S>()
+  for (const [k, v] of Object.entries(names) as [S, number][]) byNum.set(v, k)
+  return {
+    kind: base.kind,
+    decode(buf, off, len, path) {
+      const n = base.decode(buf, off, len, path)
+      return byNum.get(n) ?? n
+    },
+    encode(w, t, v) {
+      base.encode(w, t, typeof v === 'number' ? v : names[v])
+    },
+  }
+}

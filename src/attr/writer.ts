@@ -1,0 +1,142 @@
+/**
+ * NlWriter: builds netlink messages into one growable Buffer with straight-line
+ * writes — nlmsghdr, a fixed family header, then attributes (TLVs), nested
+ * attributes closed by patching their length.
+ */
+import { NLA_F_NESTED, NLMSG_HDRLEN } from '../netlink/constants.js'
+
+// #define NLA_ALIGN(len) (((len) + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1))
+export const align4 = (n: number): number => (n + 3) & ~3
+
+export class NlWriter {
+  buf: Buffer
+  off = 0
+
+  constructor(size = 256) {
+    this.buf = Buffer.allocUnsafe(size)
+  }
+
+  /** Makes room for n more bytes. */
+  ensure(n: number): void {
+    const need = this.off + n
+    if (need <= this.buf.length) return
+    let size = this.buf.length * 2
+    while (size < need) size *= 2
+    const next = Buffer.allocUnsafe(size)
+    this.buf.copy(next, 0, 0, this.off)
+    this.buf = next
+  }
+
+  /** Starts a message: writes an nlmsghdr whose length, seq and pid are patched later. */
+  beginMessage(type: number, flags: number): number {
+    const start = this.off
+    this.ensure(NLMSG_HDRLEN)
+    const b = this.buf
+    b.writeUInt32LE(0, start)
+    b.writeUInt16LE(type, start + 4)
+    b.writeUInt16LE(flags, start + 6)
+    b.writeUInt32LE(0, start + 8)
+    b.writeUInt32LE(0, start + 12)
+    this.off += NLMSG_HDRLEN
+    return start
+  }
+
+  /** Patches nlmsg_len of the message started at start and pads to 4 bytes. */
+  endMessage(start: number): void {
+    this.pad()
+    this.buf.writeUInt32LE(this.off - start, start)
+  }
+
+  /** Reserves n zeroed bytes (a fixed header) and returns their offset. */
+  zeros(n: number): number {
+    this.ensure(n)
+    const at = this.off
+    this.buf.fill(0, at, at + n)
+    this.off += n
+    return at
+  }
+
+  pad(): void {
+    const p = align4(this.off) - this.off
+    if (p) {
+      this.ensure(p)
+      this.buf.fill(0, this.off, this.off + p)
+      this.off += p
+    }
+  }
+
+  private attrHeader(type: number, payload: number): number {
+    const total = align4(4 + payload)
+    this.ensure(total)
+    const at = this.off
+    this.buf.writeUInt16LE(4 + payload, at)
+    this.buf.writeUInt16LE(type, at + 2)
+    if (total !== 4 + payload) this.buf.fill(0, at + 4 + payload, at + total)
+    this.off += total
+    return at + 4
+  }
+
+  attrU8(type: number, v: number): void {
+    this.buf.writeUInt8(v, this.attrHeader(type, 1))
+  }
+  attrU16(type: number, v: number): void {
+    this.buf.writeUInt16LE(v, this.attrHeader(type, 2))
+  }
+  attrBe16(type: number, v: number): void {
+    this.buf.writeUInt16BE(v, this.attrHeader(type, 2))
+  }
+  attrU32(type: number, v: number): void {
+    this.buf.writeUInt32LE(v >>> 0, this.attrHeader(type, 4))
+  }
+  attrS32(type: number, v: number): void {
+    this.buf.writeInt32LE(v, this.attrHeader(type, 4))
+  }
+  attrBe32(type: number, v: number): void {
+    this.buf.writeUInt32BE(v >>> 0, this.attrHeader(type, 4))
+  }
+  attrU64(type: number, v: bigint | number): void {
+    this.buf.writeBigUInt64LE(BigInt(v), this.attrHeader(type, 8))
+  }
+  attrFlag(type: number): void {
+    this.attrHeader(type, 0)
+  }
+  /** A NUL-terminated string attribute (NLA_NUL_STRING / NLA_STRING as iproute2 sends them). */
+  attrStr(type: number, s: string): void {
+    const len = Buffer.byteLength(s)
+    const at = this.attrHeader(type, len + 1)
+    this.buf.write(s, at, len, 'utf8')
+    this.buf[at + len] = 0
+  }
+  attrBytes(type: number, data: Uint8Array): void {
+    const at = this.attrHeader(type, data.length)
+    this.buf.set(data, at)
+  }
+
+  /** Opens a nested attribute (NLA_F_NESTED unless plain is set); close with {@link endNest}. */
+  beginNest(type: number, plain = false): number {
+    const at = this.off
+    this.ensure(4)
+    this.buf.writeUInt16LE(0, at)
+    this.buf.writeUInt16LE(plain ? type : type | NLA_F_NESTED, at + 2)
+    this.off += 4
+    return at
+  }
+
+  endNest(at: number): void {
+    this.buf.writeUInt16LE(this.off - at, at)
+  }
+
+  /** A copy of what was written. */
+  finish(): Buffer {
+    return Buffer.from(this.buf.subarray(0, this.off))
+  }
+
+  /** A view of what was written (valid until the next write). */
+  view(): Buffer {
+    return this.buf.subarray(0, this.off)
+  }
+
+  reset(): void {
+    this.off = 0
+  }
+}

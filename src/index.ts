@@ -1,0 +1,25 @@
+/**
+ * rtnetlink: a pure-TypeScript rtnetlink client for Node.js on Linux.
+ * @example
+ * import { open } from 'rtnetlink'
+ * const rtnl = await open()
+ * for await (const link of rtnl.link.list()) console.log(link.index, link.name)
+ */
+export { open, openSync, Rtnl, type NetnsLike, type OpenOptions } from './client.js'
+export {
+  DecodeError,
+  DumpInterruptedError,
+  NetlinkError,
+  SocketClosedError,
+  TimeoutError,
+  ValidationError,
+  isDecodeError,
+  isNetlinkError,
+  isValidationError,
+  type Extack,
+  type RequestInfo,
+} from './errors.js'
+export { NetlinkSocket, type DumpIntrPolicy, type DumpIterable, type DumpOptions, type RequestOptions, type SocketOptions } from './netlink/socket.js'
+export type { NlMsg } from './netlink/header.js'
+export type { LinkRef } from './rtnl/link/resolve.js'
+export type { RawAttr } from './attr/codec.js'

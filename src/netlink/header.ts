@@ -1,0 +1,54 @@
+/**
+ * struct nlmsghdr and struct nlmsgerr, read with straight-line code.
+ *
+ *   struct nlmsghdr { __u32 nlmsg_len; __u16 nlmsg_type; __u16 nlmsg_flags; __u32 nlmsg_seq; __u32 nlmsg_pid; };
+ *   struct nlmsgerr { int error; struct nlmsghdr msg; };
+ */
+import BufferLayout from 'buffer-layout'
+import { NLMSG_HDRLEN } from './constants.js'
+
+/** Declaration of struct nlmsghdr, checked against the hand-written reader in tests. */
+export const nlmsghdr = BufferLayout.struct([
+  BufferLayout.u32('len'),
+  BufferLayout.u16('type'),
+  BufferLayout.u16('flags'),
+  BufferLayout.u32('seq'),
+  BufferLayout.u32('pid'),
+], 'nlmsghdr')
+
+/**
+ * One netlink message inside a received datagram. buf is the socket's receive
+ * buffer: decoders must copy what they keep, because it is reused for the next
+ * datagram.
+ */
+export interface NlMsg {
+  type: number
+  flags: number
+  seq: number
+  pid: number
+  buf: Buffer
+  /** Offset of the message's payload (after nlmsghdr). */
+  off: number
+  /** End of the message (off + payload length). */
+  end: number
+}
+
+export interface NlMsgHeader {
+  len: number
+  type: number
+  flags: number
+  seq: number
+  pid: number
+}
+
+export function readHeader(buf: Buffer, off: number): NlMsgHeader {
+  return {
+    len: buf.readUInt32LE(off),
+    type: buf.readUInt16LE(off + 4),
+    flags: buf.readUInt16LE(off + 6),
+    seq: buf.readUInt32LE(off + 8),
+    pid: buf.readUInt32LE(off + 12),
+  }
+}
+
+export { NLMSG_HDRLEN }

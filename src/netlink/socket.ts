@@ -1,0 +1,947 @@
+/**
+ * NetlinkSocket: the protocol engine. Frames and pipelines requests, matches
+ * replies by sequence number, turns NLMSG_ERROR into {@link NetlinkError} (with
+ * the extended ACK mapped back to attribute names), streams dumps with
+ * back-pressure, and never leaves a promise hanging: timeouts, AbortSignal,
+ * close() and socket failures all settle what is pending.
+ */
+import { attrName, attrPathAt, type AttrTable } from '../attr/table.js'
+import {
+  DecodeError,
+  DumpInterruptedError,
+  errnoName,
+  type Extack,
+  hexExcerpt,
+  NetlinkError,
+  type RequestInfo,
+  SocketClosedError,
+  TimeoutError,
+} from '../errors.js'
+import { native, type NativeBinding, POLL_READABLE, type PollHandle } from '../native/binding.js'
+import { log } from '../util/log.js'
+import {
+  flagNames,
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_CAP_ACK,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  NETLINK_ROUTE,
+  NLM_F_ACK,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  NLMSGERR_ATTR_MISS_NEST,
+  NLMSGERR_ATTR_MISS_TYPE,
+  NLMSGERR_ATTR_MSG,
+  NLMSGERR_ATTR_OFFS,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
+  SOL_NETLINK,
+  SOL_SOCKET,
+} from './constants.js'
+import type { NlMsg } from './header.js'
+import { messageTypeInfo, messageTypeName } from './registry.js'
+
+const debug = log('socket')
+
+/** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR). */
+export type DumpIntrPolicy = 'retry' | 'partial' | 'throw'
+
+export interface SocketOptions {
+  /** Netlink protocol; default NETLINK_ROUTE (0). */
+  protocol?: number
+  /** Create the socket inside this network namespace (an fd of /proc/PID/ns/net or /run/netns/NAME). */
+  netnsFd?: number
+  /** Multicast groups (numbers, e.g. RTNLGRP_LINK = 1) to join right away. */
+  groups?: readonly number[]
+  /** Receive buffer in bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF); default 4 MiB. */
+  receiveBufferSize?: number
+  /** Send buffer in bytes, which caps one pipelined sendmsg; default 1 MiB. */
+  sendBufferSize?: number
+  /** Default per-request timeout in ms; default none (the kernel always answers rtnetlink). */
+  timeout?: number
+  /** Requests awaiting their answer at once; more wait in a queue. Default 1024. */
+  maxInFlight?: number
+  /** Ask for the kernel's extended ACK (error text and attribute offset); default true. */
+  extAck?: boolean
+  /** Do not echo whole requests in error replies (NETLINK_CAP_ACK); default true. */
+  capAck?: boolean
+  /** Strict header checking, so dump filters are applied by the kernel; default true. */
+  strict?: boolean
+  /** The native binding (tests pass a fake kernel). */
+  binding?: NativeBinding
+}
+
+export interface RequestOptions<T> {
+  /** Timeout in ms for this request (overrides the socket's). */
+  timeout?: number
+  signal?: AbortSignal
+  /** What the request is about, for error messages (`'veth0'`). */
+  what?: string
+  /**
+   * Decodes each reply message (other than the ACK) while the receive buffer is
+   * valid. Without it replies are ignored and the promise resolves to [].
+   */
+  decode?: (msg: NlMsg) => T | undefined
+  /**
+   * Default true: ask for an ACK and resolve when it arrives. false: resolve on the
+   * first reply message (a GET for one object answers with exactly one).
+   */
+  ack?: boolean
+}
+
+export interface DumpOptions {
+  timeout?: number
+  signal?: AbortSignal
+  what?: string
+  /** NLM_F_DUMP_INTR handling; default 'retry'. */
+  onInterrupt?: DumpIntrPolicy
+  /** Attempts in 'retry' mode before DumpInterruptedError; default 3. */
+  maxAttempts?: number
+  /**
+   * 'retry' holds back up to this many decoded items so a dump interrupted early
+   * can restart without the consumer seeing duplicates; default 2048. An interrupt
+   * after items were released throws DumpInterruptedError.
+   */
+  holdLimit?: number
+}
+
+/** The async iterable a dump returns. `interrupted` is set in 'partial' mode. */
+export interface DumpIterable<T> extends AsyncIterable<T> {
+  /** True when the kernel flagged the dump as inconsistent (policy 'partial'). */
+  readonly interrupted: boolean
+}
+
+/** A raw notification listener: called synchronously, msg.buf is reused afterwards. */
+export type MessageListener = (msg: NlMsg, groups: number) => void
+
+interface Pending {
+  seq: number
+  msg: Buffer
+  type: number
+  flags: number
+  what: string | undefined
+  decode: ((m: NlMsg) => unknown) | undefined
+  results: unknown[]
+  ackless: boolean
+  resolve: (v: unknown[]) => void
+  reject: (e: unknown) => void
+  timer: NodeJS.Timeout | undefined
+  signal: AbortSignal | undefined
+  onAbort: (() => void) | undefined
+  sent: boolean
+  settled: boolean
+  dump: DumpState | undefined
+}
+
+interface DumpState {
+  queue: unknown[]
+  done: boolean
+  error: unknown
+  waiter: (() => void) | undefined
+  discard: boolean
+  policy: DumpIntrPolicy
+  interrupted: boolean
+  attempts: number
+  maxAttempts: number
+  holdLimit: number
+  released: boolean
+  /** Items held back in 'retry' mode until done or holdLimit. */
+  held: unknown[]
+}
+
+const HIGH_WATER = 1024
+const DEFAULT_RCVBUF = 4 << 20
+const DEFAULT_SNDBUF = 1 << 20
+const MAX_IOV = 1024
+
+/**
+ * A netlink socket. Create with {@link NetlinkSocket.open}; many requests may be
+ * in flight at once; dumps are serialized (the kernel runs one per socket).
+ */
+export class NetlinkSocket {
+  readonly fd: number
+  readonly portId: number
+  /** Which optional kernel features were enabled. */
+  readonly features: { extAck: boolean; capAck: boolean; strict: boolean }
+
+  private readonly b: NativeBinding
+  private readonly poll: PollHandle
+  private readonly pending = new Map<number, Pending>()
+  private readonly sendQueue: Pending[] = []
+  private readonly dumpQueue: Pending[] = []
+  private activeDump: Pending | undefined
+  private readonly listeners = new Set<MessageListener>()
+  private rbuf = Buffer.allocUnsafe(65536)
+  private readonly sender = new Uint32Array(2)
+  private seq = 0
+  private inFlight = 0
+  private readonly maxInFlight: number
+  private readonly maxBatchBytes: number
+  private readonly defaultTimeout: number | undefined
+  private flushScheduled = false
+  private polling = false
+  private refed = true
+  private groupCount = 0
+  private closed = false
+  private closeError: unknown
+
+  private constructor(b: NativeBinding, fd: number, opts: SocketOptions) {
+    this.b = b
+    this.fd = fd
+    this.maxInFlight = opts.maxInFlight ?? 1024
+    this.defaultTimeout = opts.timeout
+    const opt = (name: number, on: boolean | undefined): boolean => {
+      if (on === false) return false
+      try {
+        b.setsockopt(fd, SOL_NETLINK, name, 1)
+        return true
+      } catch (err) {
+        debug('setsockopt %d unsupported: %s', name, (err as Error).message)
+        return false
+      }
+    }
+    this.features = {
+      extAck: opt(NETLINK_EXT_ACK, opts.extAck),
+      capAck: opt(NETLINK_CAP_ACK, opts.capAck),
+      strict: opt(NETLINK_GET_STRICT_CHK, opts.strict),
+    }
+    setBuf(b, fd, SO_RCVBUFFORCE, SO_RCVBUF, opts.receiveBufferSize ?? DEFAULT_RCVBUF)
+    const snd = setBuf(b, fd, SO_SNDBUFFORCE, SO_SNDBUF, opts.sendBufferSize ?? DEFAULT_SNDBUF)
+    // sendmsg refuses a datagram over sk_sndbuf - 32; getsockopt reports the doubled value.
+    this.maxBatchBytes = Math.max(4096, Math.floor(snd / 2) - 64)
+    b.bind(fd, 0, 0)
+    this.portId = b.getsockname(fd)
+    this.poll = b.pollCreate(fd, (status, events) => this.onReadable(status, events))
+    for (const g of opts.groups ?? []) this.subscribe(g)
+    debug('open fd=%d port=%d features=%o', fd, this.portId, this.features)
+  }
+
+  /**
+   * Opens a netlink socket (in the current namespace, or inside `netnsFd`).
+   * @throws system errors from socket()/bind() (`EPERM`, `EPROTONOSUPPORT`, `EBADF` for a bad netns fd).
+   */
+  static open(opts: SocketOptions = {}): NetlinkSocket {
+    const b = opts.binding ?? native()
+    const protocol = opts.protocol ?? NETLINK_ROUTE
+    const fd = opts.netnsFd !== undefined ? b.socketInNetns(opts.netnsFd, protocol) : b.socket(protocol)
+    try {
+      return new NetlinkSocket(b, fd, opts)
+    } catch (err) {
+      b.close(fd)
+      throw err
+    }
+  }
+
+  /** True once {@link close} was called or the socket failed. */
+  get isClosed(): boolean {
+    return this.closed
+  }
+
+  /**
+   * Sends one request (a complete message from NlWriter; seq, pid and the
+   * REQUEST/ACK flags are filled in) and resolves with the decoded replies.
+   * @throws {NetlinkError} when the kernel refuses; TimeoutError, the signal's reason, SocketClosedError.
+   */
+  request<T = never>(msg: Buffer, opts: RequestOptions<T> = {}): Promise<T[]> {
+    return new Promise<T[]>((resolve, reject) => {
+      const p = this.makePending(msg, opts.what, opts.decode, opts.signal, resolve as (v: unknown[]) => void, reject)
+      if (!p) return
+      p.ackless = opts.ack === false
+      this.armTimer(p, opts.timeout)
+      this.sendQueue.push(p)
+      this.scheduleFlush()
+    })
+  }
+
+  /**
+   * Starts a dump (NLM_F_DUMP is added) and returns its decoded items as an
+   * async iterable. Items are read from the kernel only as fast as they are
+   * consumed. Breaking out of the loop early drains the rest of the dump in
+   * the background.
+   */
+  dump<T>(msg: Buffer, decode: (msg: NlMsg) => T | undefined, opts: DumpOptions = {}): DumpIterable<T> {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const sock = this
+    let state: DumpState | undefined
+    let p: Pending | undefined
+    let startError: unknown
+    const start = (): void => {
+      msg.writeUInt16LE(msg.readUInt16LE(6) | NLM_F_DUMP, 6)
+      state = {
+        queue: [], done: false, error: undefined, waiter: undefined, discard: false,
+        policy: opts.onInterrupt ?? 'retry', interrupted: false, attempts: 1,
+        maxAttempts: Math.max(1, opts.maxAttempts ?? 3), holdLimit: opts.holdLimit ?? 2048,
+        released: false, held: [],
+      }
+      const s = state
+      p = this.makePending(msg, opts.what, decode as (m: NlMsg) => unknown, opts.signal,
+        () => { s.done = true; sock.wake(s) },
+        (err: unknown) => { s.error ??= err; s.done = true; sock.wake(s) })
+      if (!p) {
+        startError = this.closeError ?? opts.signal?.reason
+        return
+      }
+      p.dump = s
+      this.armTimer(p, opts.timeout)
+      this.dumpQueue.push(p)
+      this.startNextDump()
+    }
+    const iterable: DumpIterable<T> = {
+      get interrupted() {
+        return state?.interrupted ?? false
+      },
+      [Symbol.asyncIterator](): AsyncIterator<T> {
+        if (!state && startError === undefined) start()
+        return {
+          next: async (): Promise<IteratorResult<T>> => {
+            if (startError !== undefined) throw startError
+            const s = state!
+            for (;;) {
+              if (s.queue.length > 0) {
+                const v = s.queue.shift() as T
+                if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
+                return { value: v, done: false }
+              }
+              if (s.error !== undefined) {
+                const e = s.error
+                s.error = undefined
+                s.done = true
+                throw e
+              }
+              if (s.done) return { value: undefined, done: true }
+              await new Promise<void>(r => {
+                s.waiter = r
+                sock.pump()
+              })
+            }
+          },
+          return: async (): Promise<IteratorResult<T>> => {
+            if (state && !state.done) {
+              state.discard = true
+              state.queue.length = 0
+              state.held.length = 0
+              sock.pump()
+            }
+            return { value: undefined, done: true }
+          },
+        }
+      },
+    }
+    return iterable
+  }
+
+  /** Joins a multicast group (e.g. RTNLGRP_LINK = 1). Messages go to {@link onMessage} listeners. */
+  subscribe(group: number): void {
+    this.assertOpen()
+    this.b.setsockopt(this.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
+    this.groupCount++
+    this.updatePoll()
+  }
+
+  /** Leaves a multicast group. */
+  unsubscribe(group: number): void {
+    this.assertOpen()
+    this.b.setsockopt(this.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group)
+    this.groupCount = Math.max(0, this.groupCount - 1)
+    this.updatePoll()
+  }
+
+  /**
+   * Adds a listener for messages that answer no request (multicast
+   * notifications). Called synchronously; msg.buf is reused afterwards. A
+   * listener also receives `(undefined, 0)`-free errors through the `error` argument
+   * of {@link onError}. Returns a function removing the listener.
+   */
+  onMessage(listener: MessageListener): () => void {
+    this.listeners.add(listener)
+    this.updatePoll()
+    return () => {
+      this.listeners.delete(listener)
+      this.updatePoll()
+    }
+  }
+
+  private errorListeners = new Set<(err: Error) => void>()
+
+  /** Listens for socket-level errors seen while only notifications are pending (e.g. ENOBUFS overruns). */
+  onError(listener: (err: Error) => void): () => void {
+    this.errorListeners.add(listener)
+    return () => this.errorListeners.delete(listener)
+  }
+
+  /** Lets the process exit while this socket waits for notifications only (requests still keep it alive). */
+  unref(): void {
+    this.refed = false
+    this.applyRef()
+  }
+
+  ref(): void {
+    this.refed = true
+    this.applyRef()
+  }
+
+  /** Requests sent and not yet answered, plus those waiting to be sent. */
+  get pendingCount(): number {
+    return this.pending.size + this.sendQueue.length + this.dumpQueue.length
+  }
+
+  /**
+   * Closes the socket. Everything pending rejects with {@link SocketClosedError}.
+   * Idempotent.
+   */
+  close(): void {
+    this.fail(new SocketClosedError())
+  }
+
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw this.closeError ?? new SocketClosedError()
+  }
+
+  private makePending(
+    msg: Buffer,
+    what: string | undefined,
+    decode: ((m: NlMsg) => unknown) | undefined,
+    signal: AbortSignal | undefined,
+    resolve: (v: unknown[]) => void,
+    reject: (e: unknown) => void,
+  ): Pending | undefined {
+    if (this.closed) {
+      reject(this.closeError instanceof SocketClosedError || !this.closeError ? new SocketClosedError(this.infoOf(msg, 0, what)) : this.closeError)
+      return undefined
+    }
+    if (msg.length < NLMSG_HDRLEN || msg.readUInt32LE(0) !== msg.length) {
+      reject(new TypeError('request: expected one complete netlink message (nlmsg_len must equal the buffer length)'))
+      return undefined
+    }
+    if (signal?.aborted) {
+      reject(signal.reason)
+      return undefined
+    }
+    const p: Pending = {
+      seq: 0, msg, type: msg.readUInt16LE(4), flags: msg.readUInt16LE(6), what, decode, results: [],
+      ackless: false, resolve, reject, timer: undefined, signal, onAbort: undefined, sent: false,
+      settled: false, dump: undefined,
+    }
+    if (signal) {
+      p.onAbort = () => this.settle(p, signal.reason, true)
+      signal.addEventListener('abort', p.onAbort, { once: true })
+    }
+    return p
+  }
+
+  private armTimer(p: Pending, timeout: number | undefined): void {
+    const ms = timeout ?? this.defaultTimeout
+    if (ms === undefined || ms === Infinity) return
+    p.timer = setTimeout(() => this.settle(p, new TimeoutError(this.infoOf(p.msg, p.seq, p.what), ms), true), ms)
+  }
+
+  private infoOf(msg: Buffer, seq: number, what: string | undefined): RequestInfo {
+    const type = msg.length >= 8 ? msg.readUInt16LE(4) : 0
+    const flags = msg.length >= 8 ? msg.readUInt16LE(6) : 0
+    const info: RequestInfo = { type: messageTypeName(type), flags: flagNames(flags, messageTypeInfo(type)?.kind), seq }
+    if (what !== undefined) info.what = what
+    return info
+  }
+
+  /** Settles a request once: resolves (err undefined) or rejects. */
+  private settle(p: Pending, err: unknown, failed: boolean): void {
+    if (p.settled) return
+    p.settled = true
+    if (p.timer) clearTimeout(p.timer)
+    if (p.onAbort) p.signal!.removeEventListener('abort', p.onAbort)
+    if (!p.sent) {
+      const i = this.sendQueue.indexOf(p)
+      if (i >= 0) this.sendQueue.splice(i, 1)
+      const j = this.dumpQueue.indexOf(p)
+      if (j >= 0) this.dumpQueue.splice(j, 1)
+    } else if (p.dump && failed) {
+      // The kernel keeps dumping: read the rest and throw it away.
+      p.dump.discard = true
+    } else if (this.pending.get(p.seq) === p && (!failed || this.closed)) {
+      this.forget(p)
+    }
+    // A failed in-flight request stays in `pending` (marked settled) so its late
+    // answer is recognised and dropped; it is removed when that answer arrives.
+    if (failed) p.reject(err)
+    else p.resolve(p.results)
+    if (p.dump && (!failed || !p.sent)) this.dumpFinished(p)
+  }
+
+  private forget(p: Pending): void {
+    if (this.pending.get(p.seq) === p) {
+      this.pending.delete(p.seq)
+      this.inFlight--
+    }
+  }
+
+  private dumpFinished(p: Pending): void {
+    if (this.activeDump === p) {
+      this.activeDump = undefined
+      this.startNextDump()
+    }
+  }
+
+  private startNextDump(): void {
+    if (this.activeDump || this.closed) return
+    const next = this.dumpQueue.shift()
+    if (!next) return
+    this.activeDump = next
+    this.sendQueue.push(next)
+    this.scheduleFlush()
+  }
+
+  private wake(s: DumpState): void {
+    const w = s.waiter
+    if (w) {
+      s.waiter = undefined
+      w()
+    }
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    queueMicrotask(() => {
+      this.flushScheduled = false
+      this.flush()
+    })
+  }
+
+  private nextSeq(): number {
+    do {
+      this.seq = (this.seq + 1) >>> 0
+    } while (this.seq === 0 || this.pending.has(this.seq))
+    return this.seq
+  }
+
+  /** Sends queued requests in batches (one sendmsg each), draining replies in between. */
+  private flush(): void {
+    if (this.closed) return
+    let rounds = 0
+    while (this.sendQueue.length > 0 && this.inFlight < this.maxInFlight) {
+      const batch: Pending[] = []
+      const bufs: Buffer[] = []
+      let bytes = 0
+      const room = this.maxInFlight - this.inFlight
+      while (batch.length < room && batch.length < MAX_IOV && this.sendQueue.length > 0) {
+        const p = this.sendQueue[0]!
+        if (batch.length > 0 && bytes + p.msg.length > this.maxBatchBytes) break
+        this.sendQueue.shift()
+        const seq = this.nextSeq()
+        p.seq = seq
+        p.sent = true
+        const m = p.msg
+        m.writeUInt16LE(p.flags | NLM_F_REQUEST | (p.dump || p.ackless ? 0 : NLM_F_ACK), 6)
+        m.writeUInt32LE(seq, 8)
+        m.writeUInt32LE(this.portId, 12)
+        this.pending.set(seq, p)
+        this.inFlight++
+        batch.push(p)
+        bufs.push(m)
+        bytes += m.length
+      }
+      if (debug.enabled) for (const p of batch) debug('send %s seq=%d len=%d flags=%s', messageTypeName(p.type), p.seq, p.msg.length, flagNames(p.msg.readUInt16LE(6), messageTypeInfo(p.type)?.kind).join('|'))
+      try {
+        this.b.sendmsg(this.fd, bufs)
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException
+        if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
+          // Kernel memory pressure: put the batch back and retry once replies drain.
+          for (let i = batch.length - 1; i >= 0; i--) {
+            const p = batch[i]!
+            this.pending.delete(p.seq)
+            this.inFlight--
+            p.sent = false
+            this.sendQueue.unshift(p)
+          }
+          this.drain()
+          if (this.inFlight === 0) setTimeout(() => this.flush(), 1)
+          break
+        }
+        for (const p of batch) this.settle(p, err, true)
+        for (const p of batch) this.forget(p)
+        continue
+      }
+      this.drain()
+      if (++rounds >= 64 && this.sendQueue.length > 0) {
+        // Let the event loop breathe during very long pipelines.
+        setImmediate(() => this.flush())
+        break
+      }
+    }
+    this.updatePoll()
+  }
+
+  /** Reads while anything wants data and data is queued. */
+  private pump(): void {
+    if (this.closed) return
+    this.drain()
+    this.updatePoll()
+  }
+
+  private wantsRead(): boolean {
+    if (this.closed) return false
+    if (this.inFlight > (this.activeDump?.sent && this.pending.has(this.activeDump.seq) ? 1 : 0)) return true
+    const d = this.activeDump
+    if (d && d.sent && d.dump) {
+      if (d.dump.discard || d.settled) return true
+      if (d.dump.queue.length < HIGH_WATER) return true
+    }
+    return this.groupCount > 0
+  }
+
+  private updatePoll(): void {
+    if (this.closed) return
+    const want = this.wantsRead()
+    if (want !== this.polling) {
+      this.polling = want
+      this.b.pollStart(this.poll, want ? POLL_READABLE : 0)
+      this.applyRef()
+    } else if (!this.refed && want) this.applyRef()
+  }
+
+  private applyRef(): void {
+    if (this.closed) return
+    // Requests keep the process alive; a pure notification listener only when ref()'d.
+    const keep = this.refed || this.pending.size > 0 || this.sendQueue.length > 0
+    this.b.pollRef(this.poll, keep)
+  }
+
+  private onReadable(status: number, _events: number): void {
+    if (this.closed) return
+    if (status < 0) {
+      this.fail(Object.assign(new Error(`netlink socket poll failed: ${status}`), { code: 'EIO' }))
+      return
+    }
+    this.drain()
+    if (this.sendQueue.length > 0) this.flush()
+    else this.updatePoll()
+  }
+
+  private drain(): void {
+    const b = this.b
+    while (!this.closed && this.wantsRead()) {
+      let n: number
+      try {
+        n = b.recvmsg(this.fd, this.rbuf, this.sender)
+      } catch (err) {
+        const e = err as NodeJS.ErrnoException
+        if (e.code === 'ENOBUFS') {
+          this.overrun()
+          continue
+        }
+        this.fail(err)
+        return
+      }
+      if (n < 0) break
+      if (n > this.rbuf.length) {
+        this.truncated(n)
+        continue
+      }
+      this.onDatagram(n, this.sender[1]!)
+    }
+  }
+
+  /** The receive buffer overflowed: some answers were lost. */
+  private overrun(): void {
+    const err = (p?: Pending): NetlinkError =>
+      new NetlinkError('ENOBUFS', 105, p ? this.infoOf(p.msg, p.seq, p.what) : { type: 'notification', flags: [], seq: 0 }, {
+        message: 'socket receive buffer overrun: answers were lost; the request may or may not have been applied',
+      })
+    debug('ENOBUFS: receive buffer overrun')
+    let any = false
+    for (const p of [...this.pending.values()]) {
+      if (p.settled) {
+        this.forget(p)
+        continue
+      }
+      any = true
+      this.forget(p)
+      this.settle(p, err(p), true)
+      if (p.dump) this.dumpFinished(p)
+    }
+    if (this.groupCount > 0 || !any) for (const l of this.errorListeners) l(err())
+  }
+
+  private truncated(n: number): void {
+    const buf = this.rbuf
+    const seq = buf.length >= 16 ? buf.readUInt32LE(8) : 0
+    const p = this.pending.get(seq)
+    const err = new DecodeError(`datagram of ${n} bytes truncated to ${buf.length}`, messageTypeName(buf.readUInt16LE(4)), 0, hexExcerpt(buf, 0))
+    debug('truncated datagram %d > %d', n, buf.length)
+    this.rbuf = Buffer.allocUnsafe(Math.min(1 << 24, Math.max(n + 4096, buf.length * 2)))
+    if (p) {
+      if (!p.dump) this.forget(p)
+      this.settle(p, err, true)
+    } else for (const l of this.errorListeners) l(err)
+  }
+
+  private onDatagram(n: number, groups: number): void {
+    const buf = this.rbuf
+    let off = 0
+    while (off + NLMSG_HDRLEN <= n) {
+      const len = buf.readUInt32LE(off)
+      const type = buf.readUInt16LE(off + 4)
+      const flags = buf.readUInt16LE(off + 6)
+      const seq = buf.readUInt32LE(off + 8)
+      const pid = buf.readUInt32LE(off + 12)
+      if (len < NLMSG_HDRLEN || off + len > n) {
+        const err = new DecodeError(`bad nlmsg_len ${len} (datagram ${n} bytes)`, messageTypeName(type), off, hexExcerpt(buf, off))
+        const p = groups === 0 ? this.pending.get(seq) : undefined
+        if (p) {
+          if (!p.dump) this.forget(p)
+          this.settle(p, err, true)
+        } else for (const l of this.errorListeners) l(err)
+        return
+      }
+      const msg: NlMsg = { type, flags, seq, pid, buf, off: off + NLMSG_HDRLEN, end: off + len }
+      if (debug.enabled) debug('recv %s seq=%d len=%d flags=0x%s groups=%d', messageTypeName(type), seq, len, flags.toString(16), groups)
+      const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
+      if (p) this.onReply(p, msg)
+      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
+      off += (len + 3) & ~3
+    }
+  }
+
+  private onReply(p: Pending, msg: NlMsg): void {
+    const { type } = msg
+    if (p.settled && !p.dump) {
+      // A late answer to a request that timed out or was aborted.
+      if (type === NLMSG_ERROR || p.ackless) this.forget(p)
+      return
+    }
+    if (type === NLMSG_ERROR) {
+      const error = msg.end - msg.off >= 4 ? msg.buf.readInt32LE(msg.off) : -71 /* EPROTO */
+      if (!p.dump) this.forget(p)
+      if (error === 0) this.settle(p, undefined, false)
+      else this.reject(p, msg, -error)
+      if (p.dump) this.endDump(p)
+      return
+    }
+    if (type === NLMSG_DONE) {
+      if (!p.dump) return
+      const s = p.dump
+      const error = msg.end - msg.off >= 4 ? msg.buf.readInt32LE(msg.off) : 0
+      if (msg.flags & NLM_F_DUMP_INTR) this.onIntr(p, s)
+      if (error < 0 && !p.settled) this.reject(p, msg, -error)
+      this.endDump(p)
+      return
+    }
+    if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) return
+    if (p.dump) {
+      const s = p.dump
+      if (msg.flags & NLM_F_DUMP_INTR) this.onIntr(p, s)
+      if (s.discard || p.settled) return
+      let v: unknown
+      try {
+        v = p.decode!(msg)
+      } catch (err) {
+        this.settle(p, err, true)
+        return
+      }
+      if (v === undefined) return
+      if (s.policy === 'retry' && !s.released) {
+        s.held.push(v)
+        if (s.held.length >= s.holdLimit) {
+          s.released = true
+          for (const x of s.held) s.queue.push(x)
+          s.held.length = 0
+          this.wake(s)
+        }
+      } else {
+        s.queue.push(v)
+        this.wake(s)
+      }
+      return
+    }
+    if (p.decode) {
+      try {
+        const v = p.decode(msg)
+        if (v !== undefined) p.results.push(v)
+      } catch (err) {
+        this.settle(p, err, true)
+        if (p.ackless) this.forget(p)
+        return
+      }
+    }
+    if (p.ackless) {
+      this.forget(p)
+      this.settle(p, undefined, false)
+    }
+  }
+
+  private onIntr(p: Pending, s: DumpState): void {
+    if (s.interrupted || s.discard) return
+    s.interrupted = true
+    debug('dump %s seq=%d interrupted (policy %s, attempt %d)', messageTypeName(p.type), p.seq, s.policy, s.attempts)
+    if (s.policy === 'throw' || (s.policy === 'retry' && (s.released || s.attempts >= s.maxAttempts))) {
+      s.queue.length = 0
+      s.held.length = 0
+      this.settle(p, new DumpInterruptedError(this.infoOf(p.msg, p.seq, p.what), s.attempts), true)
+    }
+  }
+
+  /** The kernel finished a dump (DONE or ERROR). */
+  private endDump(p: Pending): void {
+    const s = p.dump!
+    this.forget(p)
+    if (!p.settled && s.policy === 'retry' && s.interrupted) {
+      // Restart transparently: nothing was released to the consumer yet.
+      s.attempts++
+      s.interrupted = false
+      s.held.length = 0
+      p.sent = false
+      p.results = []
+      this.activeDump = p
+      this.sendQueue.unshift(p)
+      this.scheduleFlush()
+      return
+    }
+    if (!p.settled) {
+      if (s.held.length) {
+        for (const x of s.held) s.queue.push(x)
+        s.held.length = 0
+      }
+      this.settle(p, undefined, false)
+    } else this.dumpFinished(p)
+    this.wake(s)
+  }
+
+  /** Rejects p with a NetlinkError built from an NLMSG_ERROR / NLMSG_DONE carrying an error. */
+  private reject(p: Pending, msg: NlMsg, errno: number): void {
+    const extack = msg.type === NLMSG_ERROR ? this.parseExtack(p, msg) : this.parseDoneExtack(msg)
+    const err = new NetlinkError(errnoName(errno), errno, this.infoOf(p.msg, p.seq, p.what), extack)
+    debug('%s', err.message)
+    this.settle(p, err, true)
+  }
+
+  private parseDoneExtack(msg: NlMsg): Extack | undefined {
+    if (!(msg.flags & NLM_F_ACK_TLVS)) return undefined
+    return this.readExtackTlvs(msg.buf, msg.off + 4, msg.end, undefined)
+  }
+
+  private parseExtack(p: Pending, msg: NlMsg): Extack | undefined {
+    if (!(msg.flags & NLM_F_ACK_TLVS)) return undefined
+    // struct nlmsgerr { int error; struct nlmsghdr msg; } then the request's payload
+    // unless NLM_F_CAPPED, then the TLVs.
+    const echoed = msg.end - msg.off >= 20 ? msg.buf.readUInt32LE(msg.off + 4) : NLMSG_HDRLEN
+    const start = msg.off + 4 + (msg.flags & NLM_F_CAPPED ? NLMSG_HDRLEN : (echoed + 3) & ~3)
+    return this.readExtackTlvs(msg.buf, start, msg.end, p)
+  }
+
+  private readExtackTlvs(buf: Buffer, start: number, end: number, p: Pending | undefined): Extack | undefined {
+    const ext: Extack = {}
+    let missType: number | undefined
+    let missNest: number | undefined
+    let off = start
+    while (off + 4 <= end) {
+      const len = buf.readUInt16LE(off)
+      if (len < 4 || off + len > end) break
+      const type = buf.readUInt16LE(off + 2) & 0x3fff
+      const at = off + 4
+      const plen = len - 4
+      if (type === NLMSGERR_ATTR_MSG) {
+        let e = at + plen
+        while (e > at && buf[e - 1] === 0) e--
+        ext.message = buf.toString('utf8', at, e)
+      } else if (type === NLMSGERR_ATTR_OFFS && plen >= 4) ext.offset = buf.readUInt32LE(at)
+      else if (type === NLMSGERR_ATTR_MISS_TYPE && plen >= 4) missType = buf.readUInt32LE(at)
+      else if (type === NLMSGERR_ATTR_MISS_NEST && plen >= 4) missNest = buf.readUInt32LE(at)
+      off += (len + 3) & ~3
+    }
+    if (p) this.nameExtack(p, ext, missType, missNest)
+    else if (missType !== undefined) ext.missingAttribute = `#${missType}`
+    return Object.keys(ext).length ? ext : undefined
+  }
+
+  /** Maps the kernel's offsets in our request back to attribute names. */
+  private nameExtack(p: Pending, ext: Extack, missType: number | undefined, missNest: number | undefined): void {
+    const info = messageTypeInfo(p.type)
+    const root = info?.attrs
+    const attrStart = NLMSG_HDRLEN + (info?.headerSize ?? 0)
+    const req = p.msg
+    const describe = (offset: number): { name: string; table: AttrTable | undefined } | undefined => {
+      if (!info) return undefined
+      if (offset < attrStart) return { name: `${info.name} header (byte ${offset - NLMSG_HDRLEN})`, table: root }
+      const r = attrPathAt(root, req, attrStart, req.length, offset)
+      if (!r.path.length) return undefined
+      return { name: r.path.join(' > '), table: r.innerTable }
+    }
+    if (ext.offset !== undefined && ext.offset < req.length) {
+      const d = describe(ext.offset)
+      if (d) ext.attribute = d.name
+    }
+    if (missType !== undefined) {
+      let table: AttrTable | undefined = root
+      if (missNest !== undefined) {
+        const d = describe(missNest)
+        if (d) {
+          ext.missingNest = d.name
+          table = d.table
+        } else table = undefined
+      }
+      const name = attrName(table, missType)
+      ext.missingAttribute = ext.missingNest ? `${ext.missingNest} > ${name}` : name
+    }
+  }
+
+  /** Closes the socket, rejecting everything pending with err. */
+  private fail(err: unknown): void {
+    if (this.closed) return
+    this.closed = true
+    this.closeError = err
+    debug('close fd=%d: %s', this.fd, (err as Error).message)
+    try {
+      this.b.pollClose(this.poll)
+    } catch { /* already closed */ }
+    try {
+      this.b.close(this.fd)
+    } catch { /* already closed */ }
+    const all = [...this.pending.values(), ...this.sendQueue, ...this.dumpQueue]
+    this.pending.clear()
+    this.sendQueue.length = 0
+    this.dumpQueue.length = 0
+    this.inFlight = 0
+    this.activeDump = undefined
+    for (const p of all) {
+      if (p.dump) p.dump.discard = false
+      this.settle(p, err instanceof SocketClosedError ? new SocketClosedError(this.infoOf(p.msg, p.seq, p.what)) : err, true)
+      if (p.dump) this.wake(p.dump)
+    }
+    if (!(err instanceof SocketClosedError)) for (const l of this.errorListeners) l(err as Error)
+  }
+}
+
+function setBuf(b: NativeBinding, fd: number, force: number, plain: number, size: number): number {
+  try {
+    b.setsockopt(fd, SOL_SOCKET, force, size)
+  } catch {
+    try {
+      b.setsockopt(fd, SOL_SOCKET, plain, size)
+    } catch (err) {
+      debug('cannot set buffer size: %s', (err as Error).message)
+    }
+  }
+  try {
+    return b.getsockopt(fd, SOL_SOCKET, plain)
+  } catch {
+    return 212992
+  }
+}

@@ -1,0 +1,195 @@
+/**
+ * IPv4/IPv6 addresses, CIDR prefixes and MAC addresses: parse (strictly, with
+ * {@link ValidationError}) and format (IPv6 per RFC 5952, as `ip` prints them).
+ */
+import { ValidationError } from '../errors.js'
+
+export const AF_UNSPEC = 0
+export const AF_INET = 2
+export const AF_BRIDGE = 7
+export const AF_INET6 = 10
+export const AF_MPLS = 28
+
+/** 4 for IPv4, 6 for IPv6, as in Node's `net.isIP`. */
+export type IpVersion = 4 | 6
+
+/** An address family: `'inet'` (IPv4), `'inet6'` (IPv6). */
+export type Family = 'inet' | 'inet6'
+
+export interface ParsedIp {
+  family: typeof AF_INET | typeof AF_INET6
+  bytes: Buffer
+}
+
+export interface ParsedCidr extends ParsedIp {
+  /** The address as given, normalised (`'10.0.0.1'`, `'fe80::1'`). */
+  address: string
+  prefixLength: number
+}
+
+function parseIpv4(s: string): Buffer | undefined {
+  const parts = s.split('.')
+  if (parts.length !== 4) return undefined
+  const out = Buffer.allocUnsafe(4)
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!
+    if (!/^\d{1,3}$/.test(p) || (p.length > 1 && p[0] === '0')) return undefined
+    const n = Number(p)
+    if (n > 255) return undefined
+    out[i] = n
+  }
+  return out
+}
+
+function parseIpv6(s: string): Buffer | undefined {
+  const pct = s.indexOf('%')
+  if (pct >= 0) return undefined // zone ids are not addresses the kernel takes
+  let head = s
+  let tail = ''
+  const dbl = s.indexOf('::')
+  if (dbl >= 0) {
+    if (s.indexOf('::', dbl + 1) >= 0) return undefined
+    head = s.slice(0, dbl)
+    tail = s.slice(dbl + 2)
+  }
+  const groups = (part: string): number[] | undefined => {
+    if (part === '') return []
+    const out: number[] = []
+    const items = part.split(':')
+    for (let i = 0; i < items.length; i++) {
+      const g = items[i]!
+      if (i === items.length - 1 && g.includes('.')) {
+        const v4 = parseIpv4(g)
+        if (!v4) return undefined
+        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!)
+      } else {
+        if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined
+        out.push(parseInt(g, 16))
+      }
+    }
+    return out
+  }
+  const h = groups(head)
+  const t = groups(tail)
+  if (!h || !t) return undefined
+  let all: number[]
+  if (dbl >= 0) {
+    if (h.length + t.length > 7) return undefined
+    all = [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t]
+  } else {
+    if (h.length !== 8) return undefined
+    all = h
+  }
+  const out = Buffer.allocUnsafe(16)
+  for (let i = 0; i < 8; i++) out.writeUInt16BE(all[i]!, i * 2)
+  return out
+}
+
+/** Parses an IPv4 or IPv6 address; undefined when it is neither. */
+export function tryParseIp(s: string): ParsedIp | undefined {
+  if (typeof s !== 'string') return undefined
+  if (s.includes(':')) {
+    const b = parseIpv6(s)
+    return b && { family: AF_INET6, bytes: b }
+  }
+  const b = parseIpv4(s)
+  return b && { family: AF_INET, bytes: b }
+}
+
+/**
+ * Parses an IPv4 or IPv6 address.
+ * @throws {ValidationError} when s is not an address.
+ */
+export function parseIp(s: string, field = 'address'): ParsedIp {
+  const r = tryParseIp(s)
+  if (!r) throw new ValidationError(`${field}: not an IPv4 or IPv6 address: ${JSON.stringify(s)}`, field, s)
+  return r
+}
+
+/**
+ * Parses `'10.0.0.1/24'`, `'fe80::1/64'`, or a bare address (full-length prefix).
+ * @throws {ValidationError} on a bad address or prefix length.
+ */
+export function parseCidr(s: string, field = 'address'): ParsedCidr {
+  if (typeof s !== 'string') throw new ValidationError(`${field}: expected a string like '10.0.0.1/24'`, field, s)
+  const slash = s.indexOf('/')
+  const addr = slash >= 0 ? s.slice(0, slash) : s
+  const ip = parseIp(addr, field)
+  const max = ip.family === AF_INET ? 32 : 128
+  let prefixLength = max
+  if (slash >= 0) {
+    const p = s.slice(slash + 1)
+    if (!/^\d{1,3}$/.test(p) || Number(p) > max)
+      throw new ValidationError(`${field}: bad prefix length in ${JSON.stringify(s)} (0-${max})`, field, s)
+    prefixLength = Number(p)
+  }
+  return { ...ip, address: formatIp(ip.bytes), prefixLength }
+}
+
+/** Formats 4 or 16 bytes (at off) as an IPv4 or RFC 5952 IPv6 address. */
+export function formatIp(buf: Uint8Array, off = 0, len = buf.length - off): string {
+  if (len === 4) return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`
+  if (len === 16) return formatIpv6(buf, off)
+  return formatHex(buf, off, len)
+}
+
+function formatIpv6(b: Uint8Array, off: number): string {
+  const g: number[] = new Array(8)
+  for (let i = 0; i < 8; i++) g[i] = (b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!
+  // IPv4-mapped ::ffff:a.b.c.d, as ip and inet_ntop print it
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff)
+    return `::ffff:${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`
+  let bestStart = -1
+  let bestLen = 1
+  for (let i = 0; i < 8; ) {
+    if (g[i] !== 0) { i++; continue }
+    let j = i
+    while (j < 8 && g[j] === 0) j++
+    if (j - i > bestLen) { bestStart = i; bestLen = j - i }
+    i = j
+  }
+  if (bestStart < 0) return g.map(x => x.toString(16)).join(':')
+  const left = g.slice(0, bestStart).map(x => x.toString(16)).join(':')
+  const right = g.slice(bestStart + bestLen).map(x => x.toString(16)).join(':')
+  return `${left}::${right}`
+}
+
+function formatHex(buf: Uint8Array, off: number, len: number): string {
+  let s = ''
+  for (let i = 0; i < len; i++) s += (i ? ':' : '') + buf[off + i]!.toString(16).padStart(2, '0')
+  return s
+}
+
+/** Formats a hardware address as `'aa:bb:cc:dd:ee:ff'` (any length). */
+export function formatMac(buf: Uint8Array, off = 0, len = buf.length - off): string {
+  return formatHex(buf, off, len)
+}
+
+/**
+ * Parses a MAC (or other hardware) address `'aa:bb:cc:dd:ee:ff'` (`-` separators accepted).
+ * @throws {ValidationError} when malformed.
+ */
+export function parseMac(s: string, field = 'address'): Buffer {
+  if (typeof s !== 'string' || !/^[0-9a-fA-F]{1,2}([:-][0-9a-fA-F]{1,2})*$/.test(s))
+    throw new ValidationError(`${field}: not a hardware address: ${JSON.stringify(s)}`, field, s)
+  return Buffer.from(s.split(/[:-]/).map(x => parseInt(x, 16)))
+}
+
+/** Zeroes host bits: the network address of bytes/prefixLength (a new Buffer). */
+export function networkOf(bytes: Buffer, prefixLength: number): Buffer {
+  const out = Buffer.from(bytes)
+  for (let i = 0; i < out.length; i++) {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8))
+    out[i] = out[i]! & ((0xff << (8 - bits)) & 0xff)
+  }
+  return out
+}
+
+/** 'inet' | 'inet6' | 4 | 6 | AF_* number → AF_* number (0 for undefined). */
+export function familyNumber(f: Family | IpVersion | number | undefined, field = 'family'): number {
+  if (f === undefined) return AF_UNSPEC
+  if (f === 'inet' || f === 4 || f === AF_INET) return AF_INET
+  if (f === 'inet6' || f === 6 || f === AF_INET6) return AF_INET6
+  if (typeof f === 'number' && Number.isInteger(f) && f >= 0 && f < 256) return f
+  throw new ValidationError(`${field}: expected 'inet', 'inet6', 4 or 6`, field, f)
+}
