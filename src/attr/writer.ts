@@ -77,25 +77,32 @@ export class NlWriter {
   }
 
   attrU8(type: number, v: number): void {
-    this.buf.writeUInt8(v, this.attrHeader(type, 1))
+    const at = this.attrHeader(type, 1) // before reading this.buf: attrHeader may grow it
+    this.buf.writeUInt8(v, at)
   }
   attrU16(type: number, v: number): void {
-    this.buf.writeUInt16LE(v, this.attrHeader(type, 2))
+    const at = this.attrHeader(type, 2) // before reading this.buf: attrHeader may grow it
+    this.buf.writeUInt16LE(v, at)
   }
   attrBe16(type: number, v: number): void {
-    this.buf.writeUInt16BE(v, this.attrHeader(type, 2))
+    const at = this.attrHeader(type, 2) // before reading this.buf: attrHeader may grow it
+    this.buf.writeUInt16BE(v, at)
   }
   attrU32(type: number, v: number): void {
-    this.buf.writeUInt32LE(v >>> 0, this.attrHeader(type, 4))
+    const at = this.attrHeader(type, 4) // before reading this.buf: attrHeader may grow it
+    this.buf.writeUInt32LE(v >>> 0, at)
   }
   attrS32(type: number, v: number): void {
-    this.buf.writeInt32LE(v, this.attrHeader(type, 4))
+    const at = this.attrHeader(type, 4) // before reading this.buf: attrHeader may grow it
+    this.buf.writeInt32LE(v, at)
   }
   attrBe32(type: number, v: number): void {
-    this.buf.writeUInt32BE(v >>> 0, this.attrHeader(type, 4))
+    const at = this.attrHeader(type, 4) // before reading this.buf: attrHeader may grow it
+    this.buf.writeUInt32BE(v >>> 0, at)
   }
   attrU64(type: number, v: bigint | number): void {
-    this.buf.writeBigUInt64LE(BigInt(v), this.attrHeader(type, 8))
+    const at = this.attrHeader(type, 8) // before reading this.buf: attrHeader may grow it
+    this.buf.writeBigUInt64LE(BigInt(v), at)
   }
   attrFlag(type: number): void {
     this.attrHeader(type, 0)

@@ -1,0 +1,306 @@
+// Socket-core behaviour against a fake kernel: seq matching, pipelining,
+// multipart dumps, NLM_F_DUMP_INTR policies, errors and extack, truncation,
+// malformed replies, timeouts, aborts and close while pending.
+import t from 'tap'
+import { NlWriter } from '../../src/attr/writer.js'
+import { attrTable, nested, u32, str } from '../../src/attr/table.js'
+import { DecodeError, DumpInterruptedError, NetlinkError, SocketClosedError, TimeoutError } from '../../src/errors.js'
+import { registerMessageType } from '../../src/netlink/registry.js'
+import { NetlinkSocket } from '../../src/netlink/socket.js'
+import { errorMsg, FakeKernel, nlmsg, tlv } from '../helpers/fake-kernel.js'
+
+const T_GET = 0x7f0
+const T_NEW = 0x7f1
+const INNER = attrTable('TEST_INNER', { TEST_INNER_ID: [1, 'id', u32] })
+const ROOT = attrTable('TEST', { TEST_NAME: [1, 'name', str], TEST_NEST: [2, 'nest', nested(INNER)] })
+registerMessageType(T_NEW, { name: 'TEST_NEW', kind: 'new', headerSize: 4, attrs: ROOT })
+registerMessageType(T_GET, { name: 'TEST_GET', kind: 'get', headerSize: 4 })
+
+function msg(type = T_NEW, body?: (w: NlWriter) => void): Buffer {
+  const w = new NlWriter()
+  const s = w.beginMessage(type, 0)
+  w.zeros(4)
+  body?.(w)
+  w.endMessage(s)
+  return w.finish()
+}
+
+const u32buf = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32LE(n); return b }
+
+t.test('ACK resolves; seq, pid and REQUEST|ACK are stamped', async t => {
+  const k = new FakeKernel()
+  const s = NetlinkSocket.open({ binding: k })
+  t.same(await s.request(msg()), [])
+  t.equal(k.sent.length, 1)
+  t.equal(k.sent[0]!.flags & 0x5, 0x5)
+  t.equal(k.sent[0]!.pid, k.portId)
+  t.ok(k.sent[0]!.seq > 0)
+  s.close()
+})
+
+t.test('1000 concurrent requests are pipelined and matched by seq (answers out of order)', async t => {
+  const held: { seq: number; pid: number }[] = []
+  const k = new FakeKernel(m => { held.push({ seq: m.seq, pid: m.pid }) })
+  const s = NetlinkSocket.open({ binding: k })
+  const ps = Array.from({ length: 1000 }, (_, i) =>
+    s.request(msg(T_GET, w => w.attrU32(1, i)), { decode: m => m.buf.readUInt32LE(m.off), ack: false }))
+  await new Promise(r => setImmediate(r))
+  t.equal(held.length, 1000, 'all sent')
+  t.ok(k.sendCalls <= 2, `batched into ${k.sendCalls} sendmsg call(s)`)
+  // Answer in reverse order; each reply carries the value the request asked for.
+  const bySeq = new Map(k.sent.map(m => [m.seq, m.payload.readUInt32LE(8)]))
+  for (const h of held.reverse()) k.reply(nlmsg(T_NEW, 0, h.seq, h.pid, u32buf(bySeq.get(h.seq)! * 10)))
+  const res = await Promise.all(ps)
+  t.same(res.map(r => r[0]), Array.from({ length: 1000 }, (_, i) => i * 10))
+  t.equal(s.pendingCount, 0)
+  s.close()
+})
+
+t.test('maxInFlight bounds unanswered requests', async t => {
+  let inKernel = 0
+  let maxSeen = 0
+  const k = new FakeKernel((m, k) => {
+    inKernel++
+    maxSeen = Math.max(maxSeen, inKernel)
+    setImmediate(() => { inKernel--; k.reply(errorMsg(m, 0)) })
+  })
+  const s = NetlinkSocket.open({ binding: k, maxInFlight: 16 })
+  await Promise.all(Array.from({ length: 200 }, () => s.request(msg())))
+  t.ok(maxSeen <= 16, `at most 16 in flight (saw ${maxSeen})`)
+  s.close()
+})
+
+t.test('NLMSG_ERROR becomes NetlinkError with extack text and attribute path', async t => {
+  const k = new FakeKernel(m => {
+    // Blame the TEST_INNER_ID attribute inside TEST_NEST: offset of it in the request.
+    const off = m.raw.indexOf(Buffer.from([8, 0, 1, 0, 0x2a, 0, 0, 0]), 16 + 4 + 8)
+    k.reply(errorMsg(m, -22, Buffer.concat([tlv(1, Buffer.from('bad id\0')), tlv(2, u32buf(off))])))
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  const req = msg(T_NEW, w => {
+    w.attrStr(1, 'abc')
+    const n = w.beginNest(2)
+    w.attrU32(1, 42)
+    w.endNest(n)
+  })
+  const err = await s.request(req, { what: 'thing' }).catch(e => e)
+  t.type(err, NetlinkError)
+  t.equal(err.code, 'EINVAL')
+  t.equal(err.errno, 22)
+  t.equal(err.request.type, 'TEST_NEW')
+  t.equal(err.request.what, 'thing')
+  t.equal(err.extack.message, 'bad id')
+  t.equal(err.extack.attribute, 'TEST_NEST > TEST_INNER_ID')
+  t.match(err.message, /TEST_NEW thing failed: EINVAL \(kernel: bad id\)/)
+  s.close()
+})
+
+t.test('missing-attribute extack is named, inside its nest', async t => {
+  const k = new FakeKernel(m => {
+    const nestOff = 16 + 4
+    k.reply(errorMsg(m, -22, Buffer.concat([tlv(5, u32buf(1)), tlv(6, u32buf(nestOff))])))
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  const err = await s.request(msg(T_NEW, w => { const n = w.beginNest(2); w.endNest(n) })).catch(e => e)
+  t.equal(err.extack.missingAttribute, 'TEST_NEST > TEST_INNER_ID')
+  s.close()
+})
+
+function dumpKernel(parts: number, perPart: number, opts: { intrOnPart?: number; intrTimes?: number } = {}) {
+  let dumps = 0
+  const k = new FakeKernel(m => {
+    dumps++
+    const intr = opts.intrOnPart !== undefined && dumps <= (opts.intrTimes ?? 1)
+    let n = 0
+    for (let p = 0; p < parts; p++) {
+      const msgs: Buffer[] = []
+      for (let i = 0; i < perPart; i++) msgs.push(nlmsg(T_NEW, 0x2 | (intr && p >= opts.intrOnPart! ? 0x10 : 0), m.seq, m.pid, u32buf(n++)))
+      k.reply(...msgs)
+    }
+    k.reply(nlmsg(3, 0x2, m.seq, m.pid, u32buf(0)))
+  })
+  return { k, dumps: () => dumps }
+}
+
+t.test('multipart dump streams every item in order', async t => {
+  const { k } = dumpKernel(10, 100)
+  const s = NetlinkSocket.open({ binding: k })
+  const got: number[] = []
+  for await (const v of s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off))) got.push(v)
+  t.equal(got.length, 1000)
+  t.same(got.slice(0, 3), [0, 1, 2])
+  t.equal(got[999], 999)
+  t.equal(k.sent[0]!.flags & 0x300, 0x300, 'NLM_F_DUMP set')
+  s.close()
+})
+
+t.test('NLM_F_DUMP_INTR: retry restarts, partial flags, throw throws', async t => {
+  {
+    const { k, dumps } = dumpKernel(3, 10, { intrOnPart: 1 })
+    const s = NetlinkSocket.open({ binding: k })
+    const got: number[] = []
+    for await (const v of s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off))) got.push(v)
+    t.equal(dumps(), 2, 'retried once')
+    t.equal(got.length, 30, 'no duplicates')
+    s.close()
+  }
+  {
+    const { k } = dumpKernel(3, 10, { intrOnPart: 1, intrTimes: 99 })
+    const s = NetlinkSocket.open({ binding: k })
+    await t.rejects(async () => { for await (const _ of s.dump(msg(T_GET), m => m.type, { maxAttempts: 2 })) { /* drain */ } }, DumpInterruptedError)
+    s.close()
+  }
+  {
+    const { k } = dumpKernel(3, 10, { intrOnPart: 1 })
+    const s = NetlinkSocket.open({ binding: k })
+    const it = s.dump(msg(T_GET), m => m.type, { onInterrupt: 'partial' })
+    let n = 0
+    for await (const _ of it) n++
+    t.equal(n, 30)
+    t.equal(it.interrupted, true)
+    s.close()
+  }
+  {
+    const { k } = dumpKernel(3, 10, { intrOnPart: 2 })
+    const s = NetlinkSocket.open({ binding: k })
+    let n = 0
+    const err = await (async () => { for await (const _ of s.dump(msg(T_GET), m => m.type, { onInterrupt: 'throw' })) n++ })().catch(e => e)
+    t.type(err, DumpInterruptedError)
+    t.ok(n <= 20)
+    s.close()
+  }
+})
+
+t.test('dumps are serialized; breaking out early drains the rest', async t => {
+  const { k, dumps } = dumpKernel(5, 10)
+  const s = NetlinkSocket.open({ binding: k })
+  const a = s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off))
+  const b = s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off))
+  let n = 0
+  for await (const _ of a) if (++n === 3) break
+  const all: number[] = []
+  for await (const v of b) all.push(v)
+  t.equal(all.length, 50)
+  t.equal(dumps(), 2)
+  s.close()
+})
+
+t.test('dump back-pressure: the kernel is not read ahead of the consumer', async t => {
+  let produced = 0
+  let seqOf = 0
+  let pidOf = 0
+  // A kernel that produces the next part only when the previous was read (like netlink_dump).
+  const k = new FakeKernel(m => { seqOf = m.seq; pidOf = m.pid; next() })
+  const next = () => {
+    if (produced >= 100) { k.queue.push({ data: nlmsg(3, 2, seqOf, pidOf, u32buf(0)), groups: 0 }); return }
+    const msgs = []
+    for (let i = 0; i < 100; i++) msgs.push(nlmsg(T_NEW, 2, seqOf, pidOf, u32buf(produced * 100 + i)))
+    produced++
+    k.queue.push({ data: Buffer.concat(msgs), groups: 0 })
+  }
+  const recv = k.recvmsg.bind(k)
+  k.recvmsg = (fd, buf, sender) => { const r = recv(fd, buf, sender); if (r > 0 && buf.readUInt16LE(4) !== 3) next(); return r }
+  const s = NetlinkSocket.open({ binding: k })
+  let n = 0
+  for await (const _ of s.dump(msg(T_GET), m => m.type, { onInterrupt: 'partial' })) {
+    if (++n === 10) {
+      await new Promise(r => setImmediate(r))
+      t.ok(produced < 30, `read ahead bounded (${produced} of 100 parts produced after 10 items)`)
+    }
+  }
+  t.equal(n, 10000)
+  s.close()
+})
+
+t.test('timeout rejects with TimeoutError; a late answer is dropped', async t => {
+  const held: any[] = []
+  const k = new FakeKernel(m => held.push(m))
+  const s = NetlinkSocket.open({ binding: k })
+  const err = await s.request(msg(), { timeout: 20, what: 'slow' }).catch(e => e)
+  t.type(err, TimeoutError)
+  t.equal(err.code, 'ETIMEDOUT')
+  k.reply(errorMsg(held[0], 0))
+  await new Promise(r => setTimeout(r, 10))
+  t.equal(s.pendingCount, 0, 'late ACK consumed')
+  s.close()
+})
+
+t.test('abort rejects with the signal reason, before and after sending', async t => {
+  const k = new FakeKernel(() => {})
+  const s = NetlinkSocket.open({ binding: k })
+  const ac = new AbortController()
+  const p = s.request(msg(), { signal: ac.signal })
+  await new Promise(r => setImmediate(r))
+  ac.abort(new Error('stop'))
+  await t.rejects(p, { message: 'stop' })
+  await t.rejects(s.request(msg(), { signal: AbortSignal.abort('early') }), 'early')
+  s.close()
+})
+
+t.test('close rejects everything pending, and later requests', async t => {
+  const k = new FakeKernel(() => {})
+  const s = NetlinkSocket.open({ binding: k })
+  const ps = [s.request(msg()), s.request(msg())]
+  const d = s.dump(msg(T_GET), m => m.type)[Symbol.asyncIterator]().next()
+  await new Promise(r => setImmediate(r))
+  s.close()
+  for (const p of ps) await t.rejects(p, SocketClosedError)
+  await t.rejects(d, SocketClosedError)
+  await t.rejects(s.request(msg()), SocketClosedError)
+  t.ok(k.closed.has(100), 'fd closed')
+  s.close()
+})
+
+t.test('truncated datagram rejects its request with DecodeError and grows the buffer', async t => {
+  const k = new FakeKernel(m => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(70000))))
+  const s = NetlinkSocket.open({ binding: k })
+  const err = await s.request(msg(T_GET), { ack: false, decode: m => m.end - m.off }).catch(e => e)
+  t.type(err, DecodeError)
+  t.match(err.message, /truncated/)
+  const ok = await s.request(msg(T_GET), { ack: false, decode: m => m.end - m.off })
+  t.same(ok, [70000], 'next reply fits')
+  s.close()
+})
+
+t.test('malformed replies give DecodeError, never a hang', async t => {
+  const k = new FakeKernel(m => {
+    const bad = nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(8))
+    bad.writeUInt32LE(500, 0) // nlmsg_len past the datagram
+    k.reply(bad)
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  await t.rejects(s.request(msg(T_GET), { ack: false, decode: m => m.type }), DecodeError)
+  // A decoder that throws rejects its own request only.
+  k.handler = (m, k) => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(4)), errorMsg(m, 0))
+  await t.rejects(s.request(msg(T_GET), { decode: () => { throw new DecodeError('nope', 'X', 0, '') } }), DecodeError)
+  t.same(await s.request(msg()), [])
+  s.close()
+})
+
+t.test('ENOBUFS rejects in-flight requests with a NetlinkError', async t => {
+  const k = new FakeKernel(() => {
+    k.recvError = Object.assign(new Error('ENOBUFS'), { code: 'ENOBUFS' })
+    k.reply(Buffer.alloc(0))
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  await t.rejects(s.request(msg()), { code: 'ENOBUFS' })
+  s.close()
+})
+
+t.test('multicast messages go to listeners', async t => {
+  const k = new FakeKernel()
+  const s = NetlinkSocket.open({ binding: k })
+  const got: number[] = []
+  s.onMessage((m, groups) => got.push(m.buf.readUInt32LE(m.off), groups))
+  s.subscribe(1)
+  k.multicast(1, nlmsg(T_NEW, 0, 0, 0, u32buf(7)))
+  await new Promise(r => setTimeout(r, 5))
+  t.same(got, [7, 1])
+  s.close()
+})
+
+t.test('request() refuses a buffer that is not one complete message', async t => {
+  const s = NetlinkSocket.open({ binding: new FakeKernel() })
+  await t.rejects(s.request(Buffer.alloc(8)), TypeError)
+  s.close()
+})

@@ -1,0 +1,137 @@
+/**
+ * A fake NativeBinding for socket-core tests: requests go to a handler that
+ * queues reply datagrams; recvmsg pops them; poll readiness fires on setImmediate.
+ */
+import type { NativeBinding, PollHandle } from '../../src/native/binding.js'
+
+export interface SentMessage {
+  type: number
+  flags: number
+  seq: number
+  pid: number
+  payload: Buffer
+  raw: Buffer
+}
+
+export type Handler = (msg: SentMessage, k: FakeKernel) => void
+
+/** Builds one netlink message. */
+export function nlmsg(type: number, flags: number, seq: number, pid: number, payload: Buffer = Buffer.alloc(0)): Buffer {
+  const len = 16 + payload.length
+  const b = Buffer.alloc((len + 3) & ~3)
+  b.writeUInt32LE(len, 0)
+  b.writeUInt16LE(type, 4)
+  b.writeUInt16LE(flags, 6)
+  b.writeUInt32LE(seq, 8)
+  b.writeUInt32LE(pid, 12)
+  payload.copy(b, 16)
+  return b
+}
+
+/** An NLMSG_ERROR (error 0 = ACK) answering msg, capped, with optional extack TLVs. */
+export function errorMsg(msg: SentMessage, error: number, tlvs?: Buffer): Buffer {
+  const p = Buffer.alloc(4 + 16 + (tlvs?.length ?? 0))
+  p.writeInt32LE(error, 0)
+  msg.raw.copy(p, 4, 0, 16)
+  if (tlvs) tlvs.copy(p, 20)
+  return nlmsg(2, 0x100 | (tlvs ? 0x200 : 0), msg.seq, msg.pid, p)
+}
+
+export function tlv(type: number, data: Buffer): Buffer {
+  const b = Buffer.alloc((4 + data.length + 3) & ~3)
+  b.writeUInt16LE(4 + data.length, 0)
+  b.writeUInt16LE(type, 2)
+  data.copy(b, 4)
+  return b
+}
+
+export class FakeKernel implements NativeBinding {
+  readonly queue: { data: Buffer; groups: number }[] = []
+  readonly sent: SentMessage[] = []
+  sendCalls = 0
+  closed = new Set<number>()
+  pollCb: ((s: number, e: number) => void) | undefined
+  polling = 0
+  recvError: NodeJS.ErrnoException | undefined
+  portId = 4242
+  private scheduled = false
+
+  constructor(public handler: Handler = (m, k) => k.reply(errorMsg(m, 0))) {}
+
+  reply(...msgs: Buffer[]): void {
+    this.queue.push({ data: Buffer.concat(msgs), groups: 0 })
+    this.kick()
+  }
+
+  multicast(groups: number, ...msgs: Buffer[]): void {
+    this.queue.push({ data: Buffer.concat(msgs), groups })
+    this.kick()
+  }
+
+  private kick(): void {
+    if (this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      if (this.polling && this.queue.length && this.pollCb) this.pollCb(0, 1)
+    })
+  }
+
+  socket(): number { return 100 }
+  bind(): void {}
+  getsockname(): number { return this.portId }
+  setsockopt(): void {}
+  getsockopt(): number { return 1 << 20 }
+  sendmsg(fd: number, buffers: Buffer | readonly Buffer[]): number {
+    if (this.closed.has(fd)) throw Object.assign(new Error('EBADF'), { code: 'EBADF' })
+    this.sendCalls++
+    const all = Buffer.concat(Array.isArray(buffers) ? buffers : [buffers as Buffer])
+    let off = 0
+    while (off + 16 <= all.length) {
+      const len = all.readUInt32LE(off)
+      const raw = Buffer.from(all.subarray(off, off + len))
+      const m: SentMessage = {
+        type: raw.readUInt16LE(4), flags: raw.readUInt16LE(6), seq: raw.readUInt32LE(8), pid: raw.readUInt32LE(12),
+        payload: raw.subarray(16), raw,
+      }
+      this.sent.push(m)
+      this.handler(m, this)
+      off += (len + 3) & ~3
+    }
+    return all.length
+  }
+  recvmsg(_fd: number, buf: Buffer, sender?: Uint32Array): number {
+    if (this.recvError) {
+      const e = this.recvError
+      this.recvError = undefined
+      throw e
+    }
+    const d = this.queue.shift()
+    if (!d) return -1
+    d.data.copy(buf, 0, 0, Math.min(buf.length, d.data.length))
+    if (sender) {
+      sender[0] = 0
+      sender[1] = d.groups
+    }
+    return d.data.length
+  }
+  close(fd: number): void { this.closed.add(fd) }
+  pollCreate(_fd: number, cb: (s: number, e: number) => void): PollHandle {
+    this.pollCb = cb
+    return {} as PollHandle
+  }
+  pollStart(_h: PollHandle, events: number): void {
+    this.polling = events
+    if (events) this.kick()
+  }
+  pollRef(): void {}
+  pollClose(): void { this.pollCb = undefined; this.polling = 0 }
+  setns(): void {}
+  unshare(): void {}
+  unshareNetns(): number { return 101 }
+  socketInNetns(): number { return 100 }
+  mount(): void {}
+  umount2(): void {}
+  flock(): boolean { return true }
+  gettid(): number { return 1 }
+}
