@@ -559,7 +559,7 @@ export class NetlinkSocket {
       }
       if (debug.enabled) for (const p of batch) debug('send %s seq=%d len=%d flags=%s', messageTypeName(p.type), p.seq, p.msg.length, flagNames(p.msg.readUInt16LE(6), messageTypeInfo(p.type)?.kind).join('|'))
       try {
-        this.b.sendmsg(this.fd, bufs)
+        this.b.sendmsg(this.fd, bufs.length === 1 ? bufs[0]! : bufs)
       } catch (err) {
         const e = err as NodeJS.ErrnoException
         if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
