@@ -2,15 +2,19 @@
  * The rtnetlink client: one NETLINK_ROUTE socket (in the current namespace or
  * created inside another) with the families hung off it: `.link`, `.addr`, `.route`.
  */
-import { closeSync, openSync as fsOpenSync } from 'node:fs'
+import { closeSync, fstatSync, openSync as fsOpenSync } from 'node:fs'
 import { ValidationError } from './errors.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
 import { RouteApi } from './rtnl/route/api.js'
 
-/** A network namespace to open the socket in: a NetNs handle, an fd, or a name under /run/netns. */
-export type NetnsLike = { readonly fd: number } | number | string
+/**
+ * A network namespace to open the socket in: a NetNs handle (anything with an `fd`,
+ * optionally `onClose` to let pooled sockets follow its lifetime), an fd, or a name
+ * under /run/netns.
+ */
+export type NetnsLike = { readonly fd: number; onClose?(fn: () => void): void } | number | string
 
 export interface OpenOptions extends Omit<SocketOptions, 'netnsFd' | 'protocol' | 'binding'> {
   /** Open the socket inside this namespace (the socket stays there for its whole life). */
@@ -31,15 +35,47 @@ export class Rtnl {
   constructor(
     /** The underlying socket, for raw requests. */
     readonly sock: NetlinkSocket,
+    options: OpenOptions = {},
   ) {
+    this.options = options
     this.link = new LinkApi(sock)
     this.addr = new AddrApi(sock)
     this.route = new RouteApi(sock)
   }
 
-  /** Closes the socket; pending requests reject with SocketClosedError. Idempotent. */
+  private pool: Map<string, Rtnl> | undefined
+  private readonly options: OpenOptions
+
+  /**
+   * A client for another namespace, from a small pool keyed by the namespace's
+   * identity (device + inode), so orchestrators touching many namespaces reuse one
+   * socket per namespace: `rtnl.in(ns).link.list()`. Pooled clients close with this
+   * client, or when the NetNs handle they were opened for closes.
+   * @throws system errors when the namespace cannot be entered.
+   * @example for await (const l of rtnl.in(blue).link.list()) console.log(l.name)
+   */
+  in(netns: NetnsLike): Rtnl {
+    const key = netnsKey(netns)
+    this.pool ??= new Map()
+    const hit = this.pool.get(key)
+    if (hit && !hit.sock.isClosed) return hit
+    const { netns: _ignored, ...rest } = this.options
+    const client = openSync({ ...rest, netns })
+    this.pool.set(key, client)
+    if (typeof netns === 'object' && typeof netns.onClose === 'function') {
+      netns.onClose(() => {
+        client.close()
+        if (this.pool?.get(key) === client) this.pool.delete(key)
+      })
+    }
+    return client
+  }
+
+  /** Closes the socket (and pooled ones from {@link in}); pending requests reject with SocketClosedError. Idempotent. */
   close(): void {
     this.sock.close()
+    if (this.pool) for (const c of this.pool.values()) c.close()
+    this.pool = undefined
   }
 
   [Symbol.dispose](): void {
@@ -63,17 +99,36 @@ export async function open(opts: OpenOptions = {}): Promise<Rtnl> {
 /** Synchronous form of {@link open}. */
 export function openSync(opts: OpenOptions = {}): Rtnl {
   const { netns, ...rest } = opts
-  if (netns === undefined) return new Rtnl(NetlinkSocket.open(rest))
-  if (typeof netns === 'number') return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns }))
+  if (netns === undefined) return new Rtnl(NetlinkSocket.open(rest), opts)
+  if (typeof netns === 'number') return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns }), opts)
   if (typeof netns === 'string') {
     if (!netns || netns.includes('/') || netns === '.' || netns === '..')
       throw new ValidationError(`netns: invalid namespace name ${JSON.stringify(netns)}`, 'netns', netns)
     const fd = fsOpenSync(`/run/netns/${netns}`, 'r')
     try {
-      return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: fd }))
+      return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: fd }), opts)
     } finally {
       closeSync(fd)
     }
   }
-  return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns.fd }))
+  return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns.fd }), opts)
+}
+
+/** Identity of a namespace: device and inode of its nsfs file. */
+function netnsKey(netns: NetnsLike): string {
+  if (typeof netns === 'string') {
+    const st = fstatOfPath(`/run/netns/${netns}`)
+    return `${st.dev}:${st.ino}`
+  }
+  const st = fstatSync(typeof netns === 'number' ? netns : netns.fd, { bigint: true })
+  return `${st.dev}:${st.ino}`
+}
+
+function fstatOfPath(path: string): { dev: bigint; ino: bigint } {
+  const fd = fsOpenSync(path, 'r')
+  try {
+    return fstatSync(fd, { bigint: true })
+  } finally {
+    closeSync(fd)
+  }
 }

@@ -53,6 +53,8 @@ import type { NlMsg } from './header.js'
 import { messageTypeInfo, messageTypeName } from './registry.js'
 
 const debug = log('socket')
+/** `DEBUG=rtnetlink:hex` adds the bytes of every message sent and received. */
+const hexlog = log('hex')
 
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR). */
 export type DumpIntrPolicy = 'retry' | 'partial' | 'throw'
@@ -558,6 +560,7 @@ export class NetlinkSocket {
         bytes += m.length
       }
       if (debug.enabled) for (const p of batch) debug('send %s seq=%d len=%d flags=%s', messageTypeName(p.type), p.seq, p.msg.length, flagNames(p.msg.readUInt16LE(6), messageTypeInfo(p.type)?.kind).join('|'))
+      if (hexlog.enabled) for (const p of batch) hexlog('send seq=%d %s', p.seq, p.msg.toString('hex'))
       try {
         this.b.sendmsg(this.fd, bufs.length === 1 ? bufs[0]! : bufs)
       } catch (err) {
@@ -713,6 +716,7 @@ export class NetlinkSocket {
       }
       const msg: NlMsg = { type, flags, seq, pid, buf, off: off + NLMSG_HDRLEN, end: off + len }
       if (debug.enabled) debug('recv %s seq=%d len=%d flags=0x%s groups=%d', messageTypeName(type), seq, len, flags.toString(16), groups)
+      if (hexlog.enabled) hexlog('recv seq=%d %s', seq, buf.toString('hex', off, off + len))
       const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
       if (p) this.onReply(p, msg)
       else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
