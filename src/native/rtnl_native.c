@@ -291,7 +291,7 @@ static void on_poll(uv_poll_t* handle, int status, int events) {
   if (napi_open_handle_scope(env, &scope) != napi_ok) return;
   napi_value cb, recv, argv[2], result;
   if (napi_get_reference_value(env, p->callback, &cb) == napi_ok && cb) {
-    napi_get_undefined(env, &recv);
+    napi_get_global(env, &recv);  // make_callback needs an object receiver
     napi_create_int32(env, status, &argv[0]);
     napi_create_int32(env, events, &argv[1]);
     // make_callback drains the microtask queue afterwards, so promises resolved

@@ -304,3 +304,31 @@ t.test('request() refuses a buffer that is not one complete message', async t =>
   await t.rejects(s.request(Buffer.alloc(8)), TypeError)
   s.close()
 })
+
+t.test('kernels without EXT_ACK / CAP_ACK / STRICT_CHK: the socket falls back', async t => {
+  const k = new FakeKernel()
+  k.setsockopt = (_fd: number, level: number, name: number) => {
+    if (level === 270 && name >= 10) throw Object.assign(new Error('ENOPROTOOPT'), { code: 'ENOPROTOOPT' })
+  }
+  const s = NetlinkSocket.open({ binding: k })
+  t.same(s.features, { extAck: false, capAck: false, strict: false })
+  t.same(await s.request(msg()), [], 'still works')
+  s.close()
+  const off = NetlinkSocket.open({ binding: new FakeKernel(), strict: false })
+  t.equal(off.features.strict, false, 'opt-out honoured')
+  off.close()
+})
+
+t.test('an uncapped error echoing the whole request still yields its extack', async t => {
+  const k = new FakeKernel(m => {
+    const p = Buffer.alloc(4 + m.raw.length)
+    p.writeInt32LE(-17, 0)
+    m.raw.copy(p, 4)
+    k.reply(nlmsg(2, 0x200, m.seq, m.pid, Buffer.concat([p, tlv(1, Buffer.from('exists\0'))])))
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  const err = await s.request(msg(T_NEW, w => w.attrStr(1, 'hello world'))).catch(e => e)
+  t.equal(err.code, 'EEXIST')
+  t.equal(err.extack.message, 'exists')
+  s.close()
+})

@@ -133,3 +133,23 @@ t.test('close while requests are pending rejects them', async t => {
 t.test('opening a socket in a bad namespace fd fails with a system error', async t => {
   t.throws(() => NetlinkSocket.open({ netnsFd: 987654 }), { code: 'EBADF', syscall: 'setns' })
 })
+
+t.test('multicast: a subscribed socket sees RTM_NEWLINK for a link created by another socket', async t => {
+  const ns = freshNetNs(t)
+  const listener = NetlinkSocket.open({ netnsFd: ns.fd, groups: [1 /* RTNLGRP_LINK */] })
+  t.teardown(() => listener.close())
+  const seen = new Promise<string>(resolve => {
+    listener.onMessage(m => {
+      if (m.type !== 16) return
+      let off = m.off + 16
+      while (off + 4 <= m.end) {
+        const len = m.buf.readUInt16LE(off)
+        if (m.buf.readUInt16LE(off + 2) === 3) return resolve(m.buf.toString('utf8', off + 4, off + len - 1))
+        off += (len + 3) & ~3
+      }
+    })
+  })
+  await ns.exec('ip', ['link', 'add', 'br-mc', 'type', 'bridge'])
+  const name = await Promise.race([seen, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no notification')), 2000))])
+  t.equal(name, 'br-mc')
+})
