@@ -7,6 +7,7 @@ import { ValidationError } from './errors.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
+import { NsIdApi } from './rtnl/nsid/api.js'
 import { RouteApi } from './rtnl/route/api.js'
 
 /**
@@ -31,6 +32,8 @@ export class Rtnl {
   readonly addr: AddrApi
   /** Routes: `ip route`. */
   readonly route: RouteApi
+  /** Namespace ids: `ip netns set` / `list-id`. */
+  readonly nsid: NsIdApi
 
   constructor(
     /** The underlying socket, for raw requests. */
@@ -41,6 +44,7 @@ export class Rtnl {
     this.link = new LinkApi(sock)
     this.addr = new AddrApi(sock)
     this.route = new RouteApi(sock)
+    this.nsid = new NsIdApi(sock)
   }
 
   private pool: Map<string, Rtnl> | undefined

@@ -80,7 +80,7 @@ export class FakeKernel implements NativeBinding {
   socket(): number { return 100 }
   bind(): void {}
   getsockname(): number { return this.portId }
-  setsockopt(): void {}
+  setsockopt(_fd: number, _level: number, _name: number, _value: number): void {}
   getsockopt(): number { return 1 << 20 }
   sendmsg(fd: number, buffers: Buffer | readonly Buffer[]): number {
     if (this.closed.has(fd)) throw Object.assign(new Error('EBADF'), { code: 'EBADF' })

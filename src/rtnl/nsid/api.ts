@@ -1,0 +1,115 @@
+/**
+ * Namespace ids: the numbers a namespace gives its peers (`ip netns set NAME ID`,
+ * `ip netns list-id`). A veth whose peer lives in another namespace reports that
+ * namespace by this id (IFLA_LINK_NETNSID).
+ *
+ * Kernel 6.18: there is no RTM_DELNSID handler (the type exists for notifications only);
+ * an id lives as long as the peer namespace does.
+ *
+ * Messages: struct rtgenmsg { unsigned char rtgen_family; } (padded to 4) +
+ * NETNSA_* attributes, as in <linux/net_namespace.h>.
+ */
+import { attrTable, decodeAttrs, encodeAttrs, s32, u32 } from '../../attr/table.js'
+import { NlWriter } from '../../attr/writer.js'
+import { ValidationError } from '../../errors.js'
+import { registerMessageType } from '../../netlink/registry.js'
+import type { NetlinkSocket } from '../../netlink/socket.js'
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
+
+export const RTM_NEWNSID = 88
+export const RTM_DELNSID = 89
+export const RTM_GETNSID = 90
+// #define NETNSA_NSID_NOT_ASSIGNED -1
+export const NETNSA_NSID_NOT_ASSIGNED = -1
+
+export const NETNSA = attrTable('NETNSA', {
+  NETNSA_NSID: [1, 'nsid', s32],
+  NETNSA_PID: [2, 'pid', u32],
+  NETNSA_FD: [3, 'fd', u32],
+  NETNSA_TARGET_NSID: [4, 'targetNsid', s32],
+  NETNSA_CURRENT_NSID: [5, 'currentNsid', s32],
+})
+
+for (const [type, name, kind] of [[RTM_NEWNSID, 'RTM_NEWNSID', 'new'], [RTM_DELNSID, 'RTM_DELNSID', 'del'], [RTM_GETNSID, 'RTM_GETNSID', 'get']] as const)
+  registerMessageType(type, { name, kind, headerSize: 4, attrs: NETNSA })
+
+/** A namespace: a handle with an fd (a NetNs), a raw fd via `{ fd }`, or `{ pid }` (the namespace of that process). */
+export type NsTarget = { readonly fd: number } | { readonly pid: number }
+
+/** One id this namespace has assigned to a peer namespace. */
+export interface NsIdEntry {
+  nsid: number
+  /** Set when the dump was asked for another namespace's view. */
+  currentNsid?: number
+}
+
+function message(type: number, flags: number, attrs: Record<string, unknown>): Buffer {
+  const w = new NlWriter(64)
+  const start = w.beginMessage(type, flags)
+  w.zeros(4) // rtgenmsg, family AF_UNSPEC
+  encodeAttrs(NETNSA, w, attrs)
+  w.endMessage(start)
+  return w.finish()
+}
+
+function targetAttrs(target: NsTarget, field = 'netns'): { fd: number } | { pid: number } {
+  if (target && typeof (target as { fd?: unknown }).fd === 'number') return { fd: (target as { fd: number }).fd }
+  if (target && typeof (target as { pid?: unknown }).pid === 'number') return { pid: (target as { pid: number }).pid }
+  throw new ValidationError(`${field}: expected a NetNs handle, { fd } or { pid }`, field, target)
+}
+
+/** `rtnl.nsid`: ids of peer namespaces, as seen from the client's namespace. */
+export class NsIdApi {
+  constructor(readonly sock: NetlinkSocket) {}
+
+  /**
+   * The id the client's namespace uses for `target`, or undefined when none is assigned.
+   * Equivalent to reading `ip netns list-id` for that namespace.
+   * @example const id = await rtnl.nsid.get(blue)
+   */
+  async get(target: NsTarget): Promise<number | undefined> {
+    const [nsid] = await this.sock.request(message(RTM_GETNSID, 0, targetAttrs(target)), {
+      ack: false,
+      what: 'nsid',
+      decode: m => decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID').nsid,
+    })
+    return nsid === undefined || nsid === NETNSA_NSID_NOT_ASSIGNED ? undefined : nsid
+  }
+
+  /**
+   * Assigns `nsid` to `target` (or lets the kernel pick one when nsid is omitted) and returns it.
+   * Equivalent to `ip netns set NAME ID` (`auto` when omitted).
+   * @throws {NetlinkError} `EEXIST` when the namespace already has an id or the id is taken.
+   * @example await rtnl.nsid.set(blue, 7)
+   */
+  async set(target: NsTarget, nsid?: number): Promise<number> {
+    if (nsid !== undefined && (!Number.isInteger(nsid) || nsid < 0 || nsid > 0x7fffffff))
+      throw new ValidationError('nsid: expected a non-negative 32-bit integer', 'nsid', nsid)
+    await this.sock.request(message(RTM_NEWNSID, NLM_F_CREATE | NLM_F_EXCL, { nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED, ...targetAttrs(target) }), { what: 'nsid' })
+    const got = await this.get(target)
+    if (got === undefined) throw new ValidationError('nsid: the kernel assigned no id', 'nsid', nsid)
+    return got
+  }
+
+  /**
+   * Ensures `target` has an id and returns it (assigning one when it has none).
+   * @example const id = await rtnl.nsid.ensure(blue)
+   */
+  async ensure(target: NsTarget): Promise<number> {
+    return (await this.get(target)) ?? this.set(target)
+  }
+
+  /**
+   * The ids assigned in the client's namespace. Equivalent to `ip netns list-id`.
+   * @example for await (const { nsid } of rtnl.nsid.list()) console.log(nsid)
+   */
+  list(): AsyncIterable<NsIdEntry> {
+    return this.sock.dump(message(RTM_GETNSID, 0, {}), m => {
+      const a = decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID')
+      if (a.nsid === undefined) return undefined
+      const e: NsIdEntry = { nsid: a.nsid }
+      if (a.currentNsid !== undefined) e.currentNsid = a.currentNsid
+      return e
+    })
+  }
+}

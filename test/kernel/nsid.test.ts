@@ -1,0 +1,31 @@
+// Namespace ids (RTM_NEWNSID/GETNSID/DELNSID), cross-checked with `ip netns list-id`.
+import t from 'tap'
+import { freshNetNs } from '../helpers/ns.js'
+import { NetlinkError, ValidationError } from '../../src/errors.js'
+
+t.test('assign, read, list and delete peer namespace ids', async t => {
+  const a = freshNetNs(t)
+  const b = freshNetNs(t)
+  const c = freshNetNs(t)
+  t.equal(await a.rtnl.nsid.get({ fd: b.fd }), undefined, 'no id yet')
+  t.equal(await a.rtnl.nsid.set({ fd: b.fd }, 7), 7)
+  t.equal(await a.rtnl.nsid.get({ fd: b.fd }), 7)
+  const auto = await a.rtnl.nsid.ensure({ fd: c.fd })
+  t.ok(auto >= 0 && auto !== 7, `auto-assigned ${auto}`)
+  t.equal(await a.rtnl.nsid.ensure({ fd: c.fd }), auto, 'ensure is idempotent')
+  const ids: number[] = []
+  for await (const e of a.rtnl.nsid.list()) ids.push(e.nsid)
+  t.same(ids.sort((x, y) => x - y), [7, auto].sort((x, y) => x - y))
+  const oracle = await a.ip('netns', 'list-id')
+  t.same(oracle.map((e: any) => e.nsid).sort((x: number, y: number) => x - y), ids)
+  await t.rejects(a.rtnl.nsid.set({ fd: b.fd }, 9), NetlinkError, 'already has an id')
+  t.rejects(a.rtnl.nsid.set({ fd: b.fd }, -3), ValidationError)
+  await t.rejects(a.rtnl.nsid.get({} as any), ValidationError)
+})
+
+t.test('by pid: a process inside the namespace', async t => {
+  const a = freshNetNs(t)
+  t.equal(await a.rtnl.nsid.get({ pid: process.pid }), undefined, 'the host namespace has no id in a fresh one')
+  const id = await a.rtnl.nsid.set({ pid: process.pid })
+  t.equal(await a.rtnl.nsid.get({ pid: process.pid }), id)
+})
