@@ -34,6 +34,11 @@ export interface NativeBinding {
    * sender, if given, receives [nl_pid, nl_groups].
    */
   recvmsg(fd: number, buf: Buffer, sender?: Uint32Array): number
+  /**
+   * sendmsg() then one non-blocking recvmsg() into buf, in one call (rtnetlink usually
+   * answers inside sendmsg). Returns what recvmsg would; optional in fakes.
+   */
+  sendRecv?(fd: number, buffers: Buffer | readonly Buffer[], buf: Buffer, sender?: Uint32Array): number
   close(fd: number): void
   /** A stopped, unreferenced uv_poll watcher calling back (status, events). */
   pollCreate(fd: number, callback: (status: number, events: number) => void): PollHandle

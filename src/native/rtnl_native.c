@@ -166,6 +166,68 @@ static napi_value GetSockOpt(napi_env env, napi_callback_info info) {
   return num(env, value);
 }
 
+// Collects a Buffer or an array of Buffers into iov; returns the count or -1 (TypeError thrown).
+static int collect_iov(napi_env env, napi_value v, struct iovec* iov) {
+  bool is_array = false;
+  napi_is_array(env, v, &is_array);
+  if (!is_array) {
+    if (napi_get_buffer_info(env, v, &iov[0].iov_base, &iov[0].iov_len) != napi_ok) {
+      throw_type(env, "sendmsg: expected a Buffer or an array of Buffers");
+      return -1;
+    }
+    return 1;
+  }
+  uint32_t n = 0;
+  napi_get_array_length(env, v, &n);
+  if (n > MAX_IOV) {
+    throw_type(env, "sendmsg: too many buffers (max 1024)");
+    return -1;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value el;
+    if (napi_get_element(env, v, i, &el) != napi_ok ||
+        napi_get_buffer_info(env, el, &iov[i].iov_base, &iov[i].iov_len) != napi_ok) {
+      throw_type(env, "sendmsg: buffers must be Buffers");
+      return -1;
+    }
+  }
+  return (int)n;
+}
+
+static ssize_t do_sendmsg(int fd, struct iovec* iov, int n) {
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+  struct msghdr msg = {.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = iov, .msg_iovlen = n};
+  ssize_t r;
+  do r = sendmsg(fd, &msg, 0);
+  while (r < 0 && errno == EINTR);
+  return r;
+}
+
+// MSG_TRUNC makes the kernel return the datagram's real length; -1 when nothing is queued,
+// -2 - errno on other failures.
+static ssize_t do_recvmsg(int fd, void* data, size_t len, struct sockaddr_nl* sa) {
+  struct iovec iov = {.iov_base = data, .iov_len = len};
+  struct msghdr msg = {.msg_name = sa, .msg_namelen = sizeof *sa, .msg_iov = &iov, .msg_iovlen = 1};
+  ssize_t r;
+  do r = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) return (errno == EAGAIN || errno == EWOULDBLOCK) ? -1 : -2 - errno;
+  return r;
+}
+
+static void store_sender(napi_env env, napi_value v, const struct sockaddr_nl* sa) {
+  napi_valuetype t;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_object) return;
+  napi_typedarray_type tt;
+  size_t tlen;
+  void* tdata;
+  if (napi_get_typedarray_info(env, v, &tt, &tlen, &tdata, NULL, NULL) == napi_ok &&
+      tt == napi_uint32_array && tlen >= 2) {
+    ((uint32_t*)tdata)[0] = sa->nl_pid;
+    ((uint32_t*)tdata)[1] = sa->nl_groups;
+  }
+}
+
 // sendmsg(fd, buffers: Buffer[] | Buffer) -> bytes sent. One syscall, to the kernel (port 0).
 static napi_value SendMsg(napi_env env, napi_callback_info info) {
   napi_value argv[2];
@@ -173,29 +235,33 @@ static napi_value SendMsg(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 2, argv) || !arg_i32(env, argv[0], &fd))
     return throw_type(env, "sendmsg(fd: number, buffers: Buffer[])");
   struct iovec iov[MAX_IOV];
-  uint32_t n = 0;
-  bool is_array = false;
-  napi_is_array(env, argv[1], &is_array);
-  if (is_array) {
-    CHECK(napi_get_array_length(env, argv[1], &n));
-    if (n > MAX_IOV) return throw_type(env, "sendmsg: too many buffers (max 1024)");
-    for (uint32_t i = 0; i < n; i++) {
-      napi_value el;
-      CHECK(napi_get_element(env, argv[1], i, &el));
-      if (napi_get_buffer_info(env, el, &iov[i].iov_base, &iov[i].iov_len) != napi_ok)
-        return throw_type(env, "sendmsg: buffers must be Buffers");
-    }
-  } else {
-    if (napi_get_buffer_info(env, argv[1], &iov[0].iov_base, &iov[0].iov_len) != napi_ok)
-      return throw_type(env, "sendmsg: expected a Buffer or an array of Buffers");
-    n = 1;
-  }
-  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
-  struct msghdr msg = {.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = iov, .msg_iovlen = n};
-  ssize_t r;
-  do r = sendmsg(fd, &msg, 0);
-  while (r < 0 && errno == EINTR);
+  int n = collect_iov(env, argv[1], iov);
+  if (n < 0) return NULL;
+  ssize_t r = do_sendmsg(fd, iov, n);
   if (r < 0) return throw_errno(env, errno, "sendmsg");
+  return num(env, (double)r);
+}
+
+// sendRecv(fd, buffers, buf, sender?) -> like sendmsg() then recvmsg(): rtnetlink
+// answers inside sendmsg, so the reply is usually queued already. Saves a crossing
+// into native code per request on the sequential path.
+static napi_value SendRecv(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd;
+  void* data;
+  size_t len;
+  if (!get_args(env, info, 4, argv) || !arg_i32(env, argv[0], &fd) ||
+      napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok)
+    return throw_type(env, "sendRecv(fd: number, buffers: Buffer[], buf: Buffer, sender?: Uint32Array)");
+  struct iovec iov[MAX_IOV];
+  int n = collect_iov(env, argv[1], iov);
+  if (n < 0) return NULL;
+  if (do_sendmsg(fd, iov, n) < 0) return throw_errno(env, errno, "sendmsg");
+  struct sockaddr_nl sa;
+  memset(&sa, 0, sizeof sa);
+  ssize_t r = do_recvmsg(fd, data, len, &sa);
+  if (r < -1) return throw_errno(env, (int)(-2 - r), "recvmsg");
+  if (r >= 0) store_sender(env, argv[3], &sa);
   return num(env, (double)r);
 }
 
@@ -213,27 +279,9 @@ static napi_value RecvMsg(napi_env env, napi_callback_info info) {
     return throw_type(env, "recvmsg(fd: number, buf: Buffer, sender?: Uint32Array)");
   struct sockaddr_nl sa;
   memset(&sa, 0, sizeof sa);
-  struct iovec iov = {.iov_base = data, .iov_len = len};
-  struct msghdr msg = {.msg_name = &sa, .msg_namelen = sizeof sa, .msg_iov = &iov, .msg_iovlen = 1};
-  ssize_t r;
-  do r = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
-  while (r < 0 && errno == EINTR);
-  if (r < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return num(env, -1);
-    return throw_errno(env, errno, "recvmsg");
-  }
-  napi_valuetype t;
-  napi_typeof(env, argv[2], &t);
-  if (t == napi_object) {
-    napi_typedarray_type tt;
-    size_t tlen;
-    void* tdata;
-    if (napi_get_typedarray_info(env, argv[2], &tt, &tlen, &tdata, NULL, NULL) == napi_ok &&
-        tt == napi_uint32_array && tlen >= 2) {
-      ((uint32_t*)tdata)[0] = sa.nl_pid;
-      ((uint32_t*)tdata)[1] = sa.nl_groups;
-    }
-  }
+  ssize_t r = do_recvmsg(fd, data, len, &sa);
+  if (r < -1) return throw_errno(env, (int)(-2 - r), "recvmsg");
+  if (r >= 0) store_sender(env, argv[2], &sa);
   return num(env, (double)r);
 }
 
@@ -560,6 +608,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       FN("getsockopt", GetSockOpt),
       FN("sendmsg", SendMsg),
       FN("recvmsg", RecvMsg),
+      FN("sendRecv", SendRecv),
       FN("close", Close),
       FN("pollCreate", PollCreate),
       FN("pollStart", PollStart),

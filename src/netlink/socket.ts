@@ -162,6 +162,7 @@ interface DumpState {
   held: unknown[]
 }
 
+const resolved = Promise.resolve()
 const HIGH_WATER = 1024
 const DEFAULT_RCVBUF = 4 << 20
 const DEFAULT_SNDBUF = 1 << 20
@@ -192,6 +193,10 @@ export class NetlinkSocket {
   private readonly maxBatchBytes: number
   private readonly defaultTimeout: number | undefined
   private flushScheduled = false
+  private readonly flushTask = (): void => {
+    this.flushScheduled = false
+    this.flush()
+  }
   private polling = false
   private refed = true
   private groupCount = 0
@@ -520,10 +525,8 @@ export class NetlinkSocket {
   private scheduleFlush(): void {
     if (this.flushScheduled) return
     this.flushScheduled = true
-    queueMicrotask(() => {
-      this.flushScheduled = false
-      this.flush()
-    })
+    // A resolved-promise continuation: Node's queueMicrotask wraps each callback in an AsyncResource.
+    resolved.then(this.flushTask)
   }
 
   private nextSeq(): number {
@@ -537,15 +540,22 @@ export class NetlinkSocket {
   private flush(): void {
     if (this.closed) return
     let rounds = 0
-    while (this.sendQueue.length > 0 && this.inFlight < this.maxInFlight) {
-      const batch: Pending[] = []
-      const bufs: Buffer[] = []
+    const trace = debug.enabled || hexlog.enabled
+    const q = this.sendQueue
+    while (q.length > 0 && this.inFlight < this.maxInFlight) {
+      const room = Math.min(this.maxInFlight - this.inFlight, MAX_IOV)
+      let count = 0
       let bytes = 0
-      const room = this.maxInFlight - this.inFlight
-      while (batch.length < room && batch.length < MAX_IOV && this.sendQueue.length > 0) {
-        const p = this.sendQueue[0]!
-        if (batch.length > 0 && bytes + p.msg.length > this.maxBatchBytes) break
-        this.sendQueue.shift()
+      while (count < room && count < q.length) {
+        const len = q[count]!.msg.length
+        if (count > 0 && bytes + len > this.maxBatchBytes) break
+        bytes += len
+        count++
+      }
+      const batch = count === q.length ? q.splice(0) : q.splice(0, count)
+      const bufs: Buffer[] = new Array(count)
+      for (let i = 0; i < count; i++) {
+        const p = batch[i]!
         const seq = this.nextSeq()
         p.seq = seq
         p.sent = true
@@ -554,42 +564,59 @@ export class NetlinkSocket {
         m.writeUInt32LE(seq, 8)
         m.writeUInt32LE(this.portId, 12)
         this.pending.set(seq, p)
-        this.inFlight++
-        batch.push(p)
-        bufs.push(m)
-        bytes += m.length
+        bufs[i] = m
       }
-      if (debug.enabled) for (const p of batch) debug('send %s seq=%d len=%d flags=%s', messageTypeName(p.type), p.seq, p.msg.length, flagNames(p.msg.readUInt16LE(6), messageTypeInfo(p.type)?.kind).join('|'))
-      if (hexlog.enabled) for (const p of batch) hexlog('send seq=%d %s', p.seq, p.msg.toString('hex'))
+      this.inFlight += count
+      if (trace) this.traceSend(batch)
+      let n: number
       try {
-        this.b.sendmsg(this.fd, bufs.length === 1 ? bufs[0]! : bufs)
+        const out = count === 1 ? bufs[0]! : bufs
+        if (this.b.sendRecv) n = this.b.sendRecv(this.fd, out, this.rbuf, this.sender)
+        else {
+          this.b.sendmsg(this.fd, out)
+          n = -1
+        }
       } catch (err) {
         const e = err as NodeJS.ErrnoException
-        if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
+        if (e.syscall === 'recvmsg') {
+          // Sent; the read failed (e.g. ENOBUFS): let drain() deal with it.
+          n = -1
+        } else if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
           // Kernel memory pressure: put the batch back and retry once replies drain.
-          for (let i = batch.length - 1; i >= 0; i--) {
-            const p = batch[i]!
+          for (const p of batch) {
             this.pending.delete(p.seq)
-            this.inFlight--
             p.sent = false
-            this.sendQueue.unshift(p)
           }
+          this.inFlight -= count
+          q.unshift(...batch)
           this.drain()
           if (this.inFlight === 0) setTimeout(() => this.flush(), 1)
           break
+        } else {
+          for (const p of batch) this.settle(p, err, true)
+          for (const p of batch) this.forget(p)
+          continue
         }
-        for (const p of batch) this.settle(p, err, true)
-        for (const p of batch) this.forget(p)
-        continue
+      }
+      if (n >= 0) {
+        if (n > this.rbuf.length) this.truncated(n)
+        else this.onDatagram(n, this.sender[1]!)
       }
       this.drain()
-      if (++rounds >= 64 && this.sendQueue.length > 0) {
+      if (++rounds >= 64 && q.length > 0) {
         // Let the event loop breathe during very long pipelines.
         setImmediate(() => this.flush())
         break
       }
     }
     this.updatePoll()
+  }
+
+  private traceSend(batch: Pending[]): void {
+    for (const p of batch) {
+      if (debug.enabled) debug('send %s seq=%d len=%d flags=%s', messageTypeName(p.type), p.seq, p.msg.length, flagNames(p.msg.readUInt16LE(6), messageTypeInfo(p.type)?.kind).join('|'))
+      if (hexlog.enabled) hexlog('send seq=%d %s', p.seq, p.msg.toString('hex'))
+    }
   }
 
   /** Reads while anything wants data and data is queued. */
@@ -698,6 +725,7 @@ export class NetlinkSocket {
 
   private onDatagram(n: number, groups: number): void {
     const buf = this.rbuf
+    const trace = debug.enabled || hexlog.enabled
     let off = 0
     while (off + NLMSG_HDRLEN <= n) {
       const len = buf.readUInt32LE(off)
@@ -715,8 +743,10 @@ export class NetlinkSocket {
         return
       }
       const msg: NlMsg = { type, flags, seq, pid, buf, off: off + NLMSG_HDRLEN, end: off + len }
-      if (debug.enabled) debug('recv %s seq=%d len=%d flags=0x%s groups=%d', messageTypeName(type), seq, len, flags.toString(16), groups)
-      if (hexlog.enabled) hexlog('recv seq=%d %s', seq, buf.toString('hex', off, off + len))
+      if (trace) {
+        if (debug.enabled) debug('recv %s seq=%d len=%d flags=0x%s groups=%d', messageTypeName(type), seq, len, flags.toString(16), groups)
+        if (hexlog.enabled) hexlog('recv seq=%d %s', seq, buf.toString('hex', off, off + len))
+      }
       const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
       if (p) this.onReply(p, msg)
       else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
