@@ -57,6 +57,8 @@ export interface NativeBinding {
   umount2(target: string, flags: number): void
   /** flock(); false when LOCK_NB was given and the lock is held elsewhere. */
   flock(fd: number, operation: number): boolean
+  /** The CLONE_NEW* type of the namespace an nsfs fd refers to (ioctl NS_GET_NSTYPE); ENOTTY for other files. */
+  nsType(fd: number): number
   gettid(): number
 }
 

@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
+#include <linux/nsfs.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -592,6 +594,17 @@ static napi_value Flock(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// nsType(fd) -> the CLONE_NEW* type of the namespace an nsfs fd refers to (NS_GET_NSTYPE).
+static napi_value NsType(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!get_args(env, info, 1, argv) || !arg_i32(env, argv[0], &fd))
+    return throw_type(env, "nsType(fd: number)");
+  int r = ioctl(fd, NS_GET_NSTYPE);
+  if (r < 0) return throw_errno(env, errno, "ioctl");
+  return num(env, r);
+}
+
 // gettid() -> the calling thread's id (for /proc/self/task/TID paths).
 static napi_value GetTid(napi_env env, napi_callback_info info) {
   (void)info;
@@ -621,6 +634,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       FN("mount", Mount),
       FN("umount2", Umount2),
       FN("flock", Flock),
+      FN("nsType", NsType),
       FN("gettid", GetTid),
 #undef FN
   };

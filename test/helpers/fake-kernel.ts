@@ -133,5 +133,6 @@ export class FakeKernel implements NativeBinding {
   mount(): void {}
   umount2(): void {}
   flock(): boolean { return true }
+  nsType(): number { return 0x40000000 }
   gettid(): number { return 1 }
 }
