@@ -8,6 +8,11 @@ const errnoNames = new Map<number, string>()
 for (const [name, value] of Object.entries(osConstants.errno)) {
   if (!errnoNames.has(value)) errnoNames.set(value, name)
 }
+// Aliases sharing a number: use the name the kernel uses.
+for (const name of ['EOPNOTSUPP', 'EAGAIN', 'EDEADLK'] as const) {
+  const v = (osConstants.errno as Record<string, number>)[name]
+  if (v !== undefined) errnoNames.set(v, name)
+}
 
 /** The errno name for a positive errno number (`17` → `'EEXIST'`). */
 export function errnoName(errno: number): string {

@@ -22,4 +22,14 @@ export {
 export { NetlinkSocket, type DumpIntrPolicy, type DumpIterable, type DumpOptions, type RequestOptions, type SocketOptions } from './netlink/socket.js'
 export type { NlMsg } from './netlink/header.js'
 export type { LinkRef } from './rtnl/link/resolve.js'
+export { checkLinkName } from './rtnl/link/resolve.js'
+export type { Link } from './rtnl/link/codec.js'
+export type { LinkStats, OperState, LinkFlag } from './rtnl/link/schema.js'
+export type {
+  CallOptions, LinkAddOptions, LinkCommonOptions, LinkListFilter, LinkSetOptions, NetnsTarget, VethPeerOptions,
+} from './rtnl/link/api.js'
+export { LinkApi } from './rtnl/link/api.js'
+export { registerKind, registerPortKind, knownKinds, type LinkKind, type PortKind } from './rtnl/link/kinds/index.js'
+export { NsIdApi, type NsIdEntry, type NsTarget } from './rtnl/nsid/api.js'
+export { NetNs, NetNsError, isNetNsError, checkNetNsName, NETNS_RUN_DIR, type NetNsId } from './netns/netns.js'
 export type { RawAttr } from './attr/codec.js'

@@ -1,6 +1,413 @@
-/** Link verbs (stub: being written). */
-import type { NetlinkSocket } from '../../netlink/socket.js'
+/**
+ * Link verbs: `ip link` as a typed promise API. Links are referred to by name or
+ * index (LinkRef); lookups are single RTM_GETLINK requests, never filtered dumps.
+ */
+import { closeSync, openSync } from 'node:fs'
+import { ValidationError } from '../../errors.js'
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
+import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
+import { parseMac } from '../../util/ip.js'
+import { log } from '../../util/log.js'
+import { decodeLink, linkMessage, type IfInfoHeader, type Link } from './codec.js'
+import { kindByName, portKindByName } from './kinds/index.js'
+import { checkLinkName, checkLinkRef, type LinkRef } from './resolve.js'
+import {
+  IFF, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
+  type LinkAttrs,
+} from './schema.js'
 
+const debug = log('link')
+
+/**
+ * A namespace to move a link (or create a veth peer) into: a NetNs handle or `{ fd }`,
+ * `{ pid }` (the namespace of that process), or a name under /run/netns.
+ */
+export type NetnsTarget = { readonly fd: number } | { readonly pid: number } | string
+
+/** Per-call options of every verb. */
+export interface CallOptions {
+  timeout?: number
+  signal?: AbortSignal
+}
+
+/** Settings shared by add and set. */
+export interface LinkCommonOptions {
+  mtu?: number
+  /** MAC address. */
+  address?: string
+  broadcast?: string
+  txQueueLen?: number
+  /** IFLA_IFALIAS (`ip link set X alias TEXT`). */
+  alias?: string
+  /** Bring the link up (true) or down (false). */
+  up?: boolean
+  /** Enslave to a bridge/bond (`master br0`); null releases it (`nomaster`). */
+  master?: LinkRef | null
+  /** Move into another network namespace. */
+  netns?: NetnsTarget
+  group?: number
+  carrier?: boolean
+  numTxQueues?: number
+  numRxQueues?: number
+}
+
+/** The far end of a veth pair. */
+export interface VethPeerOptions {
+  /** Peer name (the kernel picks `vethN` when omitted). */
+  name?: string
+  address?: string
+  mtu?: number
+  txQueueLen?: number
+  alias?: string
+  /** Create the peer directly in this namespace. */
+  netns?: NetnsTarget
+  // No `up`: the kernel cannot open a veth end before the pair exists (ENOTCONN); set it up afterwards.
+}
+
+/** `ip link add` options. Kind data goes under the kind's key (`vxlan: { id: 42 }`). */
+export interface LinkAddOptions extends LinkCommonOptions {
+  name: string
+  /** `'veth'`, `'bridge'`, `'vxlan'`, `'macvlan'`, `'macvtap'`, `'ipvlan'`, `'vlan'`, `'dummy'`, `'ifb'`, `'bond'`, or any other kind the kernel knows. */
+  kind: string
+  /** The lower device (IFLA_LINK) for vlan, macvlan, ipvlan. */
+  parent?: LinkRef
+  /** veth: the peer. */
+  peer?: VethPeerOptions
+  bridge?: Record<string, unknown>
+  vxlan?: Record<string, unknown>
+  macvlan?: Record<string, unknown>
+  ipvlan?: Record<string, unknown>
+  vlan?: Record<string, unknown>
+  bond?: Record<string, unknown>
+}
+
+/** `ip link set` options. */
+export interface LinkSetOptions extends LinkCommonOptions {
+  /** Rename the link. */
+  name?: string
+  /** Kind data changes (the link's kind is looked up unless given). */
+  kind?: string
+  bridge?: Record<string, unknown>
+  vxlan?: Record<string, unknown>
+  macvlan?: Record<string, unknown>
+  ipvlan?: Record<string, unknown>
+  vlan?: Record<string, unknown>
+  bond?: Record<string, unknown>
+  /** Bridge port settings of a link enslaved to a bridge (`ip link set X type bridge_slave ...`). */
+  bridgePort?: Record<string, unknown>
+  bondPort?: Record<string, unknown>
+}
+
+/** `ip link show` filters. kind and master are applied by the kernel. */
+export interface LinkListFilter extends CallOptions {
+  kind?: string
+  master?: LinkRef
+  up?: boolean
+  /** Include IFLA_STATS64 counters (default false, like `ip link` without -s). */
+  stats?: boolean
+}
+
+const KIND_KEYS = ['bridge', 'vxlan', 'macvlan', 'ipvlan', 'vlan', 'bond'] as const
+
+function checkInt(v: unknown, field: string, min: number, max: number): void {
+  if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))
+    throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
+}
+
+/** Resolves a NetnsTarget to IFLA_NET_NS_FD / IFLA_NET_NS_PID; returns an fd to close, if one was opened. */
+function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: string): number | undefined {
+  if (typeof target === 'string') {
+    if (!target || target.includes('/') || target === '.' || target === '..')
+      throw new ValidationError(`${field}: invalid namespace name ${JSON.stringify(target)}`, field, target)
+    const fd = openSync(`/run/netns/${target}`, 'r')
+    attrs['netnsFd'] = fd
+    return fd
+  }
+  if (target && typeof (target as { fd?: unknown }).fd === 'number') {
+    const fd = (target as { fd: number }).fd
+    if (fd < 0) throw new ValidationError(`${field}: the namespace handle is closed`, field, target)
+    attrs['netnsFd'] = fd
+    return undefined
+  }
+  if (target && typeof (target as { pid?: unknown }).pid === 'number') {
+    checkInt((target as { pid: number }).pid, `${field}.pid`, 1, 0x7fffffff)
+    attrs['netnsPid'] = (target as { pid: number }).pid
+    return undefined
+  }
+  throw new ValidationError(`${field}: expected a NetNs handle, { fd }, { pid } or a namespace name`, field, target)
+}
+
+/** `rtnl.link`: links (`ip link`). */
 export class LinkApi {
   constructor(readonly sock: NetlinkSocket) {}
+
+  /**
+   * Lists links (a dump, streamed). Equivalent to `ip link show [type KIND] [master M] [up]`.
+   * @example for await (const l of rtnl.link.list({ kind: 'veth' })) console.log(l.name, l.operState)
+   */
+  list(filter: LinkListFilter = {}): DumpIterable<Link> {
+    const attrs: Record<string, unknown> = { extMask: RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER_SKIP_STATS) }
+    let masterIndex: number | undefined
+    if (filter.kind !== undefined) attrs['linkInfo'] = { kind: filter.kind }
+    if (typeof filter.master === 'number') masterIndex = checkLinkRef(filter.master, 'master') as number
+    const wantUp = filter.up
+    const decode = (m: Parameters<typeof decodeLink>[0]): Link | undefined => {
+      const l = decodeLink(m)
+      if (wantUp !== undefined && l.up !== wantUp) return undefined
+      return l
+    }
+    if (filter.master !== undefined && masterIndex === undefined) {
+      // A master by name: resolve it first (one GET), then dump filtered by the kernel.
+      const sock = this.sock
+      const self = this
+      let interrupted = false
+      return {
+        get interrupted() { return interrupted },
+        async *[Symbol.asyncIterator]() {
+          const m = await self.get(filter.master as LinkRef, filter)
+          const it = sock.dump(linkMessage(RTM_GETLINK, 0, {}, { ...attrs, master: m.index }), decode, { ...filter, what: 'links' })
+          yield* it
+          interrupted = it.interrupted
+        },
+      }
+    }
+    if (masterIndex !== undefined) attrs['master'] = masterIndex
+    return this.sock.dump(linkMessage(RTM_GETLINK, 0, {}, attrs), decode, { ...filter, what: 'links' })
+  }
+
+  /**
+   * One link by name or index (one RTM_GETLINK). Equivalent to `ip -d link show dev REF`.
+   * @throws {NetlinkError} `ENODEV` when there is no such link.
+   * @example const lo = await rtnl.link.get('lo')
+   */
+  async get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = {}): Promise<Link> {
+    checkLinkRef(ref)
+    const attrs: Record<string, unknown> = { extMask: RTEXT_FILTER_VF | (opts.stats ? 0 : RTEXT_FILTER_SKIP_STATS) }
+    const h: IfInfoHeader = {}
+    if (typeof ref === 'number') h.index = ref
+    else attrs['name'] = ref
+    const [link] = await this.sock.request(linkMessage(RTM_GETLINK, 0, h, attrs), { ...opts, ack: false, what: String(ref), decode: decodeLink })
+    return link!
+  }
+
+  /**
+   * The index of a link by name (one RTM_GETLINK without counters); numbers pass through.
+   * @throws {NetlinkError} `ENODEV`.
+   */
+  async index(ref: LinkRef, opts: CallOptions = {}): Promise<number> {
+    if (typeof ref === 'number') return checkLinkRef(ref) as number
+    return (await this.get(ref, opts)).index
+  }
+
+  /**
+   * Creates a link. Equivalent to `ip link add NAME [options] type KIND [kind options]`.
+   * @throws {ValidationError} on bad options (before anything is sent); {@link NetlinkError}
+   *   `EEXIST` when the name is taken, `EOPNOTSUPP` when the kernel lacks the kind.
+   * @example await rtnl.link.add({ name: 'veth0', kind: 'veth', peer: { name: 'veth1' } })
+   */
+  async add(opts: LinkAddOptions & CallOptions & { replace?: boolean }): Promise<void> {
+    if (!opts || typeof opts !== 'object') throw new ValidationError('link.add: options object required', 'options', opts)
+    checkLinkName(opts.name)
+    if (typeof opts.kind !== 'string' || !opts.kind) throw new ValidationError('kind: a link kind is required (e.g. "veth")', 'kind', opts.kind)
+    const plugin = kindByName(opts.kind)
+    const toClose: number[] = []
+    try {
+      const attrs = await this.commonAttrs(opts, toClose)
+      attrs['name'] = opts.name
+      if (opts.parent !== undefined) attrs['parentIndex'] = await this.index(checkLinkRef(opts.parent, 'parent'), opts)
+      const info: Record<string, unknown> = { kind: opts.kind }
+      if (opts.kind === 'veth') {
+        if (opts.peer !== undefined) info['data'] = { peer: await this.peerAttrs(opts.peer, toClose) }
+      } else if (opts.peer !== undefined) {
+        throw new ValidationError(`peer: only veth links have a peer (kind is ${opts.kind})`, 'peer', opts.peer)
+      }
+      for (const key of KIND_KEYS) {
+        const data = opts[key]
+        if (data === undefined) continue
+        if (!plugin || plugin.key !== key)
+          throw new ValidationError(`${key}: options for kind ${key}, but kind is ${opts.kind}`, key, data)
+        plugin.check?.(data)
+        info['data'] = await this.kindData(key, data, opts)
+      }
+      if (plugin?.check && info['data'] === undefined && opts.kind === 'vlan') plugin.check({})
+      attrs['linkInfo'] = info
+      // Kernel 6.18 ignores IFLA_IFALIAS when creating a link: it is set by a second request.
+      const alias = attrs['alias']
+      delete attrs['alias']
+      const h: IfInfoHeader = {}
+      if (opts.up !== undefined) {
+        h.flags = opts.up ? IFF.UP : 0
+        h.change = IFF.UP
+      }
+      const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL)
+      debug('add %s kind %s', opts.name, opts.kind)
+      await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), { ...callOpts(opts), what: opts.name })
+      if (alias !== undefined && opts.netns === undefined)
+        await this.sock.request(linkMessage(RTM_NEWLINK, 0, {}, { name: opts.name, alias }), { ...callOpts(opts), what: opts.name })
+    } finally {
+      for (const fd of toClose) closeSync(fd)
+    }
+  }
+
+  /**
+   * Changes a link. Equivalent to `ip link set REF [up|down] [mtu N] [address MAC] [name NEW]
+   * [master M|nomaster] [netns NS] [alias TEXT] [type KIND ...]`.
+   * @throws {NetlinkError} `ENODEV` when there is no such link.
+   * @example await rtnl.link.set('veth0', { up: true, mtu: 9000, master: 'br0' })
+   */
+  async set(ref: LinkRef, opts: LinkSetOptions & CallOptions): Promise<void> {
+    checkLinkRef(ref)
+    if (!opts || typeof opts !== 'object') throw new ValidationError('link.set: options object required', 'options', opts)
+    const toClose: number[] = []
+    try {
+      const attrs = await this.commonAttrs(opts, toClose)
+      const h: IfInfoHeader = {}
+      if (typeof ref === 'number') h.index = ref
+      else if (opts.name === undefined) attrs['name'] = ref
+      else h.index = await this.index(ref, opts)
+      if (opts.name !== undefined) attrs['name'] = checkLinkName(opts.name)
+      if (opts.up !== undefined) {
+        h.flags = opts.up ? IFF.UP : 0
+        h.change = IFF.UP
+      }
+      const info: Record<string, unknown> = {}
+      const kindKey = KIND_KEYS.find(k => opts[k] !== undefined)
+      if (kindKey) {
+        const kind = opts.kind ?? (await this.get(ref, opts)).kind
+        const plugin = kind ? kindByName(kind) : undefined
+        if (!plugin || plugin.key !== kindKey)
+          throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, opts[kindKey])
+        plugin.check?.(opts[kindKey]!)
+        info['kind'] = kind
+        info['data'] = await this.kindData(kindKey, opts[kindKey]!, opts)
+      }
+      for (const [key, kind] of [['bridgePort', 'bridge'], ['bondPort', 'bond']] as const) {
+        const data = opts[key]
+        if (data === undefined) continue
+        if (!portKindByName(kind)) throw new ValidationError(`${key}: unsupported`, key, data)
+        info['slaveKind'] = kind
+        info['slaveData'] = data
+      }
+      // The kernel applies port data through the *current* master's ops, before IFLA_MASTER
+      // takes effect: enslave first, then send the port settings.
+      const portAfterMaster = info['slaveKind'] !== undefined && attrs['master'] !== undefined
+      const portInfo = portAfterMaster ? { slaveKind: info['slaveKind'], slaveData: info['slaveData'] } : undefined
+      if (portAfterMaster) {
+        delete info['slaveKind']
+        delete info['slaveData']
+      }
+      if (Object.keys(info).length) attrs['linkInfo'] = info
+      debug('set %s %o', ref, Object.keys(attrs))
+      await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), { ...callOpts(opts), what: String(ref) })
+      if (portInfo) {
+        const h2: IfInfoHeader = {}
+        const a2: Record<string, unknown> = { linkInfo: portInfo }
+        if (opts.name !== undefined) a2['name'] = opts.name
+        else if (h.index !== undefined) h2.index = h.index
+        else a2['name'] = ref
+        await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, a2), { ...callOpts(opts), what: String(ref) })
+      }
+    } finally {
+      for (const fd of toClose) closeSync(fd)
+    }
+  }
+
+  /**
+   * Deletes a link (a veth takes its peer with it). Equivalent to `ip link del REF`.
+   * @throws {NetlinkError} `ENODEV` when there is no such link.
+   * @example await rtnl.link.del('veth0')
+   */
+  async del(ref: LinkRef, opts: CallOptions = {}): Promise<void> {
+    checkLinkRef(ref)
+    const h: IfInfoHeader = {}
+    const attrs: Record<string, unknown> = {}
+    if (typeof ref === 'number') h.index = ref
+    else attrs['name'] = ref
+    await this.sock.request(linkMessage(RTM_DELLINK, 0, h, attrs), { ...callOpts(opts), what: String(ref) })
+  }
+
+  /**
+   * Adds an alternative name. Equivalent to `ip link property add dev REF altname NAME`.
+   * @throws {NetlinkError} `EEXIST` when the name is taken.
+   */
+  async addAltName(ref: LinkRef, name: string, opts: CallOptions = {}): Promise<void> {
+    await this.altName(RTM_NEWLINKPROP, ref, name, opts)
+  }
+
+  /** Removes an alternative name. Equivalent to `ip link property del dev REF altname NAME`. */
+  async delAltName(ref: LinkRef, name: string, opts: CallOptions = {}): Promise<void> {
+    await this.altName(RTM_DELLINKPROP, ref, name, opts)
+  }
+
+  private async altName(type: number, ref: LinkRef, name: string, opts: CallOptions): Promise<void> {
+    checkLinkRef(ref)
+    // #define ALTIFNAMSIZ 128
+    if (typeof name !== 'string' || !name || Buffer.byteLength(name) >= 128 || /[/:\s]/.test(name))
+      throw new ValidationError(`altname: invalid alternative name ${JSON.stringify(name)}`, 'altname', name)
+    const h: IfInfoHeader = {}
+    const attrs: Record<string, unknown> = { altNames: [name] }
+    if (typeof ref === 'number') h.index = ref
+    else h.index = await this.index(ref, opts)
+    await this.sock.request(linkMessage(type, type === RTM_NEWLINKPROP ? NLM_F_EXCL | NLM_F_CREATE : 0, h, attrs), { ...callOpts(opts), what: `${ref} altname ${name}` })
+  }
+
+  private async commonAttrs(o: LinkCommonOptions & CallOptions, toClose: number[]): Promise<LinkAttrs & Record<string, unknown>> {
+    const a: Record<string, unknown> = {}
+    checkInt(o.mtu, 'mtu', 0, 0x7fffffff)
+    checkInt(o.txQueueLen, 'txQueueLen', 0, 0xffffffff)
+    checkInt(o.group, 'group', 0, 0xffffffff)
+    checkInt(o.numTxQueues, 'numTxQueues', 1, 4096)
+    checkInt(o.numRxQueues, 'numRxQueues', 1, 4096)
+    if (o.mtu !== undefined) a['mtu'] = o.mtu
+    if (o.address !== undefined) { parseMac(o.address, 'address'); a['address'] = o.address }
+    if (o.broadcast !== undefined) { parseMac(o.broadcast, 'broadcast'); a['broadcast'] = o.broadcast }
+    if (o.txQueueLen !== undefined) a['txQueueLen'] = o.txQueueLen
+    if (o.alias !== undefined) {
+      if (typeof o.alias !== 'string' || Buffer.byteLength(o.alias) > 255) throw new ValidationError('alias: a string of at most 255 bytes', 'alias', o.alias)
+      a['alias'] = o.alias
+    }
+    if (o.group !== undefined) a['group'] = o.group
+    if (o.carrier !== undefined) a['carrier'] = !!o.carrier
+    if (o.numTxQueues !== undefined) a['numTxQueues'] = o.numTxQueues
+    if (o.numRxQueues !== undefined) a['numRxQueues'] = o.numRxQueues
+    if (o.master !== undefined) a['master'] = o.master === null ? 0 : await this.index(checkLinkRef(o.master, 'master'), o)
+    if (o.netns !== undefined) {
+      const fd = netnsAttrs(o.netns, a, 'netns')
+      if (fd !== undefined) toClose.push(fd)
+    }
+    return a as LinkAttrs & Record<string, unknown>
+  }
+
+  private async peerAttrs(p: VethPeerOptions, toClose: number[]): Promise<Record<string, unknown>> {
+    if (!p || typeof p !== 'object') throw new ValidationError('peer: expected { name, ... }', 'peer', p)
+    const a: Record<string, unknown> = {}
+    if (p.name !== undefined) a['name'] = checkLinkName(p.name, 'peer.name')
+    checkInt(p.mtu, 'peer.mtu', 0, 0x7fffffff)
+    checkInt(p.txQueueLen, 'peer.txQueueLen', 0, 0xffffffff)
+    if (p.mtu !== undefined) a['mtu'] = p.mtu
+    if (p.address !== undefined) { parseMac(p.address, 'peer.address'); a['address'] = p.address }
+    if (p.txQueueLen !== undefined) a['txQueueLen'] = p.txQueueLen
+    if (p.alias !== undefined) a['alias'] = p.alias
+    if (p.netns !== undefined) {
+      const fd = netnsAttrs(p.netns, a, 'peer.netns')
+      if (fd !== undefined) toClose.push(fd)
+    }
+    if ((p as { up?: unknown }).up !== undefined)
+      throw new ValidationError('peer.up: a veth peer cannot be brought up in the creating request; set it up afterwards', 'peer.up', (p as { up?: unknown }).up)
+    return a
+  }
+
+  /** Kind data with link references (vxlan dev) resolved to indexes. */
+  private async kindData(key: string, data: Record<string, unknown>, o: CallOptions): Promise<Record<string, unknown>> {
+    const out = { ...data }
+    if (key === 'vxlan' && out['dev'] !== undefined && typeof out['dev'] !== 'number') out['dev'] = await this.index(checkLinkRef(out['dev'], 'vxlan.dev'), o)
+    return out
+  }
+}
+
+function callOpts(o: CallOptions): CallOptions {
+  const r: CallOptions = {}
+  if (o.timeout !== undefined) r.timeout = o.timeout
+  if (o.signal !== undefined) r.signal = o.signal
+  return r
 }

@@ -1,0 +1,53 @@
+/** bridge: IFLA_BR_* (IFLA_INFO_DATA of kind "bridge"), <linux/if_link.h>. */
+import { attrTable, be16, bool8, hex, u16, u32, u64, u8 } from '../../../attr/table.js'
+import { mac } from '../../../attr/types.js'
+import type { LinkKind } from './types.js'
+
+// Times are in clock_t (centiseconds, USER_HZ = 100) as the kernel takes them.
+export const IFLA_BR = attrTable('IFLA_BR', {
+  IFLA_BR_FORWARD_DELAY: [1, 'forwardDelay', u32],
+  IFLA_BR_HELLO_TIME: [2, 'helloTime', u32],
+  IFLA_BR_MAX_AGE: [3, 'maxAge', u32],
+  IFLA_BR_AGEING_TIME: [4, 'ageingTime', u32],
+  IFLA_BR_STP_STATE: [5, 'stpState', u32],
+  IFLA_BR_PRIORITY: [6, 'priority', u16],
+  IFLA_BR_VLAN_FILTERING: [7, 'vlanFiltering', bool8],
+  IFLA_BR_VLAN_PROTOCOL: [8, 'vlanProtocol', be16],
+  IFLA_BR_GROUP_FWD_MASK: [9, 'groupFwdMask', u16],
+  IFLA_BR_ROOT_ID: [10, 'rootId', hex, { readOnly: true }],
+  IFLA_BR_BRIDGE_ID: [11, 'bridgeId', hex, { readOnly: true }],
+  IFLA_BR_ROOT_PORT: [12, 'rootPort', u16, { readOnly: true }],
+  IFLA_BR_ROOT_PATH_COST: [13, 'rootPathCost', u32, { readOnly: true }],
+  IFLA_BR_TOPOLOGY_CHANGE: [14, 'topologyChange', u8, { readOnly: true }],
+  IFLA_BR_TOPOLOGY_CHANGE_DETECTED: [15, 'topologyChangeDetected', u8, { readOnly: true }],
+  IFLA_BR_HELLO_TIMER: [16, 'helloTimer', u64, { readOnly: true }],
+  IFLA_BR_TCN_TIMER: [17, 'tcnTimer', u64, { readOnly: true }],
+  IFLA_BR_TOPOLOGY_CHANGE_TIMER: [18, 'topologyChangeTimer', u64, { readOnly: true }],
+  IFLA_BR_GC_TIMER: [19, 'gcTimer', u64, { readOnly: true }],
+  IFLA_BR_GROUP_ADDR: [20, 'groupAddress', mac],
+  IFLA_BR_MCAST_ROUTER: [22, 'multicastRouter', u8],
+  IFLA_BR_MCAST_SNOOPING: [23, 'multicastSnooping', bool8],
+  IFLA_BR_MCAST_QUERY_USE_IFADDR: [24, 'multicastQueryUseIfaddr', bool8],
+  IFLA_BR_MCAST_QUERIER: [25, 'multicastQuerier', bool8],
+  IFLA_BR_MCAST_HASH_ELASTICITY: [26, 'multicastHashElasticity', u32],
+  IFLA_BR_MCAST_HASH_MAX: [27, 'multicastHashMax', u32],
+  IFLA_BR_MCAST_LAST_MEMBER_CNT: [28, 'multicastLastMemberCount', u32],
+  IFLA_BR_MCAST_STARTUP_QUERY_CNT: [29, 'multicastStartupQueryCount', u32],
+  IFLA_BR_MCAST_LAST_MEMBER_INTVL: [30, 'multicastLastMemberInterval', u64],
+  IFLA_BR_MCAST_MEMBERSHIP_INTVL: [31, 'multicastMembershipInterval', u64],
+  IFLA_BR_MCAST_QUERIER_INTVL: [32, 'multicastQuerierInterval', u64],
+  IFLA_BR_MCAST_QUERY_INTVL: [33, 'multicastQueryInterval', u64],
+  IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: [34, 'multicastQueryResponseInterval', u64],
+  IFLA_BR_MCAST_STARTUP_QUERY_INTVL: [35, 'multicastStartupQueryInterval', u64],
+  IFLA_BR_NF_CALL_IPTABLES: [36, 'nfCallIptables', bool8],
+  IFLA_BR_NF_CALL_IP6TABLES: [37, 'nfCallIp6tables', bool8],
+  IFLA_BR_NF_CALL_ARPTABLES: [38, 'nfCallArptables', bool8],
+  IFLA_BR_VLAN_DEFAULT_PVID: [39, 'vlanDefaultPvid', u16],
+  IFLA_BR_VLAN_STATS_ENABLED: [41, 'vlanStatsEnabled', bool8],
+  IFLA_BR_MCAST_STATS_ENABLED: [42, 'multicastStatsEnabled', bool8],
+  IFLA_BR_MCAST_IGMP_VERSION: [43, 'multicastIgmpVersion', u8],
+  IFLA_BR_MCAST_MLD_VERSION: [44, 'multicastMldVersion', u8],
+  IFLA_BR_VLAN_STATS_PER_PORT: [45, 'vlanStatsPerPort', bool8],
+})
+
+export const bridge: LinkKind = { kind: 'bridge', key: 'bridge', data: IFLA_BR }

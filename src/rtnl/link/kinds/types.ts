@@ -1,0 +1,26 @@
+/**
+ * A link kind plugin: the IFLA_INFO_KIND string, the table of its IFLA_INFO_DATA
+ * (and, for kinds that are masters, of their ports' IFLA_INFO_SLAVE_DATA), the key
+ * its options and reported data use on links, and optional checks before sending.
+ */
+import type { AttrTable } from '../../../attr/table.js'
+
+export interface LinkKind {
+  /** IFLA_INFO_KIND, e.g. `'vxlan'`. */
+  kind: string
+  /** Key of the kind's options/data on LinkAddOptions and Link, e.g. `'vxlan'`. */
+  key: string
+  /** IFLA_INFO_DATA attributes. */
+  data?: AttrTable
+  /** Validates kind options before anything is sent (throws ValidationError). */
+  check?(opts: Record<string, unknown>): void
+}
+
+/** Ports of a master kind: IFLA_INFO_SLAVE_KIND and its IFLA_INFO_SLAVE_DATA table. */
+export interface PortKind {
+  /** IFLA_INFO_SLAVE_KIND, e.g. `'bridge'`. */
+  kind: string
+  /** Key on Link / LinkSetOptions, e.g. `'bridgePort'`. */
+  key: string
+  data: AttrTable
+}

@@ -1,0 +1,65 @@
+/** vxlan: IFLA_VXLAN_* (IFLA_INFO_DATA of kind "vxlan"), <linux/if_link.h>. */
+import { attrTable, be16, bool8, u32, u8, type Codec } from '../../../attr/table.js'
+import { ip } from '../../../attr/types.js'
+import { decodeFail } from '../../../attr/codec.js'
+import { ValidationError } from '../../../errors.js'
+import type { LinkKind } from './types.js'
+
+/** struct ifla_vxlan_port_range { __be16 low; __be16 high; } */
+const portRange: Codec<{ low: number; high: number }> = {
+  kind: 'ifla_vxlan_port_range',
+  decode(buf, off, len, path) {
+    if (len < 4) decodeFail('ifla_vxlan_port_range needs 4 bytes', buf, off, path)
+    return { low: buf.readUInt16BE(off), high: buf.readUInt16BE(off + 2) }
+  },
+  encode(w, t, v) {
+    const b = Buffer.alloc(4)
+    b.writeUInt16BE(v.low, 0)
+    b.writeUInt16BE(v.high, 2)
+    w.attrBytes(t, b)
+  },
+}
+
+export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
+  IFLA_VXLAN_ID: [1, 'id', u32],                        // the VNI (24 bits)
+  IFLA_VXLAN_GROUP: [2, 'group', ip],                   // multicast group or remote (IPv4)
+  IFLA_VXLAN_LINK: [3, 'dev', u32],                     // underlay device index
+  IFLA_VXLAN_LOCAL: [4, 'local', ip],
+  IFLA_VXLAN_TTL: [5, 'ttl', u8],
+  IFLA_VXLAN_TOS: [6, 'tos', u8],
+  IFLA_VXLAN_LEARNING: [7, 'learning', bool8],
+  IFLA_VXLAN_AGEING: [8, 'ageing', u32],
+  IFLA_VXLAN_LIMIT: [9, 'limit', u32],
+  IFLA_VXLAN_PORT_RANGE: [10, 'portRange', portRange],
+  IFLA_VXLAN_PROXY: [11, 'proxy', bool8],
+  IFLA_VXLAN_RSC: [12, 'rsc', bool8],
+  IFLA_VXLAN_L2MISS: [13, 'l2miss', bool8],
+  IFLA_VXLAN_L3MISS: [14, 'l3miss', bool8],
+  IFLA_VXLAN_PORT: [15, 'port', be16],
+  IFLA_VXLAN_GROUP6: [16, 'group6', ip],
+  IFLA_VXLAN_LOCAL6: [17, 'local6', ip],
+  IFLA_VXLAN_UDP_CSUM: [18, 'udpCsum', bool8],
+  IFLA_VXLAN_UDP_ZERO_CSUM6_TX: [19, 'udpZeroCsum6Tx', bool8],
+  IFLA_VXLAN_UDP_ZERO_CSUM6_RX: [20, 'udpZeroCsum6Rx', bool8],
+  IFLA_VXLAN_REMCSUM_TX: [21, 'remcsumTx', bool8],
+  IFLA_VXLAN_REMCSUM_RX: [22, 'remcsumRx', bool8],
+  IFLA_VXLAN_COLLECT_METADATA: [25, 'external', bool8],
+  IFLA_VXLAN_LABEL: [26, 'label', u32],
+  IFLA_VXLAN_TTL_INHERIT: [28, 'ttlInherit', bool8],
+  IFLA_VXLAN_DF: [29, 'df', u8],
+  IFLA_VXLAN_VNIFILTER: [30, 'vniFilter', bool8],
+  IFLA_VXLAN_LOCALBYPASS: [31, 'localBypass', bool8],
+})
+
+export const vxlan: LinkKind = {
+  kind: 'vxlan',
+  key: 'vxlan',
+  data: IFLA_VXLAN,
+  check(o) {
+    // The kernel checks the VNI range too (and says so in extack); checking here names the field.
+    if (o['id'] !== undefined && (!Number.isInteger(o['id']) || (o['id'] as number) < 0))
+      throw new ValidationError('vxlan.id: expected a non-negative integer VNI', 'vxlan.id', o['id'])
+    if (o['port'] !== undefined && (!Number.isInteger(o['port']) || (o['port'] as number) < 0 || (o['port'] as number) > 65535))
+      throw new ValidationError('vxlan.port: expected a UDP port (0-65535)', 'vxlan.port', o['port'])
+  },
+}
