@@ -30,6 +30,8 @@ export type {
 } from './rtnl/link/api.js'
 export { LinkApi } from './rtnl/link/api.js'
 export { registerKind, registerPortKind, knownKinds, type LinkKind, type PortKind } from './rtnl/link/kinds/index.js'
+export { AddrApi, type Addr, type AddrAddOptions, type AddrDelOptions, type AddrListFilter } from './rtnl/addr/api.js'
+export type { AddrCacheInfo, AddrFlag, Scope } from './rtnl/addr/schema.js'
 export { NsIdApi, type NsIdEntry, type NsTarget } from './rtnl/nsid/api.js'
 export { NetNs, NetNsError, isNetNsError, checkNetNsName, NETNS_RUN_DIR, type NetNsId } from './netns/netns.js'
 export type { RawAttr } from './attr/codec.js'

@@ -1,6 +1,310 @@
-/** Addr verbs (stub: being written). */
-import type { NetlinkSocket } from '../../netlink/socket.js'
+/**
+ * Address verbs: `ip address` as a typed promise API (IPv4 and IPv6).
+ */
+import type { RawAttr } from '../../attr/codec.js'
+import { decodeAttrs, encodeAttrs } from '../../attr/table.js'
+import { NlWriter } from '../../attr/writer.js'
+import { decodeFail } from '../../attr/codec.js'
+import { ValidationError } from '../../errors.js'
+import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
+import type { NlMsg } from '../../netlink/header.js'
+import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
+import { AF_INET, AF_INET6, familyNumber, formatIp, parseCidr, parseIp, type Family } from '../../util/ip.js'
+import { callOpts, type CallOptions } from '../link/api.js'
+import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
+import {
+  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES,
+  type AddrAttrs, type AddrCacheInfo, type AddrFlag, type Scope,
+} from './schema.js'
 
+/** An address as the kernel reports it (`ip address show`). */
+export interface Addr {
+  family: Family
+  /** Index of the link it is on. */
+  index: number
+  /** The address itself (IFA_LOCAL, or IFA_ADDRESS for IPv6), e.g. `'10.0.0.1'`. */
+  address: string
+  prefixLength: number
+  /** `'10.0.0.1/24'` */
+  cidr: string
+  /** The peer of a point-to-point address (IFA_ADDRESS when it differs from the local one). */
+  peer?: string
+  broadcast?: string
+  anycast?: string
+  label?: string
+  scope: Scope | number
+  /** IFA_F_* by name (`'permanent'`, `'secondary'`, `'tentative'`, `'nodad'`...). */
+  flags: AddrFlag[]
+  /** Lifetimes in seconds (Infinity = forever) and stamps. */
+  preferredLifetime?: number
+  validLifetime?: number
+  cacheInfo?: AddrCacheInfo
+  /** IFA_RT_PRIORITY: metric of the prefix route. */
+  metric?: number
+  /** IFA_PROTO: who added it (0 unspec, 1 loopback, 2 router advertisement, 3 link-local). */
+  protocol?: number
+  unknown?: RawAttr[]
+}
+
+/** `ip address add` options. */
+export interface AddrAddOptions extends CallOptions {
+  link: LinkRef
+  /** `'10.0.0.1/24'` or `'fe80::1/64'` (no prefix: /32 or /128). */
+  address: string
+  /** Point-to-point peer (`peer 10.0.0.2`). */
+  peer?: string
+  /** IPv4 broadcast, or `'+'` to compute it from the prefix as `ip ... brd +` does. */
+  broadcast?: string
+  label?: string
+  scope?: Scope | number
+  flags?: AddrFlag[]
+  /** Seconds, or `'forever'` (the default). */
+  preferredLifetime?: number | 'forever'
+  validLifetime?: number | 'forever'
+  /** Metric of the prefix route (IFA_RT_PRIORITY). */
+  metric?: number
+  protocol?: number
+  /** Replace an existing address instead of failing with EEXIST. */
+  replace?: boolean
+}
+
+/** `ip address del` options. */
+export interface AddrDelOptions extends CallOptions {
+  link: LinkRef
+  /** `'10.0.0.1/24'`; without a prefix any prefix length matches. */
+  address: string
+  peer?: string
+}
+
+export interface AddrListFilter extends CallOptions {
+  link?: LinkRef
+  family?: Family | 4 | 6
+}
+
+const FLAG_NAMES = Object.entries(IFA_F) as [AddrFlag, number][]
+const SCOPE_BY_NUM = new Map<number, Scope>(Object.entries(SCOPES).map(([k, v]) => [v, k as Scope]))
+const FOREVER = 0xffffffff
+
+function lifetime(v: number): number {
+  return v === FOREVER ? Infinity : v
+}
+
+/** Decodes an RTM_NEWADDR message. */
+export function decodeAddr(msg: NlMsg): Addr {
+  return decodeAddrAt(msg.buf, msg.off, msg.end)
+}
+
+export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
+  if (end - off < IFADDRMSG_LEN) decodeFail('RTM_NEWADDR shorter than struct ifaddrmsg', buf, off, 'RTM_NEWADDR')
+  const family = buf[off]!
+  const prefixLength = buf[off + 1]!
+  const hdrFlags = buf[off + 2]!
+  const scopeNum = buf[off + 3]!
+  const index = buf.readUInt32LE(off + 4)
+  const a = decodeAttrs(IFA, buf, off + IFADDRMSG_LEN, end, 'RTM_NEWADDR')
+  const local = a.local ?? a.address ?? ''
+  const flagBits = a.flags ?? hdrFlags
+  const flags: AddrFlag[] = []
+  for (const [n, v] of FLAG_NAMES) if (flagBits & v) flags.push(n)
+  const out: Addr = {
+    family: family === AF_INET6 ? 'inet6' : 'inet',
+    index,
+    address: local,
+    prefixLength,
+    cidr: `${local}/${prefixLength}`,
+    scope: SCOPE_BY_NUM.get(scopeNum) ?? scopeNum,
+    flags,
+  }
+  if (a.local !== undefined && a.address !== undefined && a.address !== a.local) out.peer = a.address
+  if (a.broadcast !== undefined) out.broadcast = a.broadcast
+  if (a.anycast !== undefined) out.anycast = a.anycast
+  if (a.label !== undefined) out.label = a.label
+  if (a.cacheInfo) {
+    out.cacheInfo = a.cacheInfo
+    out.preferredLifetime = lifetime(a.cacheInfo.preferred)
+    out.validLifetime = lifetime(a.cacheInfo.valid)
+  }
+  if (a.rtPriority !== undefined) out.metric = a.rtPriority
+  if (a.proto !== undefined) out.protocol = a.proto
+  if (a.unknown) out.unknown = a.unknown
+  return out
+}
+
+export interface IfAddrHeader {
+  family: number
+  prefixlen?: number
+  flags?: number
+  scope?: number
+  index?: number
+}
+
+/** Builds an address request: nlmsghdr + ifaddrmsg + IFA attributes. */
+export function addrMessage(type: number, nlFlags: number, h: IfAddrHeader, attrs: AddrAttrs): Buffer {
+  const w = new NlWriter(128)
+  const start = w.beginMessage(type, nlFlags)
+  const at = w.zeros(IFADDRMSG_LEN)
+  w.buf[at] = h.family
+  w.buf[at + 1] = h.prefixlen ?? 0
+  w.buf[at + 2] = (h.flags ?? 0) & 0xff
+  w.buf[at + 3] = h.scope ?? 0
+  w.buf.writeUInt32LE(h.index ?? 0, at + 4)
+  encodeAttrs(IFA, w, attrs)
+  w.endMessage(start)
+  return w.finish()
+}
+
+function scopeNumber(s: Scope | number, field = 'scope'): number {
+  if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s <= 255) return s
+  if (typeof s === 'string' && s in SCOPES) return SCOPES[s]
+  throw new ValidationError(`${field}: expected ${Object.keys(SCOPES).join(', ')} or 0-255`, field, s)
+}
+
+function lifetimeValue(v: number | 'forever' | undefined, field: string): number {
+  if (v === undefined || v === 'forever' || v === Infinity) return FOREVER
+  if (!Number.isInteger(v) || v < 0 || v >= FOREVER) throw new ValidationError(`${field}: seconds (integer) or 'forever'`, field, v)
+  return v
+}
+
+/** `rtnl.addr`: addresses (`ip address`). */
 export class AddrApi {
   constructor(readonly sock: NetlinkSocket) {}
+
+  /**
+   * Lists addresses (a dump; link and family are filtered by the kernel).
+   * Equivalent to `ip address show [dev LINK]` / `ip -4 address`.
+   * @example for await (const a of rtnl.addr.list({ link: 'veth0' })) console.log(a.cidr)
+   */
+  list(filter: AddrListFilter = {}): DumpIterable<Addr> {
+    const family = familyNumber(filter.family)
+    if (filter.link !== undefined && typeof filter.link !== 'number') {
+      const sock = this.sock
+      let interrupted = false
+      const ref = checkLinkRef(filter.link)
+      return {
+        get interrupted() { return interrupted },
+        async *[Symbol.asyncIterator]() {
+          const index = await resolveLink(sock, ref)
+          const it = sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })
+          yield* it
+          interrupted = it.interrupted
+        },
+      }
+    }
+    const index = filter.link === undefined ? 0 : (checkLinkRef(filter.link) as number)
+    return this.sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })
+  }
+
+  /**
+   * Adds an address. Equivalent to `ip address add ADDRESS [peer P] [broadcast B|+] [label L]
+   * [scope S] [valid_lft N preferred_lft N] [metric M] [nodad ...] dev LINK`.
+   * @throws {ValidationError} on a bad address, prefix, peer or family mix; {@link NetlinkError}
+   *   `EEXIST` when it exists (pass `replace: true`), `ENODEV` when the link does not.
+   * @example await rtnl.addr.add({ link: 'veth0', address: '10.0.0.1/24' })
+   */
+  async add(opts: AddrAddOptions): Promise<void> {
+    await this.sock.request(await this.buildAdd(opts, opts.replace ? NLM_F_REPLACE : NLM_F_EXCL), { ...callOpts(opts), what: `${opts.address} dev ${opts.link}` })
+  }
+
+  /**
+   * Adds or replaces an address (`ip address replace`).
+   * @example await rtnl.addr.replace({ link: 'veth0', address: '10.0.0.1/24', validLifetime: 60, preferredLifetime: 30 })
+   */
+  async replace(opts: AddrAddOptions): Promise<void> {
+    await this.add({ ...opts, replace: true })
+  }
+
+  /**
+   * Removes an address. Equivalent to `ip address del ADDRESS dev LINK`.
+   * @throws {NetlinkError} `EADDRNOTAVAIL` when the link has no such address.
+   * @example await rtnl.addr.del({ link: 'veth0', address: '10.0.0.1/24' })
+   */
+  async del(opts: AddrDelOptions): Promise<void> {
+    const hasPrefix = typeof opts.address === 'string' && opts.address.includes('/')
+    const c = parseCidr(opts.address)
+    const index = await resolveLink(this.sock, checkLinkRef(opts.link))
+    const attrs: AddrAttrs = { local: c.address }
+    if (opts.peer !== undefined) attrs.address = formatIp(parseIp(opts.peer, 'peer').bytes)
+    else if (hasPrefix) attrs.address = c.address
+    await this.sock.request(addrMessage(RTM_DELADDR, 0, { family: c.family, prefixlen: hasPrefix ? c.prefixLength : 0, index }, attrs), { ...callOpts(opts), what: `${opts.address} dev ${opts.link}` })
+  }
+
+  /**
+   * Removes every address of a link (optionally of one family). Equivalent to `ip address flush dev LINK`.
+   * Returns how many were removed.
+   */
+  async flush(link: LinkRef, opts: CallOptions & { family?: Family | 4 | 6 } = {}): Promise<number> {
+    const index = await resolveLink(this.sock, checkLinkRef(link))
+    const all: Addr[] = []
+    const f: AddrListFilter = { link: index }
+    if (opts.family !== undefined) f.family = opts.family
+    for await (const a of this.list(f)) all.push(a)
+    // Secondaries go with their primary (unless promote_secondaries): delete primaries last to keep it simple.
+    all.sort((x, y) => Number(y.flags.includes('secondary')) - Number(x.flags.includes('secondary')))
+    let n = 0
+    for (const a of all) {
+      try {
+        await this.del({ link: index, address: a.cidr, ...callOpts(opts) })
+        n++
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'EADDRNOTAVAIL') throw err
+      }
+    }
+    return n
+  }
+
+  private async buildAdd(o: AddrAddOptions, replaceFlag: number): Promise<Buffer> {
+    if (!o || typeof o !== 'object') throw new ValidationError('addr: options object required', 'options', o)
+    const c = parseCidr(o.address)
+    const attrs: AddrAttrs = { local: c.address, address: c.address }
+    if (o.peer !== undefined) {
+      const p = parseIp(o.peer, 'peer')
+      if (p.family !== c.family) throw new ValidationError('peer: not the same family as the address', 'peer', o.peer)
+      attrs.address = formatIp(p.bytes)
+    }
+    if (o.broadcast !== undefined) {
+      if (c.family !== AF_INET) throw new ValidationError('broadcast: IPv4 only', 'broadcast', o.broadcast)
+      if (o.broadcast === '+') {
+        if (c.prefixLength < 31) {
+          const b = Buffer.from(c.bytes)
+          for (let i = 0; i < 4; i++) {
+            const bits = Math.max(0, Math.min(8, c.prefixLength - i * 8))
+            b[i] = b[i]! | (0xff >> bits)
+          }
+          attrs.broadcast = formatIp(b)
+        }
+      } else {
+        const b = parseIp(o.broadcast, 'broadcast')
+        if (b.family !== AF_INET) throw new ValidationError('broadcast: IPv4 only', 'broadcast', o.broadcast)
+        attrs.broadcast = formatIp(b.bytes)
+      }
+    }
+    if (o.label !== undefined) {
+      if (typeof o.label !== 'string' || Buffer.byteLength(o.label) >= 16) throw new ValidationError('label: at most 15 bytes', 'label', o.label)
+      if (c.family !== AF_INET) throw new ValidationError('label: IPv4 only', 'label', o.label)
+      attrs.label = o.label
+    }
+    let flagBits = 0
+    for (const f of o.flags ?? []) {
+      if (!(f in IFA_F)) throw new ValidationError(`flags: unknown flag ${JSON.stringify(f)}`, 'flags', f)
+      flagBits |= IFA_F[f]
+    }
+    if (flagBits) attrs.flags = flagBits
+    if (o.preferredLifetime !== undefined || o.validLifetime !== undefined) {
+      const valid = lifetimeValue(o.validLifetime, 'validLifetime')
+      const preferred = lifetimeValue(o.preferredLifetime, 'preferredLifetime')
+      if (preferred > valid) throw new ValidationError('preferredLifetime: cannot exceed validLifetime', 'preferredLifetime', o.preferredLifetime)
+      attrs.cacheInfo = { preferred, valid, created: 0, updated: 0 }
+    }
+    if (o.metric !== undefined) {
+      if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) throw new ValidationError('metric: 0-4294967295', 'metric', o.metric)
+      attrs.rtPriority = o.metric
+    }
+    if (o.protocol !== undefined) attrs.proto = o.protocol
+    const isLoopback = c.family === AF_INET ? c.bytes[0] === 127 : c.address === '::1'
+    const scope = o.scope !== undefined ? scopeNumber(o.scope) : isLoopback ? SCOPES.host : 0
+    const index = await resolveLink(this.sock, checkLinkRef(o.link))
+    return addrMessage(RTM_NEWADDR, NLM_F_CREATE | replaceFlag, { family: c.family, prefixlen: c.prefixLength, flags: flagBits, scope, index }, attrs)
+  }
 }
+
+export { AF_INET, AF_INET6 }

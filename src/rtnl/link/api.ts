@@ -405,7 +405,8 @@ export class LinkApi {
   }
 }
 
-function callOpts(o: CallOptions): CallOptions {
+/** The timeout/signal part of an options object (for passing to the socket). */
+export function callOpts(o: CallOptions): CallOptions {
   const r: CallOptions = {}
   if (o.timeout !== undefined) r.timeout = o.timeout
   if (o.signal !== undefined) r.signal = o.signal

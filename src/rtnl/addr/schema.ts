@@ -1,0 +1,75 @@
+/**
+ * Address messages: struct ifaddrmsg + IFA_* attributes, as in <linux/if_addr.h> (Linux 6.18).
+ */
+import BufferLayout from 'buffer-layout'
+import { decodeFail } from '../../attr/codec.js'
+import { attrTable, str, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
+import { ip } from '../../attr/types.js'
+import { registerMessageType } from '../../netlink/registry.js'
+
+export const RTM_NEWADDR = 20
+export const RTM_DELADDR = 21
+export const RTM_GETADDR = 22
+
+/** struct ifaddrmsg { u8 family; u8 prefixlen; u8 flags; u8 scope; u32 index; } — 8 bytes. */
+export const ifaddrmsg = BufferLayout.struct([
+  BufferLayout.u8('family'),
+  BufferLayout.u8('prefixlen'),
+  BufferLayout.u8('flags'),
+  BufferLayout.u8('scope'),
+  BufferLayout.u32('index'),
+], 'ifaddrmsg')
+export const IFADDRMSG_LEN = 8
+
+/** struct ifa_cacheinfo: lifetimes in seconds (0xffffffff = forever), stamps in hundredths of a second since boot. */
+export interface AddrCacheInfo {
+  preferred: number
+  valid: number
+  created: number
+  updated: number
+}
+
+const cacheInfo: Codec<AddrCacheInfo> = {
+  kind: 'ifa_cacheinfo',
+  decode(buf, off, len, path) {
+    if (len < 16) decodeFail('ifa_cacheinfo needs 16 bytes', buf, off, path)
+    return { preferred: buf.readUInt32LE(off), valid: buf.readUInt32LE(off + 4), created: buf.readUInt32LE(off + 8), updated: buf.readUInt32LE(off + 12) }
+  },
+  encode(w, t, v) {
+    const b = Buffer.alloc(16)
+    b.writeUInt32LE(v.preferred >>> 0, 0)
+    b.writeUInt32LE(v.valid >>> 0, 4)
+    b.writeUInt32LE((v.created ?? 0) >>> 0, 8)
+    b.writeUInt32LE((v.updated ?? 0) >>> 0, 12)
+    w.attrBytes(t, b)
+  },
+}
+
+export const IFA = attrTable('IFA', {
+  IFA_ADDRESS: [1, 'address', ip],        // peer address on point-to-point links, else == local
+  IFA_LOCAL: [2, 'local', ip],
+  IFA_LABEL: [3, 'label', str],
+  IFA_BROADCAST: [4, 'broadcast', ip],    // IPv4 only
+  IFA_ANYCAST: [5, 'anycast', ip],
+  IFA_CACHEINFO: [6, 'cacheInfo', cacheInfo],
+  IFA_MULTICAST: [7, 'multicast', ip],
+  IFA_FLAGS: [8, 'flags', u32],           // supersedes ifaddrmsg.flags (8 bits) when present
+  IFA_RT_PRIORITY: [9, 'rtPriority', u32],  // metric of the prefix route
+  IFA_TARGET_NETNSID: [10, 'targetNetnsId', u32],
+  IFA_PROTO: [11, 'proto', u8],
+})
+export type AddrAttrs = AttrsOf<typeof IFA>
+
+for (const [type, name, kind] of [[RTM_NEWADDR, 'RTM_NEWADDR', 'new'], [RTM_DELADDR, 'RTM_DELADDR', 'del'], [RTM_GETADDR, 'RTM_GETADDR', 'get']] as const)
+  registerMessageType(type, { name, kind, headerSize: IFADDRMSG_LEN, attrs: IFA })
+
+/** IFA_F_* by name. */
+export const IFA_F = {
+  secondary: 0x01, nodad: 0x02, optimistic: 0x04, dadfailed: 0x08, homeaddress: 0x10, deprecated: 0x20,
+  tentative: 0x40, permanent: 0x80, managetempaddr: 0x100, noprefixroute: 0x200, mcautojoin: 0x400, stablePrivacy: 0x800,
+} as const
+export type AddrFlag = keyof typeof IFA_F
+
+/** RT_SCOPE_* by name (also used by routes). */
+export const SCOPES = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const
+export type Scope = keyof typeof SCOPES

@@ -1,0 +1,99 @@
+// Addresses against the real kernel, cross-checked with `ip -json address`.
+import t from 'tap'
+import { NetlinkError, ValidationError } from '../../src/errors.js'
+import { freshNetNs } from '../helpers/ns.js'
+import type { Addr } from '../../src/rtnl/addr/api.js'
+
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const x of it) out.push(x)
+  return out
+}
+
+t.test('IPv4: add with broadcast +, label, peer; list; replace; del', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.addr.add({ link: 'br0', address: '10.1.2.3/24', broadcast: '+', label: 'br0:web' })
+  await rtnl.addr.add({ link: 'br0', address: '10.1.2.4/24' })
+  await rtnl.addr.add({ link: 'br0', address: '192.168.50.1/32', peer: '192.168.50.2' })
+  const addrs = await all(rtnl.addr.list({ link: 'br0', family: 'inet' }))
+  const by = (a: string) => addrs.find(x => x.address === a)!
+  t.match(by('10.1.2.3'), { family: 'inet', prefixLength: 24, broadcast: '10.1.2.255', label: 'br0:web', scope: 'universe', cidr: '10.1.2.3/24' })
+  t.ok(by('10.1.2.3').flags.includes('permanent'))
+  t.ok(by('10.1.2.4').flags.includes('secondary'), 'second address in the subnet is secondary')
+  t.match(by('192.168.50.1'), { peer: '192.168.50.2', prefixLength: 32 })
+  const [ipBr] = await ns.ip('address', 'show', 'dev', 'br0')
+  const ipInet = ipBr.addr_info.filter((a: any) => a.family === 'inet')
+  t.same(ipInet.map((a: any) => `${a.local}/${a.prefixlen}`).sort(), addrs.map(a => a.cidr).sort(), 'ip agrees')
+  t.match(ipInet.find((a: any) => a.local === '10.1.2.3'), { broadcast: '10.1.2.255', label: 'br0:web' })
+  t.match(ipInet.find((a: any) => a.local === '192.168.50.1'), { address: '192.168.50.2' })
+  await t.rejects(rtnl.addr.add({ link: 'br0', address: '10.1.2.3/24' }), { code: 'EEXIST' })
+  await rtnl.addr.replace({ link: 'br0', address: '10.1.2.3/24', broadcast: '+', metric: 50 })
+  t.match((await all(rtnl.addr.list({ link: 'br0' }))).find(a => a.address === '10.1.2.3'), { metric: 50 })
+  await rtnl.addr.del({ link: 'br0', address: '10.1.2.4/24' })
+  await rtnl.addr.del({ link: 'br0', address: '192.168.50.1' })
+  t.same((await all(rtnl.addr.list({ link: 'br0', family: 4 }))).map(a => a.cidr), ['10.1.2.3/24'])
+  await t.rejects(rtnl.addr.del({ link: 'br0', address: '10.9.9.9/24' }), { code: 'EADDRNOTAVAIL' })
+})
+
+t.test('IPv6 with lifetimes, nodad, noprefixroute', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'v6a', kind: 'veth', peer: { name: 'v6b' } })
+  await rtnl.link.set('v6a', { up: true })
+  await rtnl.addr.add({ link: 'v6a', address: '2001:db8::1/64', flags: ['nodad'], validLifetime: 3600, preferredLifetime: 1800 })
+  await rtnl.addr.add({ link: 'v6a', address: '2001:db8:1::1/64', flags: ['nodad', 'noprefixroute'] })
+  const v6 = await all(rtnl.addr.list({ link: 'v6a', family: 'inet6' }))
+  const a = v6.find(x => x.address === '2001:db8::1')!
+  t.match(a, { family: 'inet6', prefixLength: 64, scope: 'universe' })
+  t.ok(a.flags.includes('nodad'))
+  t.ok(a.validLifetime! <= 3600 && a.validLifetime! > 3500, `valid lifetime ${a.validLifetime}`)
+  t.ok(a.preferredLifetime! <= 1800 && a.preferredLifetime! > 1700)
+  const b = v6.find(x => x.address === '2001:db8:1::1')!
+  t.ok(b.flags.includes('noprefixroute'))
+  t.equal(b.validLifetime, Infinity, 'forever')
+  const [ipA] = await ns.ip('-6', 'address', 'show', 'dev', 'v6a')
+  const ipa = ipA.addr_info.find((x: any) => x.local === '2001:db8::1')
+  t.ok(Math.abs(ipa.valid_life_time - a.validLifetime!) <= 2, 'ip agrees on the lifetime')
+  t.ok(ipA.addr_info.find((x: any) => x.local === '2001:db8:1::1').noprefixroute)
+  const routes = await ns.ip('-6', 'route', 'show', 'dev', 'v6a')
+  t.ok(routes.some((r: any) => r.dst === '2001:db8::/64'), 'prefix route for the first')
+  t.notOk(routes.some((r: any) => r.dst === '2001:db8:1::/64'), 'none with noprefixroute')
+  const n = await rtnl.addr.flush('v6a', { family: 'inet6' })
+  t.ok(n >= 2)
+  t.equal((await all(rtnl.addr.list({ link: 'v6a', family: 6 }))).filter(x => x.scope === 'universe').length, 0)
+})
+
+t.test('10,000 addresses added pipelined to a port-less bridge, listed and matched', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'bulk0', kind: 'bridge' })
+  const want = Array.from({ length: 10_000 }, (_, i) => `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`)
+  const before = rtnl.sock.pendingCount
+  await Promise.all(want.map(address => rtnl.addr.add({ link: 'bulk0', address })))
+  t.equal(rtnl.sock.pendingCount, before)
+  const got = (await all(rtnl.addr.list({ link: 'bulk0', family: 'inet' }))).map(a => a.cidr)
+  t.equal(got.length, 10_000)
+  t.same(new Set(got), new Set(want))
+  const [ipBulk] = await ns.ip('-4', 'address', 'show', 'dev', 'bulk0')
+  t.equal(ipBulk.addr_info.length, 10_000, 'ip counts the same')
+})
+
+t.test('errors before anything is sent, and from the kernel', async t => {
+  const { rtnl } = freshNetNs(t)
+  await rtnl.link.add({ name: 'e0', kind: 'ifb' })
+  for (const address of ['10.0.0.1/33', '10.0.0/24', 'fe80::1/129', 'nonsense', ''])
+    await t.rejects(rtnl.addr.add({ link: 'e0', address }), ValidationError, address)
+  await t.rejects(rtnl.addr.add({ link: 'e0', address: '10.0.0.1/24', peer: 'fe80::1' }), ValidationError, 'family mix')
+  await t.rejects(rtnl.addr.add({ link: 'e0', address: 'fe80::1/64', broadcast: '+' }), ValidationError)
+  await t.rejects(rtnl.addr.add({ link: 'e0', address: '10.0.0.1/24', flags: ['bogus' as any] }), ValidationError)
+  await t.rejects(rtnl.addr.add({ link: 'e0', address: '10.0.0.1/24', validLifetime: 10, preferredLifetime: 20 }), ValidationError)
+  const err = await rtnl.addr.add({ link: 'missing0', address: '10.0.0.1/24' }).catch(e => e)
+  t.type(err, NetlinkError)
+  t.equal(err.code, 'ENODEV')
+  const err2 = await rtnl.addr.add({ link: 4242, address: '10.0.0.1/24' }).catch(e => e)
+  t.equal(err2.code, 'ENODEV')
+  t.match(err2.extack?.message ?? '', /device/i, 'with the kernel\'s reason')
+  t.same(await all(rtnl.addr.list({ link: 'e0' })), [] as Addr[], 'nothing half-applied')
+})
