@@ -1,0 +1,158 @@
+// Routes against the real kernel, cross-checked with `ip -json route`.
+import t from 'tap'
+import { NetlinkError, ValidationError } from '../../src/errors.js'
+import { freshNetNs, type FreshNs } from '../helpers/ns.js'
+import type { Route } from '../../src/rtnl/route/codec.js'
+
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const x of it) out.push(x)
+  return out
+}
+
+/** A namespace with veth r0 (up, 10.0.0.1/24, 2001:db8::1/64) whose peer r1 is up too. */
+async function wired(t: Parameters<typeof freshNetNs>[0]): Promise<FreshNs> {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'r0', kind: 'veth', peer: { name: 'r1' } })
+  await rtnl.link.set('r1', { up: true })
+  await rtnl.link.set('r0', { up: true })
+  await rtnl.addr.add({ link: 'r0', address: '10.0.0.1/24' })
+  await rtnl.addr.add({ link: 'r0', address: '2001:db8::1/64', flags: ['nodad'] })
+  await rtnl.addr.add({ link: 'r1', address: '10.0.1.1/24' })
+  return ns
+}
+
+t.test('IPv4 routes: gateway, dev, metric, protocol, table > 255, special types', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  const r0 = await rtnl.link.index('r0')
+  await rtnl.route.add({ dst: '10.2.0.0/16', gateway: '10.0.0.254', metric: 20, protocol: 'static' })
+  await rtnl.route.add({ dst: '10.3.0.0/16', dev: 'r0', prefsrc: '10.0.0.1' })
+  await rtnl.route.add({ dst: '10.4.0.0/16', gateway: '10.0.0.253', table: 1000 })
+  await rtnl.route.add({ dst: '10.5.0.0/16', type: 'blackhole' })
+  await rtnl.route.add({ dst: '10.6.0.0/16', type: 'unreachable' })
+  await rtnl.route.add({ dst: '10.7.0.0/16', type: 'prohibit' })
+  await rtnl.route.add({ dst: 'default', gateway: '10.0.0.254' })
+  await rtnl.route.add({ dst: '10.8.0.0/16', gateway: '10.0.0.250', metrics: { mtu: 1400, advmss: 1360, hoplimit: 9 } })
+  await rtnl.route.add({ dst: '10.9.0.0/16', gateway: '10.77.0.1', dev: 'r0', onlink: true })
+  const main = await all(rtnl.route.list({ family: 'inet' }))
+  const by = (dst: string) => main.find(r => r.dst === dst)!
+  t.match(by('10.2.0.0/16'), { gateway: '10.0.0.254', priority: 20, protocol: 'static', oif: r0, table: 254, type: 'unicast', scope: 'universe' })
+  t.match(by('10.3.0.0/16'), { oif: r0, scope: 'link', prefsrc: '10.0.0.1', protocol: 'boot' })
+  t.match(by('10.5.0.0/16'), { type: 'blackhole' })
+  t.match(by('10.6.0.0/16'), { type: 'unreachable' })
+  t.match(by('10.7.0.0/16'), { type: 'prohibit' })
+  t.match(by('default'), { gateway: '10.0.0.254', dstLength: 0 })
+  t.match(by('10.8.0.0/16'), { metrics: { mtu: 1400, advmss: 1360, hoplimit: 9 } })
+  t.match(by('10.9.0.0/16'), { gateway: '10.77.0.1', flags: ['onlink'] })
+  t.notOk(by('10.4.0.0/16'), 'table 1000 is not in main')
+  const t1000 = await all(rtnl.route.list({ table: 1000 }))
+  t.match(t1000, [{ dst: '10.4.0.0/16', table: 1000, gateway: '10.0.0.253' }])
+  const ipMain = await ns.ip('-4', 'route', 'show', 'table', 'main')
+  t.same(ipMain.map((r: any) => r.dst).sort(), main.map(r => r.dst).sort(), 'same destinations as ip')
+  t.match(ipMain.find((r: any) => r.dst === '10.8.0.0/16').metrics, [{ mtu: 1400, advmss: 1360, hoplimit: 9 }])
+  const statics = await all(rtnl.route.list({ protocol: 'static' }))
+  t.same(statics.map(r => r.dst), ['10.2.0.0/16'], 'protocol filter')
+  const viaDev = await all(rtnl.route.list({ dev: 'r1', family: 4 }))
+  t.same(viaDev.map(r => r.dst), ['10.0.1.0/24'], 'dev filter')
+  const allTables = await all(rtnl.route.list({ table: 'all', family: 4 }))
+  t.ok(allTables.some(r => r.table === 255 && r.type === 'local'), 'local table included with all')
+  t.ok(allTables.some(r => r.table === 1000))
+})
+
+t.test('replace, append, del', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await rtnl.route.add({ dst: '10.20.0.0/16', gateway: '10.0.0.2' })
+  await t.rejects(rtnl.route.add({ dst: '10.20.0.0/16', gateway: '10.0.0.3' }), { code: 'EEXIST' })
+  await rtnl.route.replace({ dst: '10.20.0.0/16', gateway: '10.0.0.3' })
+  t.match((await all(rtnl.route.list())).find(r => r.dst === '10.20.0.0/16'), { gateway: '10.0.0.3' })
+  await rtnl.route.append({ dst: '10.20.0.0/16', gateway: '10.0.0.4', metric: 5 })
+  t.equal((await all(rtnl.route.list())).filter(r => r.dst === '10.20.0.0/16').length, 2)
+  await rtnl.route.del({ dst: '10.20.0.0/16', metric: 5 })
+  await rtnl.route.del({ dst: '10.20.0.0/16' })
+  t.notOk((await all(rtnl.route.list())).some(r => r.dst === '10.20.0.0/16'))
+  await t.rejects(rtnl.route.del({ dst: '10.20.0.0/16' }), { code: 'ESRCH' })
+})
+
+t.test('multipath with weights', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await rtnl.route.add({ dst: '10.30.0.0/16', multipath: [{ gateway: '10.0.0.2', dev: 'r0', weight: 3 }, { gateway: '10.0.1.2', dev: 'r1', weight: 1 }] })
+  const r = (await all(rtnl.route.list())).find(x => x.dst === '10.30.0.0/16')!
+  t.match(r.multipath, [{ gateway: '10.0.0.2', weight: 3, oif: await rtnl.link.index('r0') }, { gateway: '10.0.1.2', weight: 1, oif: await rtnl.link.index('r1') }])
+  const [ipR] = await ns.ip('route', 'show', '10.30.0.0/16')
+  t.match(ipR.nexthops, [{ gateway: '10.0.0.2', dev: 'r0', weight: 3 }, { gateway: '10.0.1.2', dev: 'r1', weight: 1 }])
+})
+
+t.test('IPv6 routes, expires, pref; IPv4 via an IPv6 next hop', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await rtnl.route.add({ dst: '2001:db8:1::/48', gateway: '2001:db8::2', metric: 100 })
+  await rtnl.route.add({ dst: '2001:db8:2::/48', dev: 'r0', expires: 600, pref: 'high' })
+  const v6 = await all(rtnl.route.list({ family: 'inet6' }))
+  t.match(v6.find(r => r.dst === '2001:db8:1::/48'), { family: 'inet6', gateway: '2001:db8::2', priority: 100 })
+  const e = v6.find(r => r.dst === '2001:db8:2::/48')!
+  t.ok(e.expires! > 500 && e.expires! <= 600, `expires ${e.expires}`)
+  t.equal(e.pref, 'high')
+  const [ipE] = await ns.ip('-6', 'route', 'show', '2001:db8:2::/48')
+  t.equal(ipE.pref, 'high')
+  const viaErr = await rtnl.route.add({ dst: '10.40.0.0/16', via: '2001:db8::2', dev: 'r0' }).then(() => undefined, e => e)
+  if (viaErr) {
+    t.pass('IPv4 via IPv6', { skip: `kernel refused: ${viaErr.message}` })
+  } else {
+    const r = (await all(rtnl.route.list())).find(x => x.dst === '10.40.0.0/16')!
+    t.same(r.via, { family: 'inet6', address: '2001:db8::2' })
+    const [ipV] = await ns.ip('route', 'show', '10.40.0.0/16')
+    t.match(ipV.via, { family: 'inet6', host: '2001:db8::2' })
+  }
+})
+
+t.test('route get matches ip route get', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await rtnl.route.add({ dst: '10.50.0.0/16', gateway: '10.0.0.9' })
+  const r = await rtnl.route.get({ dst: '10.50.1.2' })
+  t.match(r, { dst: '10.50.1.2/32', gateway: '10.0.0.9', oif: await rtnl.link.index('r0'), prefsrc: '10.0.0.1', table: 254 })
+  const [ipR] = await ns.ip('route', 'get', '10.50.1.2')
+  t.match(ipR, { dst: '10.50.1.2', gateway: '10.0.0.9', dev: 'r0', prefsrc: '10.0.0.1' })
+  const fib = await rtnl.route.get({ dst: '10.50.1.2', fibMatch: true })
+  t.equal(fib.dst, '10.50.0.0/16', 'fibmatch returns the FIB entry')
+  await t.rejects(rtnl.route.get({ dst: '192.0.2.1' }), { code: 'ENETUNREACH' })
+})
+
+t.test('10,000 routes dumped and matched one for one; 100,000 streamed', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  const want = Array.from({ length: 10_000 }, (_, i) => `172.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`)
+  await Promise.all(want.map((dst, i) => rtnl.route.add({ dst, gateway: '10.0.0.2', metric: i % 7 })))
+  const ours = (await all(rtnl.route.list({ table: 'all', family: 4 }))).filter(r => r.dst.startsWith('172.'))
+  t.equal(ours.length, 10_000)
+  const ip = (await ns.ip('-4', 'route', 'show', 'table', 'all')).filter((r: any) => r.dst?.startsWith('172.'))
+  const key = (dst: string, gw: string | undefined, m: number | undefined) => `${dst.replace(/\/32$/, '')} ${gw} ${m ?? 0}`
+  t.same(new Set(ours.map(r => key(r.dst, r.gateway, r.priority))), new Set(ip.map((r: any) => key(r.dst, r.gateway, r.metric))), 'dst, gateway and metric agree one for one')
+  // 100,000 blackhole routes in table 2000, pipelined, then streamed back.
+  const N = 100_000
+  for (let i = 0; i < N; i += 10_000)
+    await Promise.all(Array.from({ length: 10_000 }, (_, j) => rtnl.route.add({ dst: `${100 + ((i + j) >> 16)}.${((i + j) >> 8) & 255}.${(i + j) & 255}.0/24`, type: 'blackhole', table: 2000 })))
+  let n = 0
+  for await (const r of rtnl.route.list({ table: 2000 })) if (r.type === 'blackhole') n++
+  t.equal(n, N, 'every route streamed')
+})
+
+t.test('validation and kernel errors', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  for (const bad of [{ dst: '10.0.0.0/33' }, { dst: '10.0.0.1/24' }, { dst: 'nonsense' }, { dst: '10.0.0.0/8', gateway: 'fe80::1' },
+    { dst: '10.0.0.0/8', table: -1 }, { dst: '10.0.0.0/8', protocol: 'nope' }, { dst: '10.0.0.0/8', type: 'weird' },
+    { dst: '10.0.0.0/8', multipath: [] }, { dst: '10.0.0.0/8', multipath: [{ gateway: '10.0.0.2', weight: 0 }] }, { dst: '10.0.0.0/8', expires: 5 }] as any[])
+    await t.rejects(rtnl.route.add(bad), ValidationError, JSON.stringify(bad))
+  await t.rejects(rtnl.route.add({ dst: '10.60.0.0/16', dev: 'nodev0' }), { code: 'ENODEV' })
+  const err = await rtnl.route.add({ dst: '10.61.0.0/16', gateway: '192.0.2.1' }).catch(e => e)
+  t.type(err, NetlinkError)
+  t.equal(err.code, 'ENETUNREACH')
+  t.match(err.extack?.message ?? '', /gateway|nexthop/i, 'the kernel says why')
+  const routes: Route[] = await all(rtnl.route.list())
+  t.notOk(routes.some(r => r.dst.startsWith('10.6')), 'nothing half-applied')
+})
