@@ -398,6 +398,12 @@ export class NetlinkSocket {
     this.applyRef()
   }
 
+  /**
+   * Counters since the socket opened: requests sent, and of those the ones that change
+   * state (NEW/DEL/SET message types; GETs and dumps excluded).
+   */
+  readonly stats = { requests: 0, changes: 0, dumps: 0 }
+
   /** Requests sent and not yet answered, plus those waiting to be sent. */
   get pendingCount(): number {
     return this.pending.size + this.sendQueue.length + this.dumpQueue.length
@@ -567,6 +573,15 @@ export class NetlinkSocket {
         bufs[i] = m
       }
       this.inFlight += count
+      this.stats.requests += count
+      for (let i = 0; i < count; i++) {
+        const p = batch[i]!
+        if (p.dump) this.stats.dumps++
+        else {
+          const k = messageTypeInfo(p.type)?.kind
+          if (k === 'new' || k === 'del') this.stats.changes++
+        }
+      }
       if (trace) this.traceSend(batch)
       let n: number
       try {

@@ -1,0 +1,408 @@
+/**
+ * A declarative topology: `plan()` compares the spec with the kernel and lists the
+ * changes, `apply()` makes them (creating what is missing, correcting what drifted;
+ * re-applying is a no-op), `destroy()` removes exactly what this topology created.
+ */
+import { isNetlinkError, ValidationError } from '../errors.js'
+import { NetNs } from '../netns/netns.js'
+import { openSync, type Rtnl } from '../client.js'
+import { parseCidr } from '../util/ip.js'
+import { log } from '../util/log.js'
+import type { BridgeSpec, NamespaceSpec, RouteSpec, TopologySpec, VethSpec } from './spec.js'
+
+const debug = log('topology')
+
+/** One change `apply()` makes. */
+export interface Step {
+  /** Namespace the change happens in. */
+  netns: string
+  action:
+    | 'create-netns' | 'add-bridge' | 'add-veth' | 'del-link' | 'set-link'
+    | 'add-addr' | 'del-addr' | 'add-route' | 'replace-route'
+  /** What it acts on: a link name, an address, a route destination. */
+  target: string
+  /** Details, e.g. `{ mtu: 1400, up: true }`. */
+  detail?: Record<string, unknown>
+}
+
+/** The changes apply() would make, in order, plus a readable rendering. */
+export interface Plan {
+  steps: Step[]
+  /** One line per step: `web   add-addr   eth0 10.0.0.10/24`. */
+  toString(): string
+}
+
+/** A step failed; what came before it was rolled back where this apply created it. */
+export class TopologyError extends Error {
+  override readonly name = 'TopologyError'
+  constructor(readonly step: Step, override readonly cause: unknown) {
+    super(`topology step failed: ${describe(step)}: ${(cause as Error)?.message ?? cause}`)
+  }
+}
+
+function describe(s: Step): string {
+  const d = s.detail && Object.keys(s.detail).length ? ` ${JSON.stringify(s.detail)}` : ''
+  return `${s.netns} ${s.action} ${s.target}${d}`
+}
+
+function renderPlan(steps: Step[]): Plan {
+  return {
+    steps,
+    toString() {
+      if (!steps.length) return '(no changes)'
+      const w1 = Math.max(...steps.map(s => s.netns.length))
+      const w2 = Math.max(...steps.map(s => s.action.length))
+      return steps.map(s => `${s.netns.padEnd(w1)}  ${s.action.padEnd(w2)}  ${s.target}${s.detail && Object.keys(s.detail).length ? ` ${JSON.stringify(s.detail)}` : ''}`).join('\n')
+    },
+  }
+}
+
+interface Observed {
+  exists: boolean
+  links: Map<string, { index: number; up: boolean; mtu: number; master?: number; kind?: string; linkNetnsId?: number }>
+  addrs: Map<string, Set<string>>
+  routes: Map<string, { gateway?: string; oif?: number; priority?: number }>
+}
+
+const isAuto = (a: string) => a.startsWith('fe80:')
+
+/**
+ * A topology of namespaces, bridges, veth pairs, addresses and routes.
+ * @example
+ * const topo = new Topology({ namespaces: { a: { veths: { eth0: { addresses: ['10.0.0.1/24'], peer: { name: 'eth0', netns: 'b', addresses: ['10.0.0.2/24'] } } } }, b: {} } })
+ * console.log(String(await topo.plan())); await topo.apply(); await topo.destroy()
+ */
+export class Topology {
+  private readonly createdNs = new Set<string>()
+  private readonly createdLinks: { netns: string; name: string }[] = []
+  private readonly handles = new Map<string, NetNs>()
+  private readonly clients = new Map<string, Rtnl>()
+
+  constructor(readonly spec: TopologySpec) {
+    validate(spec)
+  }
+
+  /** Namespaces this topology created (and will delete on destroy). */
+  get created(): { namespaces: string[]; links: { netns: string; name: string }[] } {
+    return { namespaces: [...this.createdNs], links: [...this.createdLinks] }
+  }
+
+  /** The client for one of the topology's namespaces (after apply). */
+  client(netns: string): Rtnl {
+    const c = this.clients.get(netns)
+    if (!c) throw new ValidationError(`netns: ${netns} is not open (apply first)`, 'netns', netns)
+    return c
+  }
+
+  /** The NetNs handle of one of the topology's namespaces (after apply). */
+  netns(name: string): NetNs {
+    const h = this.handles.get(name)
+    if (!h) throw new ValidationError(`netns: ${name} is not open (apply first)`, 'netns', name)
+    return h
+  }
+
+  /** Compares the spec with the kernel and returns the changes apply() would make. */
+  async plan(): Promise<Plan> {
+    const existing = new Set(await NetNs.list())
+    const observed = new Map<string, Observed>()
+    await Promise.all(Object.keys(this.spec.namespaces).map(async name => {
+      observed.set(name, existing.has(name) ? await this.observe(name) : { exists: false, links: new Map(), addrs: new Map(), routes: new Map() })
+    }))
+    return renderPlan(this.diff(observed))
+  }
+
+  /**
+   * Makes the kernel match the spec and returns the steps taken (none when it already did).
+   * Namespaces and links are created concurrently across namespaces, requests pipelined.
+   * @throws {TopologyError} naming the failed step; namespaces this call created are deleted again.
+   */
+  async apply(opts: { onStep?: (step: Step, ms: number) => void } = {}): Promise<Step[]> {
+    const plan = await this.plan()
+    const nsBefore = new Set(this.createdNs)
+    const linksBefore = this.createdLinks.length
+    const done: Step[] = []
+    // Steps of one phase (same action group) run concurrently; phases run in order.
+    const phases: Step['action'][][] = [
+      ['create-netns'], ['del-link'], ['add-bridge'], ['add-veth'], ['set-link'], ['del-addr'], ['add-addr'], ['add-route', 'replace-route'],
+    ]
+    try {
+      for (const phase of phases) {
+        const steps = plan.steps.filter(s => phase.includes(s.action))
+        await Promise.all(steps.map(async step => {
+          const t0 = performance.now()
+          try {
+            await this.run(step)
+          } catch (err) {
+            throw err instanceof TopologyError ? err : new TopologyError(step, err)
+          }
+          done.push(step)
+          opts.onStep?.(step, performance.now() - t0)
+        }))
+      }
+    } catch (err) {
+      await this.rollback(nsBefore, linksBefore)
+      throw err
+    }
+    return done
+  }
+
+  /** Deletes what this topology created (links in pre-existing namespaces, then its namespaces). */
+  async destroy(): Promise<void> {
+    for (const { netns, name } of this.createdLinks.splice(0).reverse()) {
+      if (this.createdNs.has(netns)) continue
+      try {
+        await this.rtnl(netns).link.del(name)
+      } catch (err) {
+        if (!isNetlinkError(err, 'ENODEV')) throw err
+      }
+    }
+    this.closeAll()
+    for (const name of [...this.createdNs]) {
+      await NetNs.delete(name).catch(err => { if (err?.code !== 'ENOENT') throw err })
+      this.createdNs.delete(name)
+    }
+  }
+
+  /** Change requests (NEW/DEL) sent by this topology's clients so far. */
+  get changeRequests(): number {
+    let n = 0
+    for (const c of this.clients.values()) n += c.sock.stats.changes
+    return n + this.closedChanges
+  }
+  private closedChanges = 0
+
+  /** Closes clients and handles without deleting anything. */
+  close(): void {
+    this.closeAll()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy()
+  }
+
+  // ---- internals ----------------------------------------------------------
+
+  private closeAll(): void {
+    for (const c of this.clients.values()) {
+      this.closedChanges += c.sock.stats.changes
+      c.close()
+    }
+    for (const h of this.handles.values()) h.close()
+    this.clients.clear()
+    this.handles.clear()
+  }
+
+  private async rollback(nsBefore: Set<string>, linksBefore: number): Promise<void> {
+    const links = this.createdLinks.splice(linksBefore)
+    for (const { netns, name } of links.reverse()) {
+      if (!nsBefore.has(netns) && this.createdNs.has(netns)) continue
+      await this.rtnl(netns).link.del(name).catch(() => undefined)
+    }
+    for (const name of [...this.createdNs]) {
+      if (nsBefore.has(name)) continue
+      this.clients.get(name)?.close()
+      this.clients.delete(name)
+      this.handles.get(name)?.close()
+      this.handles.delete(name)
+      await NetNs.delete(name).catch(() => undefined)
+      this.createdNs.delete(name)
+    }
+  }
+
+  private async handle(name: string): Promise<NetNs> {
+    let h = this.handles.get(name)
+    if (!h) {
+      h = await NetNs.open(name)
+      this.handles.set(name, h)
+    }
+    return h
+  }
+
+  private rtnl(name: string): Rtnl {
+    let c = this.clients.get(name)
+    if (!c) {
+      const h = this.handles.get(name)
+      c = openSync({ netns: h ?? name })
+      this.clients.set(name, c)
+    }
+    return c
+  }
+
+  private async observe(name: string): Promise<Observed> {
+    await this.handle(name)
+    const rtnl = this.rtnl(name)
+    const links: Observed['links'] = new Map()
+    const byIndex = new Map<number, string>()
+    for await (const l of rtnl.link.list()) {
+      const entry: { index: number; up: boolean; mtu: number; master?: number; kind?: string; linkNetnsId?: number } = { index: l.index, up: !!l.up, mtu: l.mtu ?? 0 }
+      if (l.master !== undefined) entry.master = l.master
+      if (l.kind !== undefined) entry.kind = l.kind
+      if (l.linkNetnsId !== undefined) entry.linkNetnsId = l.linkNetnsId
+      links.set(l.name, entry)
+      byIndex.set(l.index, l.name)
+    }
+    const addrs: Observed['addrs'] = new Map()
+    for await (const a of rtnl.addr.list()) {
+      const link = byIndex.get(a.index)
+      if (!link) continue
+      const set = addrs.get(link) ?? new Set<string>()
+      set.add(`${a.address}/${a.prefixLength}`)
+      addrs.set(link, set)
+    }
+    const routes: Observed['routes'] = new Map()
+    for await (const r of rtnl.route.list({ table: 'main' })) {
+      const key = r.dst ?? 'default'
+      const v: { gateway?: string; oif?: number; priority?: number } = {}
+      if (r.gateway !== undefined) v.gateway = r.gateway
+      if (r.oif !== undefined) v.oif = r.oif
+      if (r.priority !== undefined) v.priority = r.priority
+      routes.set(key === '0.0.0.0/0' || key === '::/0' ? (key === '::/0' ? 'default6' : 'default') : key, v)
+    }
+    return { exists: true, links, addrs, routes }
+  }
+
+  private diff(observed: Map<string, Observed>): Step[] {
+    const steps: Step[] = []
+    const nss = this.spec.namespaces
+    for (const [ns, spec] of Object.entries(nss)) {
+      const o = observed.get(ns)!
+      if (!o.exists) steps.push({ netns: ns, action: 'create-netns', target: ns })
+      if (spec.loopback !== false) {
+        const lo = o.links.get('lo')
+        if (!lo?.up) steps.push({ netns: ns, action: 'set-link', target: 'lo', detail: { up: true } })
+      }
+      for (const [name, b] of Object.entries(spec.bridges ?? {})) {
+        const cur = o.links.get(name)
+        if (cur && cur.kind !== 'bridge') steps.push({ netns: ns, action: 'del-link', target: name, detail: { reason: `kind ${cur.kind ?? 'none'} is not bridge` } })
+        if (!cur || cur.kind !== 'bridge') steps.push({ netns: ns, action: 'add-bridge', target: name })
+        this.diffLink(steps, ns, name, b, cur && cur.kind === 'bridge' ? cur : undefined, o)
+      }
+      for (const [name, v] of Object.entries(spec.veths ?? {})) {
+        const peerNs = v.peer.netns ?? ns
+        const po = observed.get(peerNs)!
+        const cur = o.links.get(name)
+        const peer = po.links.get(v.peer.name)
+        const intact = cur?.kind === 'veth' && peer?.kind === 'veth'
+        if (!intact) {
+          if (cur) steps.push({ netns: ns, action: 'del-link', target: name, detail: { reason: 'not a veth with the expected peer' } })
+          if (peer && (peer.kind !== 'veth' || !cur)) steps.push({ netns: peerNs, action: 'del-link', target: v.peer.name, detail: { reason: 'stale peer' } })
+          steps.push({ netns: ns, action: 'add-veth', target: name, detail: { peer: v.peer.name, peerNetns: peerNs } })
+        }
+        this.diffLink(steps, ns, name, v, intact ? cur : undefined, o)
+        this.diffLink(steps, peerNs, v.peer.name, v.peer, intact ? peer : undefined, po)
+      }
+      for (const r of spec.routes ?? []) {
+        const key = r.dst === 'default' ? (r.gateway?.includes(':') ? 'default6' : 'default') : parseCidr(r.dst, 'dst').address + '/' + parseCidr(r.dst, 'dst').prefixLength
+        const cur = o.routes.get(key)
+        const dstLabel = r.dst
+        if (!cur) steps.push({ netns: ns, action: 'add-route', target: dstLabel, detail: routeDetail(r) })
+        else if ((r.gateway !== undefined && cur.gateway !== r.gateway) || (r.metric !== undefined && cur.priority !== r.metric))
+          steps.push({ netns: ns, action: 'replace-route', target: dstLabel, detail: routeDetail(r) })
+      }
+    }
+    return steps
+  }
+
+  private diffLink(steps: Step[], ns: string, name: string, want: BridgeSpec & { master?: string }, cur: Observed['links'] extends Map<string, infer V> ? V | undefined : never, o: Observed): void {
+    const change: Record<string, unknown> = {}
+    if (want.mtu !== undefined && cur?.mtu !== want.mtu) change['mtu'] = want.mtu
+    if (want.master !== undefined) {
+      const masterIndex = o.links.get(want.master)?.index
+      if (!cur || masterIndex === undefined || cur.master !== masterIndex) change['master'] = want.master
+    }
+    if ((want.up ?? true) !== (cur?.up ?? false)) change['up'] = want.up ?? true
+    if (Object.keys(change).length) steps.push({ netns: ns, action: 'set-link', target: name, detail: change })
+    const have = cur ? (o.addrs.get(name) ?? new Set<string>()) : new Set<string>()
+    const wantSet = new Set((want.addresses ?? []).map(a => { const c = parseCidr(a); return `${c.address}/${c.prefixLength}` }))
+    for (const a of have) if (!wantSet.has(a) && !isAuto(a)) steps.push({ netns: ns, action: 'del-addr', target: name, detail: { address: a } })
+    for (const a of wantSet) if (!have.has(a)) steps.push({ netns: ns, action: 'add-addr', target: name, detail: { address: a } })
+  }
+
+  private async run(step: Step): Promise<void> {
+    debug('%s', describe(step))
+    const ns = step.netns
+    const d = step.detail ?? {}
+    switch (step.action) {
+      case 'create-netns': {
+        const h = await NetNs.create(ns)
+        this.createdNs.add(ns)
+        this.handles.set(ns, h)
+        return
+      }
+      case 'del-link':
+        await this.rtnl(ns).link.del(step.target)
+        return
+      case 'add-bridge':
+        await this.rtnl(ns).link.add({ name: step.target, kind: 'bridge' })
+        this.createdLinks.push({ netns: ns, name: step.target })
+        return
+      case 'add-veth': {
+        const peerNs = d['peerNetns'] as string
+        const peer = { name: d['peer'] as string, ...(peerNs !== ns ? { netns: await this.handle(peerNs) } : {}) }
+        await this.rtnl(ns).link.add({ name: step.target, kind: 'veth', peer })
+        this.createdLinks.push({ netns: ns, name: step.target })
+        return
+      }
+      case 'set-link': {
+        const opts: Record<string, unknown> = {}
+        if (d['mtu'] !== undefined) opts['mtu'] = d['mtu']
+        if (d['master'] !== undefined) opts['master'] = d['master']
+        if (d['up'] !== undefined) opts['up'] = d['up']
+        await this.rtnl(ns).link.set(step.target, opts)
+        return
+      }
+      case 'del-addr':
+        await this.rtnl(ns).addr.del({ link: step.target, address: d['address'] as string })
+        return
+      case 'add-addr':
+        await this.rtnl(ns).addr.add({ link: step.target, address: d['address'] as string })
+        return
+      case 'add-route':
+      case 'replace-route': {
+        const r = d as unknown as RouteSpec
+        const opts: Record<string, unknown> = { dst: r.dst }
+        if (r.gateway !== undefined) opts['gateway'] = r.gateway
+        if (r.dev !== undefined) opts['dev'] = r.dev
+        if (r.metric !== undefined) opts['priority'] = r.metric
+        if (step.action === 'add-route') await this.rtnl(ns).route.add(opts as never)
+        else await this.rtnl(ns).route.replace(opts as never)
+        return
+      }
+    }
+  }
+}
+
+function routeDetail(r: RouteSpec): Record<string, unknown> {
+  const d: Record<string, unknown> = { dst: r.dst }
+  if (r.gateway !== undefined) d['gateway'] = r.gateway
+  if (r.dev !== undefined) d['dev'] = r.dev
+  if (r.metric !== undefined) d['metric'] = r.metric
+  return d
+}
+
+function validate(spec: TopologySpec): void {
+  if (!spec || typeof spec !== 'object' || !spec.namespaces || typeof spec.namespaces !== 'object')
+    throw new ValidationError('topology: expected { namespaces: { NAME: {...} } }', 'namespaces', spec)
+  const names = Object.keys(spec.namespaces)
+  for (const [ns, s] of Object.entries(spec.namespaces) as [string, NamespaceSpec][]) {
+    const links = new Set<string>(['lo', ...Object.keys(s.bridges ?? {}), ...Object.keys(s.veths ?? {})])
+    for (const [name, v] of Object.entries(s.veths ?? {}) as [string, VethSpec][]) {
+      if (!v.peer?.name) throw new ValidationError(`${ns}.veths.${name}: peer.name is required`, `${ns}.veths.${name}.peer`)
+      const pn = v.peer.netns ?? ns
+      if (!names.includes(pn)) throw new ValidationError(`${ns}.veths.${name}: peer namespace ${pn} is not in the topology`, `${ns}.veths.${name}.peer.netns`, pn)
+    }
+    for (const a of [...Object.values(s.bridges ?? {}), ...Object.values(s.veths ?? {})].flatMap(l => l.addresses ?? [])) parseCidr(a)
+    for (const r of s.routes ?? []) {
+      if (r.dev && !links.has(r.dev)) throw new ValidationError(`${ns}.routes: dev ${r.dev} is not a link of ${ns}`, `${ns}.routes.dev`, r.dev)
+    }
+  }
+  for (const [ns, s] of Object.entries(spec.namespaces) as [string, NamespaceSpec][]) {
+    const bridgesHere = new Set(Object.keys(s.bridges ?? {}))
+    for (const [name, v] of Object.entries(s.veths ?? {}) as [string, VethSpec][]) {
+      if (v.master && !bridgesHere.has(v.master)) throw new ValidationError(`${ns}.veths.${name}.master: no bridge ${v.master} in ${ns}`, 'master', v.master)
+      const pn = v.peer.netns ?? ns
+      const peerBridges = new Set(Object.keys(spec.namespaces[pn]?.bridges ?? {}))
+      if (v.peer.master && !peerBridges.has(v.peer.master)) throw new ValidationError(`${ns}.veths.${name}.peer.master: no bridge ${v.peer.master} in ${pn}`, 'master', v.peer.master)
+    }
+  }
+}
