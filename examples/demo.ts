@@ -42,7 +42,7 @@ export async function main(log: (line: string) => void = console.log): Promise<{
       for await (const l of rtnl.link.list()) { names.set(l.index, l.name); links.push(l) }
       const addrs = new Map<number, string[]>()
       for await (const a of rtnl.addr.list({ family: 4 })) addrs.set(a.index, [...(addrs.get(a.index) ?? []), a.cidr])
-      for (const l of links) rows.push([ns.slice(tag.length + 1), l.name, l.kind ?? l.linkType, l.operState ?? '', l.master ? names.get(l.master) ?? '' : '', (addrs.get(l.index) ?? []).join(' ')])
+      for (const l of links) rows.push([ns.slice(tag.length + 1), l.name, l.kind ?? l.linkType, String(l.operState ?? ''), l.master ? names.get(l.master) ?? '' : '', (addrs.get(l.index) ?? []).join(' ')])
       for await (const r of rtnl.route.list({ family: 4 })) if (r.gateway) rows.push([ns.slice(tag.length + 1), '', 'route', '', '', `${r.dst} via ${r.gateway}`])
     }
     log(table(rows))
