@@ -13,7 +13,16 @@ export const ip: Codec<string> = {
     }
     return formatIp(buf, off, len)
   },
-  encode: (w, t, v) => w.attrBytes(t, parseIp(v).bytes),
+  // Builders on hot paths pass already-parsed bytes (see rawIp) instead of re-parsing text.
+  encode: (w, t, v) => w.attrBytes(t, typeof v === 'string' ? parseIp(v).bytes : (v as Uint8Array)),
+}
+
+/**
+ * Passes parsed address bytes where an `ip` attribute value (a string) is expected,
+ * so the encoder copies them instead of parsing the text again. Internal.
+ */
+export function rawIp(bytes: Uint8Array): string {
+  return bytes as unknown as string
 }
 
 /** A hardware address as `'aa:bb:cc:dd:ee:ff'` (any length: 6 for Ethernet, 20 for InfiniBand). */

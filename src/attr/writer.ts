@@ -138,6 +138,17 @@ export class NlWriter {
     return Buffer.from(this.buf.subarray(0, this.off))
   }
 
+  /**
+   * What was written, without copying: the writer must not be used afterwards
+   * (builders that make one writer per message use this).
+   */
+  take(): Buffer {
+    const out = this.buf.subarray(0, this.off)
+    this.buf = Buffer.alloc(0)
+    this.off = 0
+    return out
+  }
+
   /** A view of what was written (valid until the next write). */
   view(): Buffer {
     return this.buf.subarray(0, this.off)

@@ -150,7 +150,7 @@ export function addrMessage(type: number, nlFlags: number, h: IfAddrHeader, attr
   w.buf.writeUInt32LE(h.index ?? 0, at + 4)
   encodeAttrs(IFA, w, attrs)
   w.endMessage(start)
-  return w.finish()
+  return w.take()
 }
 
 function scopeNumber(s: Scope | number, field = 'scope'): number {

@@ -154,5 +154,5 @@ export function linkMessage(msgType: number, nlFlags: number, h: IfInfoHeader, a
   b.writeUInt32LE((h.change ?? 0) >>> 0, at + 12)
   encodeAttrs(IFLA, w, attrs)
   w.endMessage(start)
-  return w.finish()
+  return w.take()
 }

@@ -159,5 +159,5 @@ export function routeMessage(type: number, nlFlags: number, h: RtMsgHeader, attr
   b.writeUInt32LE((h.flags ?? 0) >>> 0, at + 8)
   encodeAttrs(RTA, w, attrs)
   w.endMessage(start)
-  return w.finish()
+  return w.take()
 }
