@@ -186,3 +186,21 @@ t.test('TCP between namespaces: server in a worker inside A, client process spaw
   const { stdout } = await b.exec(process.execPath, [fixture.pathname, '10.77.0.1', '7007', 'hello'])
   t.equal(stdout.trim(), 'echo:hello', 'round trip from B to the worker in A')
 })
+
+t.test('concurrent clients in different namespaces stay isolated', async t => {
+  const spaces = Array.from({ length: 8 }, () => NetNs.unshare())
+  t.teardown(() => { for (const s of spaces) s.close() })
+  const clients = spaces.map(s => s.open())
+  t.teardown(() => { for (const c of clients) c.close() })
+  await Promise.all(clients.map((c, i) => Promise.all(Array.from({ length: 20 }, (_, j) => c.link.add({ name: `n${i}x${j}`, kind: 'ifb' })))))
+  const seen = await Promise.all(clients.map(async c => {
+    const names: string[] = []
+    for await (const l of c.link.list({ kind: 'ifb' })) names.push(l.name)
+    return names
+  }))
+  seen.forEach((names, i) => t.same(names.sort(), Array.from({ length: 20 }, (_, j) => `n${i}x${j}`).sort(), `namespace ${i} holds only its own links`))
+  // The same through one client's pool: rtnl.in(ns)
+  const hub = clients[0]!
+  const counts = await Promise.all(spaces.map(async s => { let n = 0; for await (const _ of hub.in(s).link.list({ kind: 'ifb' })) n++; return n }))
+  t.same(counts, spaces.map(() => 20))
+})
