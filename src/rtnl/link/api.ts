@@ -8,7 +8,7 @@ import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants
 import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { log } from '../../util/log.js'
-import { decodeLink, linkMessage, type IfInfoHeader, type Link } from './codec.js'
+import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, portKindByName } from './kinds/index.js'
 import { checkLinkName, checkLinkRef, type LinkRef } from './resolve.js'
 import {
@@ -65,7 +65,7 @@ export interface VethPeerOptions {
 }
 
 /** `ip link add` options. Kind data goes under the kind's key (`vxlan: { id: 42 }`). */
-export interface LinkAddOptions extends LinkCommonOptions {
+export interface LinkAddOptions extends LinkCommonOptions, KindData {
   name: string
   /** `'veth'`, `'bridge'`, `'vxlan'`, `'macvlan'`, `'macvtap'`, `'ipvlan'`, `'vlan'`, `'dummy'`, `'ifb'`, `'bond'`, or any other kind the kernel knows. */
   kind: string
@@ -73,29 +73,14 @@ export interface LinkAddOptions extends LinkCommonOptions {
   parent?: LinkRef
   /** veth: the peer. */
   peer?: VethPeerOptions
-  bridge?: Record<string, unknown>
-  vxlan?: Record<string, unknown>
-  macvlan?: Record<string, unknown>
-  ipvlan?: Record<string, unknown>
-  vlan?: Record<string, unknown>
-  bond?: Record<string, unknown>
 }
 
 /** `ip link set` options. */
-export interface LinkSetOptions extends LinkCommonOptions {
+export interface LinkSetOptions extends LinkCommonOptions, KindData, PortData {
   /** Rename the link. */
   name?: string
   /** Kind data changes (the link's kind is looked up unless given). */
   kind?: string
-  bridge?: Record<string, unknown>
-  vxlan?: Record<string, unknown>
-  macvlan?: Record<string, unknown>
-  ipvlan?: Record<string, unknown>
-  vlan?: Record<string, unknown>
-  bond?: Record<string, unknown>
-  /** Bridge port settings of a link enslaved to a bridge (`ip link set X type bridge_slave ...`). */
-  bridgePort?: Record<string, unknown>
-  bondPort?: Record<string, unknown>
 }
 
 /** `ip link show` filters. kind and master are applied by the kernel. */

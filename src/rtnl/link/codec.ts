@@ -10,8 +10,28 @@ import type { NlMsg } from '../../netlink/header.js'
 import { kindByName, portKindByName } from './kinds/index.js'
 import { ARPHRD, IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkStats, type OperState } from './schema.js'
 
+/**
+ * Kind data under the kind's key: options of link.add/set, and what a Link reports
+ * (decoded by the kind's IFLA_INFO_DATA table). Field names are in kinds.md.
+ */
+export interface KindData {
+  bridge?: Record<string, unknown>
+  vxlan?: Record<string, unknown>
+  macvlan?: Record<string, unknown>
+  ipvlan?: Record<string, unknown>
+  vlan?: Record<string, unknown>
+  bond?: Record<string, unknown>
+}
+
+/** Port data (IFLA_INFO_SLAVE_DATA) of a link enslaved to a bridge or a bond. */
+export interface PortData {
+  /** Bridge port settings (IFLA_BRPORT_*). */
+  bridgePort?: Record<string, unknown>
+  bondPort?: Record<string, unknown>
+}
+
 /** A link as the kernel reports it (`ip -d link show`). */
-export interface Link {
+export interface Link extends KindData, PortData {
   /** Interface index. */
   index: number
   name: string
@@ -65,16 +85,6 @@ export interface Link {
   kind?: string
   /** IFLA_INFO_SLAVE_KIND: the kind of this link's master (`'bridge'` for bridge ports). */
   portKind?: string
-  /** Kind data for kinds with a plugin, under the kind's key. */
-  bridge?: Record<string, unknown>
-  vxlan?: Record<string, unknown>
-  macvlan?: Record<string, unknown>
-  ipvlan?: Record<string, unknown>
-  vlan?: Record<string, unknown>
-  bond?: Record<string, unknown>
-  /** Port data: bridge port settings (IFLA_BRPORT_*). */
-  bridgePort?: Record<string, unknown>
-  bondPort?: Record<string, unknown>
   /** IFLA_INFO_DATA of kinds without a plugin, raw. */
   infoData?: RawAttr[]
   /** Attributes this library does not decode, kept raw. */
