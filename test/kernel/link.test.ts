@@ -21,6 +21,8 @@ t.test('a veth pair with both ends configured', async t => {
   t.equal(va.parentIndex, vb.index, 'each end points at the other (IFLA_LINK)')
   t.equal(vb.operState, 'up', 'both up: carrier on')
   t.equal((await rtnl.link.get(va.index)).name, 'va', 'get by index')
+  t.type(va.stats64?.rxPackets, 'number', 'IFLA_STATS64 decoded')
+  t.type(va.stats64?.txBytes, 'number')
   t.equal(await rtnl.link.index('vb'), vb.index)
   const [ipA] = await ns.ip('-d', 'link', 'show', 'va')
   t.match(ipA, { ifname: 'va', mtu: 1400, address: '02:00:00:00:00:0a', ifalias: 'left end', operstate: 'UP', linkinfo: { info_kind: 'veth' }, altnames: ['a-much-longer-alternative-name'] })

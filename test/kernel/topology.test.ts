@@ -107,3 +107,21 @@ t.test('spec validation', async t => {
   t.throws(() => new Topology({ namespaces: { a: { veths: { e: { master: 'nobr', peer: { name: 'f' } } } } } }), /no bridge/)
   t.throws(() => new Topology({ namespaces: { a: { bridges: { b: { addresses: ['10.0.0.1/99'] } } } } }), { name: 'ValidationError' })
 })
+
+t.test('scale: 50 namespaces on one bridge, applied concurrently and destroyed', async t => {
+  const p = `${tag}c`
+  cleanup(t, p)
+  const namespaces: TopologySpec['namespaces'] = { [`${p}-hub`]: { bridges: { br0: { addresses: ['10.90.0.1/16'] } } } }
+  for (let i = 0; i < 50; i++)
+    namespaces[`${p}-h${i}`] = { veths: { eth0: { addresses: [`10.90.1.${i + 1}/16`], peer: { name: `p${i}`, netns: `${p}-hub`, master: 'br0' } } } }
+  const topo = new Topology({ namespaces })
+  const t0 = performance.now()
+  const steps = await topo.apply()
+  t.ok(steps.length > 250, `${steps.length} steps in ${(performance.now() - t0).toFixed(0)} ms`)
+  let ports = 0
+  for await (const _ of topo.client(`${p}-hub`).link.list({ master: 'br0' })) ports++
+  t.equal(ports, 50, 'fifty bridge ports')
+  t.same(await topo.apply(), [], 'idempotent at scale')
+  await topo.destroy()
+  t.notOk(NetNs.listSync().some(n => n.startsWith(p)))
+})

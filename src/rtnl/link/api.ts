@@ -88,7 +88,10 @@ export interface LinkListFilter extends CallOptions {
   kind?: string
   master?: LinkRef
   up?: boolean
-  /** Include IFLA_STATS64 counters (default false, like `ip link` without -s). */
+  /**
+   * Include per-VF counters (default false: RTEXT_FILTER_SKIP_STATS, as `ip link` sends).
+   * Kernel 6.18 reports the link's own IFLA_STATS64 either way.
+   */
   stats?: boolean
 }
 

@@ -79,7 +79,7 @@ export interface Link extends KindData, PortData {
   tsoMaxSize?: number
   tsoMaxSegs?: number
   linkMode?: number
-  /** Counters (IFLA_STATS64) when asked for with `stats: true`. */
+  /** Counters (IFLA_STATS64). */
   stats64?: LinkStats
   /** IFLA_INFO_KIND: `'veth'`, `'bridge'`, `'vxlan'`... (absent for physical and loopback devices). */
   kind?: string
