@@ -66,6 +66,21 @@ export function attrTable<const D extends Record<string, AttrDef>>(name: string,
   return { name, defs, entries, byType, byKey }
 }
 
+const pathCache = new WeakMap<AttrTable, Map<string, string[]>>()
+
+/** `${path} > ${name}` for each type of a table, built once per (table, path). */
+export function childPaths(table: AttrTable, path: string): string[] {
+  let byPath = pathCache.get(table)
+  if (!byPath) pathCache.set(table, (byPath = new Map()))
+  let paths = byPath.get(path)
+  if (!paths) {
+    paths = []
+    for (const e of table.entries) paths[e.type] = path ? `${path} > ${e.name}` : e.name
+    byPath.set(path, paths)
+  }
+  return paths
+}
+
 /** Decodes attributes in [start, end) into an object keyed by the table's keys. */
 export function decodeAttrs<T extends AttrTable>(
   table: T,
@@ -76,6 +91,7 @@ export function decodeAttrs<T extends AttrTable>(
   into: Record<string, unknown> = {},
 ): AttrsOf<T> {
   const byType = table.byType
+  const paths = childPaths(table, path)
   let off = start
   while (off + 4 <= end) {
     const len = buf.readUInt16LE(off)
@@ -83,7 +99,7 @@ export function decodeAttrs<T extends AttrTable>(
     const rawType = buf.readUInt16LE(off + 2)
     const e = byType[rawType & NLA_TYPE_MASK]
     if (e !== undefined) {
-      into[e.key] = e.codec.decode(buf, off + 4, len - 4, path ? `${path} > ${e.name}` : e.name)
+      into[e.key] = e.codec.decode(buf, off + 4, len - 4, paths[e.type]!)
     } else {
       const unknown = (into['unknown'] ??= []) as RawAttr[]
       unknown.push({ type: rawType, data: Buffer.from(buf.subarray(off + 4, off + len)) })

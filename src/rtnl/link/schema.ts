@@ -61,17 +61,47 @@ const STATS64_FIELDS = [
   'rxCompressed', 'txCompressed', 'rxNohandler', 'rxOtherhostDropped',
 ] as const
 
+/** Little-endian u64 number at field i of a stats struct (0 past the payload). */
+function u64at(buf: Buffer, off: number, len: number, i: number): number {
+  if (i * 8 + 8 > len) return 0
+  const b = off + i * 8
+  const lo = (buf[b]! | (buf[b + 1]! << 8) | (buf[b + 2]! << 16)) + buf[b + 3]! * 0x1000000
+  const hi = (buf[b + 4]! | (buf[b + 5]! << 8) | (buf[b + 6]! << 16)) + buf[b + 7]! * 0x1000000
+  return hi * 0x100000000 + lo
+}
+
 const stats64: Codec<LinkStats> = {
   kind: 'rtnl_link_stats64',
+  // An object literal (one hidden class) rather than keys added in a loop.
   decode(buf, off, len) {
-    const out: Record<string, number> = {}
-    const n = Math.min(STATS64_FIELDS.length, Math.floor(len / 8))
-    for (let i = 0; i < n; i++) {
-      const lo = buf.readUInt32LE(off + i * 8)
-      const hi = buf.readUInt32LE(off + i * 8 + 4)
-      out[STATS64_FIELDS[i]!] = hi * 0x100000000 + lo
+    const s: LinkStats = {
+      rxPackets: u64at(buf, off, len, 0),
+      txPackets: u64at(buf, off, len, 1),
+      rxBytes: u64at(buf, off, len, 2),
+      txBytes: u64at(buf, off, len, 3),
+      rxErrors: u64at(buf, off, len, 4),
+      txErrors: u64at(buf, off, len, 5),
+      rxDropped: u64at(buf, off, len, 6),
+      txDropped: u64at(buf, off, len, 7),
+      multicast: u64at(buf, off, len, 8),
+      collisions: u64at(buf, off, len, 9),
+      rxLengthErrors: u64at(buf, off, len, 10),
+      rxOverErrors: u64at(buf, off, len, 11),
+      rxCrcErrors: u64at(buf, off, len, 12),
+      rxFrameErrors: u64at(buf, off, len, 13),
+      rxFifoErrors: u64at(buf, off, len, 14),
+      rxMissedErrors: u64at(buf, off, len, 15),
+      txAbortedErrors: u64at(buf, off, len, 16),
+      txCarrierErrors: u64at(buf, off, len, 17),
+      txFifoErrors: u64at(buf, off, len, 18),
+      txHeartbeatErrors: u64at(buf, off, len, 19),
+      txWindowErrors: u64at(buf, off, len, 20),
+      rxCompressed: u64at(buf, off, len, 21),
+      txCompressed: u64at(buf, off, len, 22),
+      rxNohandler: u64at(buf, off, len, 23),
     }
-    return out as unknown as LinkStats
+    if (len >= 200) s.rxOtherhostDropped = u64at(buf, off, len, 24)
+    return s
   },
   encode(w, t, v) {
     const b = Buffer.alloc(STATS64_FIELDS.length * 8)

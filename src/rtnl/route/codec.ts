@@ -5,7 +5,7 @@
  * decoder in tests).
  */
 import { decodeFail, type RawAttr } from '../../attr/codec.js'
-import { encodeAttrs } from '../../attr/table.js'
+import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
@@ -62,6 +62,8 @@ const PROTO_BY_NUM = Object.entries(PROTOCOLS).reduce<(RouteProtocol | undefined
 const SCOPE_BY_NUM = Object.entries(SCOPES).reduce<(Scope | undefined)[]>((a, [k, v]) => { a[v] = k as Scope; return a }, [])
 const PREF_BY_NUM: Record<number, 'low' | 'medium' | 'high'> = { 0: 'medium', 1: 'high', 3: 'low' }
 
+const ROUTE_PATHS = childPaths(RTA, 'RTM_NEWROUTE')
+
 /** Decodes an RTM_NEWROUTE message. */
 export function decodeRoute(msg: NlMsg): Route {
   return decodeRouteAt(msg.buf, msg.off, msg.end)
@@ -114,7 +116,7 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
       case 30: if (pl >= 4) r.nhid = buf.readUInt32LE(p); break
       default: {
         const e = RTA.byType[t]
-        if (e) (r as unknown as Record<string, unknown>)[e.key] = e.codec.decode(buf, p, pl, `RTM_NEWROUTE > ${e.name}`)
+        if (e) (r as unknown as Record<string, unknown>)[e.key] = e.codec.decode(buf, p, pl, ROUTE_PATHS[t]!)
         else (r.unknown ??= []).push({ type: buf.readUInt16LE(o + 2), data: Buffer.from(buf.subarray(p, p + pl)) })
       }
     }
