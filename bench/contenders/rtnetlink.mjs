@@ -1,0 +1,75 @@
+// The library's own contenders: rtnetlink awaited one request at a time, and pipelined
+// (Promise.all over chunks of 1024 requests). The work runs in rtnetlink-child.mjs, one
+// Node process per workload phase, against the compiled library in dist/ (built with
+// `npm run build` when dist/index.js is missing). Skipped, with the reason printed, when
+// the library cannot be imported or lacks a function a workload needs.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { run, runJson } from '../lib/proc.mjs'
+import { BENCH, ROOT } from '../lib/tools.mjs'
+
+/** @typedef {import('../lib/contender.mjs').Contender} Contender */
+
+const CHILD = join(BENCH, 'contenders', 'rtnetlink-child.mjs')
+const DIST_INDEX = process.env.RTNL_BENCH_LIB || join(ROOT, 'dist', 'index.js')
+const CHUNK = 1024
+
+/** Shared probe result of both library contenders. */
+/** @type {Promise<{ why: string|null, features: Record<string, string|null> }>|undefined} */
+let probed
+
+/** @param {import('../lib/contender.mjs').ProbeContext} ctx */
+async function probeOnce(ctx) {
+  if (!process.env.RTNL_BENCH_LIB && (!existsSync(DIST_INDEX) || ctx.rebuild)) {
+    const r = await run('npm', ['run', 'build'], { cwd: ROOT, check: false, timeoutMs: 300_000 })
+    if (!existsSync(DIST_INDEX))
+      return { why: `dist/index.js missing and \`npm run build\` failed: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ')}`, features: {} }
+  }
+  const ns = await ctx.pool.create()
+  try {
+    const j = await runJson(process.execPath, [CHILD, 'probe', JSON.stringify({ ns })], { timeoutMs: 60_000, check: false })
+    if (!j.ok) return { why: `cannot use the library: ${j.reason}`, features: {} }
+    return { why: null, features: j.features }
+  } catch (e) {
+    return { why: `library probe failed: ${/** @type {Error} */ (e).message.split('\n')[0]}`, features: {} }
+  } finally {
+    await ctx.pool.delete([ns])
+  }
+}
+
+/** @param {'seq'|'pipe'} style @returns {Contender} */
+function make(style) {
+  /** @type {Record<string, string|null>} */ let features = {}
+  return {
+    id: style === 'seq' ? 'rtnetlink-seq' : 'rtnetlink-pipe',
+    label: style === 'seq' ? 'rtnetlink, awaited one by one' : `rtnetlink, pipelined (Promise.all x${CHUNK})`,
+    style,
+    phasesFor(w) {
+      const phases = w.phases.filter(p => !(style === 'pipe' && p === 'dump'))
+      return phases.length ? phases : null
+    },
+    async probe(ctx) {
+      probed ??= probeOnce(ctx)
+      const p = await probed
+      features = p.features
+      return p.why
+    },
+    skipReason(w) {
+      const f = features[w.id]
+      return f ? `rtnetlink: ${f}` : null
+    },
+    async run({ w, inst, warm, phases }) {
+      /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
+      const out = {}
+      for (const phase of phases) {
+        const spec = { w: w.id, phase, mode: style, chunk: CHUNK, inst, warm }
+        const j = await runJson(process.execPath, [CHILD, 'run', JSON.stringify(spec)])
+        out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib }
+      }
+      return { phases: out }
+    },
+  }
+}
+
+export const rtnetlinkSeq = make('seq')
+export const rtnetlinkPipe = make('pipe')
