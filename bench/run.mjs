@@ -193,11 +193,12 @@ async function main() {
             if (!r) throw new Error(`no result for phase ${phase}`)
             const byPhase = acc.get(phase) ?? new Map()
             acc.set(phase, byPhase)
-            const a = byPhase.get(c.id) ?? { reps: [], count: null, rss: null, sampled: null }
+            const a = byPhase.get(c.id) ?? { reps: [], count: null, rss: null, growth: null, sampled: null }
             byPhase.set(c.id, a)
             a.reps.push(r.seconds)
             if (r.count !== undefined && r.count !== null) a.count = r.count
             if (r.maxRssKiB !== undefined && r.maxRssKiB !== null) a.rss = Math.max(a.rss ?? 0, r.maxRssKiB)
+            if (r.rssGrowthKiB !== undefined && r.rssGrowthKiB !== null) a.growth = Math.max(a.growth ?? 0, r.rssGrowthKiB)
             if (r.sampled) a.sampled = r.sampled
             parts.push(`${phase} ${r.seconds.toFixed(4)} s${r.sampled ? ` (~ from ${r.sampled})` : ''}`)
           }
@@ -226,7 +227,7 @@ async function main() {
         if (!a || failed.has(c.id) || !a.reps.length) continue
         p.rows.push(finishRow({
           contender: c.id, label: c.label, style: c.style, reps: a.reps, ops: w.ops(phase, sizes.n),
-          count: a.count, maxRssKiB: a.rss, sampled: a.sampled,
+          count: a.count, maxRssKiB: a.rss, rssGrowthKiB: a.growth, sampled: a.sampled,
         }, p))
       }
       addRatios(p)

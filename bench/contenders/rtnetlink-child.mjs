@@ -180,6 +180,15 @@ async function phaseRun(w, phase, inst, mode, chunk, clock) {
   }
 }
 
+/** Current RSS (KiB): VmRSS. */
+function rssKiB() {
+  try {
+    const m = /^VmRSS:\s*(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    if (m) return Number(m[1])
+  } catch { /* not Linux procfs */ }
+  return Math.round(process.memoryUsage().rss / 1024)
+}
+
 /** Peak RSS (KiB) of this process's own memory map: VmHWM. (getrusage's maxRSS also counts the pre-exec image of whoever forked us.) */
 function peakRssKiB() {
   try {
@@ -206,11 +215,17 @@ async function main() {
   if (warm && warm.n > 0) await phaseRun(w, phase, warm, mode, chunk, () => {})
   /** @type {bigint} */ let t0 = 0n
   /** @type {bigint} */ let t1 = 0n
+  let rssAtStart = 0
   const count = await phaseRun(w, phase, inst, mode, chunk, t => {
-    if (t === 'start') t0 = process.hrtime.bigint()
-    else t1 = process.hrtime.bigint()
+    if (t === 'start') {
+      rssAtStart = rssKiB()
+      t0 = process.hrtime.bigint()
+    } else t1 = process.hrtime.bigint()
   })
-  console.log(JSON.stringify({ seconds: Number(t1 - t0) / 1e9, count, maxrss_kib: peakRssKiB() }))
+  const peak = peakRssKiB()
+  // Growth: how far the peak rose above the RSS the process had when the timed work began
+  // (Node's own baseline, ~45 MiB, is not the library's).
+  console.log(JSON.stringify({ seconds: Number(t1 - t0) / 1e9, count, maxrss_kib: peak, rss_growth_kib: Math.max(0, peak - rssAtStart) }))
 }
 
 main().then(() => process.exit(0), e => {

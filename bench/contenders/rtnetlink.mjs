@@ -64,7 +64,7 @@ function make(style) {
       for (const phase of phases) {
         const spec = { w: w.id, phase, mode: style, chunk: CHUNK, inst, warm }
         const j = await runJson(process.execPath, [CHILD, 'run', JSON.stringify(spec)])
-        out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib }
+        out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib, rssGrowthKiB: j.rss_growth_kib }
       }
       return { phases: out }
     },

@@ -14,6 +14,7 @@
  * @property {number|null} perOp     median / ops, in the phase's unit
  * @property {number|null} count     dumps: objects decoded (last repetition)
  * @property {number|null} maxRssKiB largest over the repetitions
+ * @property {number|null} [rssGrowthKiB] largest rise of the peak over the RSS at the start of the timed work (library contenders)
  * @property {number|null} sampled   items timed when extrapolated
  * @property {string|null} ref       contender the ratio is against
  * @property {number|null} ratio     median / median of ref
@@ -83,8 +84,10 @@ function fmtNum(v) {
 }
 
 /** @param {number|null} kib */
-function fmtRss(kib) {
-  return kib === null || kib === undefined ? '' : `${(kib / 1024).toFixed(1)} MiB`
+function fmtRss(kib, growth) {
+  if (kib === null || kib === undefined) return ''
+  const g = growth === null || growth === undefined ? '' : ` (+${(growth / 1024).toFixed(1)})`
+  return `${(kib / 1024).toFixed(1)} MiB${g}`
 }
 
 /** @param {Row} r @param {PhaseReport} p */
@@ -144,7 +147,7 @@ export function textTable(w) {
   /** @type {string[][]} */ const rows = [head]
   for (const p of w.phases)
     for (const r of p.rows)
-      rows.push([p.phase, labelOf(r), fmtSeconds(r.median), fmtSeconds(r.min), fmtSeconds(r.max), perOpText(r, p), ratioText(r), fmtRss(r.maxRssKiB)])
+      rows.push([p.phase, labelOf(r), fmtSeconds(r.median), fmtSeconds(r.min), fmtSeconds(r.max), perOpText(r, p), ratioText(r), fmtRss(r.maxRssKiB, r.rssGrowthKiB)])
   const title = `${w.id}  ${w.title}  (n=${w.n}, ${w.reps} rep${w.reps > 1 ? 's' : ''})`
   return `${title}\n${grid(rows, [false, false, true, true, true, true, true, true])}`
 }
@@ -163,7 +166,7 @@ export function mdTable(w) {
     '| phase | contender | median | min | max | per op | ratio | peak RSS |', '|---|---|--:|--:|--:|--:|--:|--:|']
   for (const p of w.phases)
     for (const r of p.rows)
-      out.push(`| ${p.phase} | ${mdEscape(labelOf(r))} | ${fmtSeconds(r.median)} | ${fmtSeconds(r.min)} | ${fmtSeconds(r.max)} | ${perOpText(r, p)} | ${ratioText(r)} | ${fmtRss(r.maxRssKiB)} |`)
+      out.push(`| ${p.phase} | ${mdEscape(labelOf(r))} | ${fmtSeconds(r.median)} | ${fmtSeconds(r.min)} | ${fmtSeconds(r.max)} | ${perOpText(r, p)} | ${ratioText(r)} | ${fmtRss(r.maxRssKiB, r.rssGrowthKiB)} |`)
   return out.join('\n')
 }
 

@@ -2,9 +2,9 @@
  * Address verbs: `ip address` as a typed promise API (IPv4 and IPv6).
  */
 import type { RawAttr } from '../../attr/codec.js'
-import { decodeAttrs, encodeAttrs } from '../../attr/table.js'
+import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
-import { decodeFail } from '../../attr/codec.js'
+import { decodeFail, readStr } from '../../attr/codec.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
@@ -94,40 +94,68 @@ export function decodeAddr(msg: NlMsg): Addr {
   return decodeAddrAt(msg.buf, msg.off, msg.end)
 }
 
+const ADDR_PATHS = childPaths(IFA, 'RTM_NEWADDR')
+
+/** Straight-line decode (a switch over IFA_*), the hot path of address dumps. */
 export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
   if (end - off < IFADDRMSG_LEN) decodeFail('RTM_NEWADDR shorter than struct ifaddrmsg', buf, off, 'RTM_NEWADDR')
   const family = buf[off]!
   const prefixLength = buf[off + 1]!
-  const hdrFlags = buf[off + 2]!
+  let flagBits = buf[off + 2]!
   const scopeNum = buf[off + 3]!
-  const index = buf.readUInt32LE(off + 4)
-  const a = decodeAttrs(IFA, buf, off + IFADDRMSG_LEN, end, 'RTM_NEWADDR')
-  const local = a.local ?? a.address ?? ''
-  const flagBits = a.flags ?? hdrFlags
-  const flags: AddrFlag[] = []
-  for (const [n, v] of FLAG_NAMES) if (flagBits & v) flags.push(n)
+  let local: string | undefined
+  let address: string | undefined
   const out: Addr = {
     family: family === AF_INET6 ? 'inet6' : 'inet',
-    index,
-    address: local,
+    index: buf.readUInt32LE(off + 4),
+    address: '',
     prefixLength,
-    cidr: `${local}/${prefixLength}`,
+    cidr: '',
     scope: SCOPE_BY_NUM.get(scopeNum) ?? scopeNum,
-    flags,
+    flags: [],
   }
-  if (a.local !== undefined && a.address !== undefined && a.address !== a.local) out.peer = a.address
-  if (a.broadcast !== undefined) out.broadcast = a.broadcast
-  if (a.anycast !== undefined) out.anycast = a.anycast
-  if (a.label !== undefined) out.label = a.label
-  if (a.cacheInfo) {
-    out.cacheInfo = a.cacheInfo
-    out.preferredLifetime = lifetime(a.cacheInfo.preferred)
-    out.validLifetime = lifetime(a.cacheInfo.valid)
+  let o = off + IFADDRMSG_LEN
+  while (o + 4 <= end) {
+    const len = buf.readUInt16LE(o)
+    if (len < 4 || o + len > end) decodeFail(`bad attribute length ${len}`, buf, o, 'RTM_NEWADDR')
+    const rawType = buf.readUInt16LE(o + 2)
+    const t = rawType & 0x3fff
+    const p = o + 4
+    const pl = len - 4
+    switch (t) {
+      case 1: address = addrText(buf, p, pl, o, 'IFA_ADDRESS'); break
+      case 2: local = addrText(buf, p, pl, o, 'IFA_LOCAL'); break
+      case 3: out.label = readStr(buf, p, pl); break
+      case 4: out.broadcast = addrText(buf, p, pl, o, 'IFA_BROADCAST'); break
+      case 8: if (pl >= 4) flagBits = buf.readUInt32LE(p); break
+      case 9: if (pl >= 4) out.metric = buf.readUInt32LE(p); break
+      case 11: if (pl >= 1) out.protocol = buf[p]!; break
+      default: {
+        const e = IFA.byType[t]
+        if (e) {
+          const v = e.codec.decode(buf, p, pl, ADDR_PATHS[t]!)
+          if (t === 6) {
+            const ci = v as AddrCacheInfo
+            out.cacheInfo = ci
+            out.preferredLifetime = lifetime(ci.preferred)
+            out.validLifetime = lifetime(ci.valid)
+          } else if (t === 5) out.anycast = v as string
+        } else (out.unknown ??= []).push({ type: rawType, data: Buffer.from(buf.subarray(p, p + pl)) })
+      }
+    }
+    o += (len + 3) & ~3
   }
-  if (a.rtPriority !== undefined) out.metric = a.rtPriority
-  if (a.proto !== undefined) out.protocol = a.proto
-  if (a.unknown) out.unknown = a.unknown
+  const addr = local ?? address ?? ''
+  out.address = addr
+  out.cidr = `${addr}/${prefixLength}`
+  if (local !== undefined && address !== undefined && address !== local) out.peer = address
+  if (flagBits) for (const [n, v] of FLAG_NAMES) if (flagBits & v) out.flags.push(n)
   return out
+}
+
+function addrText(buf: Buffer, p: number, pl: number, o: number, name: string): string {
+  if (pl !== 4 && pl !== 16) decodeFail(`address attribute has ${pl} bytes`, buf, o, `RTM_NEWADDR > ${name}`)
+  return formatIp(buf, p, pl)
 }
 
 export interface IfAddrHeader {
