@@ -14,6 +14,12 @@ export interface RawAttr {
   data: Uint8Array
 }
 
+/** A copy of buf[start, end) that does not keep the (reused) receive buffer alive: one allocation. */
+export function copyBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
+  // A plain Uint8Array view, then its slice: avoids Buffer's species constructor.
+  return new Uint8Array(buf.buffer, buf.byteOffset + start, end - start).slice()
+}
+
 /** Throws a DecodeError for buf at off. */
 export function decodeFail(msg: string, buf: Uint8Array, off: number, path: string): never {
   throw new DecodeError(msg, path, off, hexExcerpt(buf, off))

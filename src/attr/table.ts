@@ -5,7 +5,7 @@
  */
 import { NLA_F_NESTED, NLA_TYPE_MASK } from '../netlink/constants.js'
 import type { NlWriter } from './writer.js'
-import { decodeFail, findAttr, type RawAttr } from './codec.js'
+import { copyBytes, decodeFail, findAttr, type RawAttr } from './codec.js'
 
 /** Encodes and decodes one attribute payload. */
 export interface Codec<T> {
@@ -102,7 +102,7 @@ export function decodeAttrs<T extends AttrTable>(
       into[e.key] = e.codec.decode(buf, off + 4, len - 4, paths[e.type]!)
     } else {
       const unknown = (into['unknown'] ??= []) as RawAttr[]
-      unknown.push({ type: rawType, data: Buffer.from(buf.subarray(off + 4, off + len)) })
+      unknown.push({ type: rawType, data: copyBytes(buf, off + 4, off + len) })
     }
     off += (len + 3) & ~3
   }

@@ -171,9 +171,14 @@ function formatIpv6(b: Uint8Array, off: number): string {
   return `${left}::${right}`
 }
 
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
+
 function formatHex(buf: Uint8Array, off: number, len: number): string {
+  if (len === 6) {
+    return `${HEX2[buf[off]!]}:${HEX2[buf[off + 1]!]}:${HEX2[buf[off + 2]!]}:${HEX2[buf[off + 3]!]}:${HEX2[buf[off + 4]!]}:${HEX2[buf[off + 5]!]}`
+  }
   let s = ''
-  for (let i = 0; i < len; i++) s += (i ? ':' : '') + buf[off + i]!.toString(16).padStart(2, '0')
+  for (let i = 0; i < len; i++) s += (i ? ':' : '') + HEX2[buf[off + i]!]
   return s
 }
 

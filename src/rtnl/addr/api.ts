@@ -4,7 +4,7 @@
 import type { RawAttr } from '../../attr/codec.js'
 import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
-import { decodeFail, readStr } from '../../attr/codec.js'
+import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
@@ -140,7 +140,7 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
             out.preferredLifetime = lifetime(ci.preferred)
             out.validLifetime = lifetime(ci.valid)
           } else if (t === 5) out.anycast = v as string
-        } else (out.unknown ??= []).push({ type: rawType, data: Buffer.from(buf.subarray(p, p + pl)) })
+        } else (out.unknown ??= []).push({ type: rawType, data: copyBytes(buf, p, p + pl) })
       }
     }
     o += (len + 3) & ~3

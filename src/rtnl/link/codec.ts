@@ -5,7 +5,7 @@
 import type { RawAttr } from '../../attr/codec.js'
 import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
-import { decodeFail, readStr } from '../../attr/codec.js'
+import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { formatMac } from '../../util/ip.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { kindByName, portKindByName } from './kinds/index.js'
@@ -166,7 +166,7 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
         if (SKIPPED.has(t)) break
         const e = IFLA.byType[t]
         if (e) l[e.key] = e.codec.decode(buf, p, pl, LINK_PATHS[t]!)
-        else (link.unknown ??= []).push({ type: rawType, data: Buffer.from(buf.subarray(p, p + pl)) })
+        else (link.unknown ??= []).push({ type: rawType, data: copyBytes(buf, p, p + pl) })
       }
     }
     o += (len + 3) & ~3

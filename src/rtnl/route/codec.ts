@@ -4,7 +4,7 @@
  * back to the RTA table's codecs for the rest (checked against the table-driven
  * decoder in tests).
  */
-import { decodeFail, type RawAttr } from '../../attr/codec.js'
+import { copyBytes, decodeFail, type RawAttr } from '../../attr/codec.js'
 import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
@@ -117,7 +117,7 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
       default: {
         const e = RTA.byType[t]
         if (e) (r as unknown as Record<string, unknown>)[e.key] = e.codec.decode(buf, p, pl, ROUTE_PATHS[t]!)
-        else (r.unknown ??= []).push({ type: buf.readUInt16LE(o + 2), data: Buffer.from(buf.subarray(p, p + pl)) })
+        else (r.unknown ??= []).push({ type: buf.readUInt16LE(o + 2), data: copyBytes(buf, p, p + pl) })
       }
     }
     o += (len + 3) & ~3
