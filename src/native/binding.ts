@@ -38,6 +38,12 @@ export interface NativeBinding {
    * sendmsg() then one non-blocking recvmsg() into buf, in one call (rtnetlink usually
    * answers inside sendmsg). Returns what recvmsg would; optional in fakes.
    */
+  /**
+   * One non-blocking recvmmsg() into consecutive `slot`-byte slots of buf; lens[i] receives
+   * each datagram's real length (> slot when truncated). Returns how many were read (0: none).
+   * Optional in fakes.
+   */
+  recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array): number
   sendRecv?(fd: number, buffers: Buffer | readonly Buffer[], buf: Buffer, sender?: Uint32Array): number
   close(fd: number): void
   /** A stopped, unreferenced uv_poll watcher calling back (status, events). */

@@ -287,6 +287,50 @@ static napi_value RecvMsg(napi_env env, napi_callback_info info) {
   return num(env, (double)r);
 }
 
+// recvBatch(fd, buf, slot, lens: Int32Array) -> datagrams read (0 when none is queued).
+// One recvmmsg() into consecutive slots of `slot` bytes; lens[i] is each datagram's real
+// length (larger than slot when it was truncated). Draining 1,024 ACKs takes 16 syscalls
+// instead of 1,024.
+#define BATCH_MAX 64
+static napi_value RecvBatch(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  int32_t fd, slot;
+  void* data;
+  size_t len;
+  napi_typedarray_type tt;
+  size_t nlens;
+  void* lens;
+  if (!get_args(env, info, 4, argv) || !arg_i32(env, argv[0], &fd) ||
+      napi_get_buffer_info(env, argv[1], &data, &len) != napi_ok || !arg_i32(env, argv[2], &slot) || slot <= 0 ||
+      napi_get_typedarray_info(env, argv[3], &tt, &nlens, &lens, NULL, NULL) != napi_ok || tt != napi_int32_array)
+    return throw_type(env, "recvBatch(fd: number, buf: Buffer, slot: number, lens: Int32Array)");
+  size_t n = len / (size_t)slot;
+  if (n > nlens) n = nlens;
+  if (n > BATCH_MAX) n = BATCH_MAX;
+  if (n == 0) return throw_type(env, "recvBatch: buffer smaller than one slot");
+  struct mmsghdr msgs[BATCH_MAX];
+  struct iovec iov[BATCH_MAX];
+  struct sockaddr_nl sa[BATCH_MAX];
+  memset(msgs, 0, sizeof(struct mmsghdr) * n);
+  for (size_t i = 0; i < n; i++) {
+    iov[i].iov_base = (char*)data + i * (size_t)slot;
+    iov[i].iov_len = (size_t)slot;
+    msgs[i].msg_hdr.msg_name = &sa[i];
+    msgs[i].msg_hdr.msg_namelen = sizeof sa[i];
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+  int r;
+  do r = recvmmsg(fd, msgs, (unsigned)n, MSG_TRUNC | MSG_DONTWAIT, NULL);
+  while (r < 0 && errno == EINTR);
+  if (r < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return num(env, 0);
+    return throw_errno(env, errno, "recvmmsg");
+  }
+  for (int i = 0; i < r; i++) ((int32_t*)lens)[i] = (int32_t)msgs[i].msg_len;
+  return num(env, r);
+}
+
 // close(fd)
 static napi_value Close(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -622,6 +666,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       FN("sendmsg", SendMsg),
       FN("recvmsg", RecvMsg),
       FN("sendRecv", SendRecv),
+      FN("recvBatch", RecvBatch),
       FN("close", Close),
       FN("pollCreate", PollCreate),
       FN("pollStart", PollStart),

@@ -164,6 +164,9 @@ interface DumpState {
 
 const resolved = Promise.resolve()
 const HIGH_WATER = 1024
+// recvBatch: 64 slots of 8 KiB (ACKs and single-object replies fit; a larger one is reported truncated)
+const BATCH_SLOT = 8192
+const BATCH_SLOTS = 64
 const DEFAULT_RCVBUF = 4 << 20
 const DEFAULT_SNDBUF = 1 << 20
 const MAX_IOV = 1024
@@ -186,6 +189,8 @@ export class NetlinkSocket {
   private activeDump: Pending | undefined
   private readonly listeners = new Set<MessageListener>()
   private rbuf = Buffer.allocUnsafe(65536)
+  private bbuf: Buffer | undefined
+  private readonly blens = new Int32Array(BATCH_SLOTS)
   private readonly sender = new Uint32Array(2)
   private seq = 0
   private inFlight = 0
@@ -682,6 +687,33 @@ export class NetlinkSocket {
 
   private drain(): void {
     const b = this.b
+    // Many small answers (ACKs of a pipelined batch): read them 64 per syscall. Not while a
+    // dump runs (its parts are large and read one at a time for back-pressure) or while
+    // notifications are wanted (their sender groups matter).
+    if (b.recvBatch && !this.activeDump && this.groupCount === 0 && this.inFlight > 1) {
+      this.bbuf ??= Buffer.allocUnsafe(BATCH_SLOT * BATCH_SLOTS)
+      while (!this.closed && this.wantsRead()) {
+        let k: number
+        try {
+          k = b.recvBatch(this.fd, this.bbuf, BATCH_SLOT, this.blens)
+        } catch (err) {
+          const e = err as NodeJS.ErrnoException
+          if (e.code === 'ENOBUFS') {
+            this.overrun()
+            continue
+          }
+          this.fail(err)
+          return
+        }
+        if (k === 0) return
+        for (let i = 0; i < k && !this.closed; i++) {
+          const n = this.blens[i]!
+          if (n > BATCH_SLOT) this.truncated(n, this.bbuf, i * BATCH_SLOT, BATCH_SLOT)
+          else this.onDatagram(n, 0, this.bbuf, i * BATCH_SLOT)
+        }
+        if (this.activeDump) break
+      }
+    }
     while (!this.closed && this.wantsRead()) {
       let n: number
       try {
@@ -725,30 +757,29 @@ export class NetlinkSocket {
     if (this.groupCount > 0 || !any) for (const l of this.errorListeners) l(err())
   }
 
-  private truncated(n: number): void {
-    const buf = this.rbuf
-    const seq = buf.length >= 16 ? buf.readUInt32LE(8) : 0
+  private truncated(n: number, buf: Buffer = this.rbuf, base = 0, size = buf.length): void {
+    const seq = size >= 16 ? buf.readUInt32LE(base + 8) : 0
     const p = this.pending.get(seq)
-    const err = new DecodeError(`datagram of ${n} bytes truncated to ${buf.length}`, messageTypeName(buf.readUInt16LE(4)), 0, hexExcerpt(buf, 0))
-    debug('truncated datagram %d > %d', n, buf.length)
-    this.rbuf = Buffer.allocUnsafe(Math.min(1 << 24, Math.max(n + 4096, buf.length * 2)))
+    const err = new DecodeError(`datagram of ${n} bytes truncated to ${size}`, messageTypeName(buf.readUInt16LE(base + 4)), base, hexExcerpt(buf, base))
+    debug('truncated datagram %d > %d', n, size)
+    if (buf === this.rbuf) this.rbuf = Buffer.allocUnsafe(Math.min(1 << 24, Math.max(n + 4096, buf.length * 2)))
     if (p) {
       if (!p.dump) this.forget(p)
       this.settle(p, err, true)
     } else for (const l of this.errorListeners) l(err)
   }
 
-  private onDatagram(n: number, groups: number): void {
-    const buf = this.rbuf
+  private onDatagram(n: number, groups: number, buf: Buffer = this.rbuf, base = 0): void {
     const trace = debug.enabled || hexlog.enabled
-    let off = 0
-    while (off + NLMSG_HDRLEN <= n) {
+    const end = base + n
+    let off = base
+    while (off + NLMSG_HDRLEN <= end) {
       const len = buf.readUInt32LE(off)
       const type = buf.readUInt16LE(off + 4)
       const flags = buf.readUInt16LE(off + 6)
       const seq = buf.readUInt32LE(off + 8)
       const pid = buf.readUInt32LE(off + 12)
-      if (len < NLMSG_HDRLEN || off + len > n) {
+      if (len < NLMSG_HDRLEN || off + len > end) {
         const err = new DecodeError(`bad nlmsg_len ${len} (datagram ${n} bytes)`, messageTypeName(type), off, hexExcerpt(buf, off))
         const p = groups === 0 ? this.pending.get(seq) : undefined
         if (p) {

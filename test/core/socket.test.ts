@@ -332,3 +332,15 @@ t.test('an uncapped error echoing the whole request still yields its extack', as
   t.equal(err.extack.message, 'exists')
   s.close()
 })
+
+t.test('pipelined ACKs are read many per syscall; an oversized answer in a batch is a DecodeError', async t => {
+  const k = new FakeKernel()
+  const s = NetlinkSocket.open({ binding: k })
+  await Promise.all(Array.from({ length: 500 }, () => s.request(msg())))
+  t.ok(k.recvBatchCalls > 0 && k.recvBatchCalls < 100, `500 ACKs in ${k.recvBatchCalls} batched reads`)
+  k.handler = (m, kk) => kk.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(9000)))
+  const r = await Promise.allSettled(Array.from({ length: 3 }, () => s.request(msg(T_GET), { ack: false, decode: m => m.end - m.off })))
+  t.ok(r.some(x => x.status === 'rejected' && x.reason instanceof DecodeError), 'truncated in a batch slot: DecodeError, no hang')
+  t.equal(s.pendingCount, 0)
+  s.close()
+})

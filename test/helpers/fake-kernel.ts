@@ -56,7 +56,24 @@ export class FakeKernel implements NativeBinding {
   portId = 4242
   private scheduled = false
 
-  constructor(public handler: Handler = (m, k) => k.reply(errorMsg(m, 0))) {}
+  constructor(public handler: Handler = (m, k) => k.reply(errorMsg(m, 0))) {
+    this.recvBatch = (_fd, buf, slot, lens) => {
+      this.recvBatchCalls++
+      if (this.recvError) {
+        const e = this.recvError
+        this.recvError = undefined
+        throw e
+      }
+      let k = 0
+      const max = Math.min(lens.length, Math.floor(buf.length / slot))
+      while (k < max && this.queue.length && this.queue[0]!.groups === 0) {
+        const d = this.queue.shift()!
+        d.data.copy(buf, k * slot, 0, Math.min(slot, d.data.length))
+        lens[k++] = d.data.length
+      }
+      return k
+    }
+  }
 
   reply(...msgs: Buffer[]): void {
     this.queue.push({ data: Buffer.concat(msgs), groups: 0 })
@@ -115,6 +132,9 @@ export class FakeKernel implements NativeBinding {
     }
     return d.data.length
   }
+  /** recvmmsg into slots. */
+  recvBatchCalls = 0
+  recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array): number
   close(fd: number): void { this.closed.add(fd) }
   pollCreate(_fd: number, cb: (s: number, e: number) => void): PollHandle {
     this.pollCb = cb
