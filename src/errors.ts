@@ -145,3 +145,32 @@ export function hexExcerpt(buf: Uint8Array, offset: number, radius = 16): string
   }
   return parts.join(' ') || '<empty>'
 }
+
+/**
+ * A network-namespace operation failed (src/netns). `code` is the errno name
+ * (`'ENOENT'`: no such namespace, path or process; `'EEXIST'`; `'EPERM'`; `'EBADF'`:
+ * handle closed) or `'ENOTNETNS'` (the file is not a network namespace); `errno`
+ * and `syscall` are copied from the underlying system error when there is one.
+ */
+export class NetNsError extends Error {
+  override readonly name = 'NetNsError'
+  /** Negative errno as in Node's system errors (`-2`), when a syscall failed. */
+  readonly errno?: number
+  constructor(
+    message: string,
+    readonly code: string,
+    /** The namespace name, path or pid concerned (`'blue'`, `'/proc/42/ns/net'`). */
+    readonly netns: string,
+    readonly syscall?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options)
+    const errno = (options?.cause as { errno?: unknown } | undefined)?.errno
+    if (typeof errno === 'number') this.errno = errno
+  }
+}
+
+/** True when err is a {@link NetNsError}, optionally with the given code. */
+export function isNetNsError(err: unknown, code?: string): err is NetNsError {
+  return err instanceof NetNsError && (code === undefined || err.code === code)
+}

@@ -542,6 +542,8 @@ static napi_value UnshareNetns(napi_env env, napi_callback_info info) {
 
 // Switches the calling thread into nsfd, runs fn, switches back. If the switch
 // back fails the thread is in the wrong namespace and nothing safe can follow.
+// The way back is tried first: a process in a user namespace may enter a network
+// namespace it owns but lack CAP_SYS_ADMIN over the one it came from (EPERM).
 static int in_netns(int nsfd, int (*fn)(void*), void* arg, int* err, const char** syscall) {
   int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (self < 0) {
@@ -549,7 +551,7 @@ static int in_netns(int nsfd, int (*fn)(void*), void* arg, int* err, const char*
     *syscall = "open";
     return -1;
   }
-  if (setns(nsfd, CLONE_NEWNET) < 0) {
+  if (setns(self, CLONE_NEWNET) < 0 || setns(nsfd, CLONE_NEWNET) < 0) {
     *err = errno;
     *syscall = "setns";
     close(self);

@@ -1,245 +1,226 @@
 /**
  * NetNs: network-namespace handles built on file descriptors, compatible with
- * `ip netns` (named namespaces are bind mounts under /run/netns).
+ * `ip netns` (named namespaces are bind mounts under /run/netns, see run-dir.ts).
  *
  * setns() moves only the calling thread. Everything here that switches does so
  * synchronously and switches back before returning, so no JavaScript ever runs
  * (and no await ever resumes) in the wrong namespace. See docs/netns.md.
  */
-import { execFile, spawn, type ChildProcess, type ExecFileOptions, type SpawnOptions } from 'node:child_process'
-import {
-  closeSync, constants as fsConstants, fstatSync, mkdirSync, openSync as fsOpenSync, readdirSync, statSync, unlinkSync,
-} from 'node:fs'
+import { execFile, spawn, type ChildProcess, type ExecFileException, type ExecFileOptions, type SpawnOptions } from 'node:child_process'
+import { closeSync, fstatSync, openSync as fsOpenSync, readdirSync, statSync } from 'node:fs'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { native } from '../native/binding.js'
-import { ValidationError } from '../errors.js'
+import { NetNsError, ValidationError, isNetNsError } from '../errors.js'
 import { log } from '../util/log.js'
 import { openSync as openClient, type OpenOptions, type Rtnl } from '../client.js'
+import {
+  NETNS_RUN_DIR, bindNamed, checkNetNsName, listNames, namesOf, netnsPath, sysError, unbindNamed, type NetNsId,
+} from './run-dir.js'
+import { CLONE_NEWNET, THREAD_NETNS, runIn, switchDepth } from './switch.js'
+
+export { NETNS_RUN_DIR, checkNetNsName, type NetNsId } from './run-dir.js'
+export { CLONE_NEWNET } from './switch.js'
+export { NetNsError, isNetNsError } from '../errors.js'
 
 const debug = log('netns')
 
-// <sched.h>
-export const CLONE_NEWNET = 0x40000000
-// <sys/mount.h>
-const MS_BIND = 4096
-const MS_REC = 16384
-const MS_SHARED = 1 << 20
-const MNT_DETACH = 2
-// <sys/file.h>
-const LOCK_EX = 2
-const LOCK_UN = 8
-
-/** Where named namespaces live, as for iproute2. */
-export const NETNS_RUN_DIR = '/run/netns'
-// #define NAME_MAX 255
-const NAME_MAX = 255
-
-/** Identity of a namespace: device and inode of its nsfs file (same namespace ⇔ same id). */
-export interface NetNsId {
-  dev: bigint
-  ino: bigint
+/** Options of {@link NetNs.exec}: `execFile`'s, plus `reject`. */
+export interface NetNsExecOptions extends Omit<ExecFileOptions, 'encoding'> {
+  /**
+   * When false, a command that ran but exited non-zero (or was killed by a signal)
+   * resolves with its `code`/`signal` instead of rejecting. Default true, as `execFile`.
+   */
+  reject?: boolean
 }
 
-/** A namespace operation failed: `code` is the errno name (`'ENOENT'`, `'EEXIST'`, `'EPERM'`) or `'ENOTNETNS'`. */
-export class NetNsError extends Error {
-  override readonly name = 'NetNsError'
-  constructor(
-    message: string,
-    readonly code: string,
-    /** The namespace name or path concerned. */
-    readonly netns: string,
-    readonly syscall?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options)
-  }
+/** What {@link NetNs.exec} collected. */
+export interface NetNsExecResult {
+  stdout: string
+  stderr: string
+  /** Exit code; `null` when killed by a signal. */
+  code: number | null
+  signal: NodeJS.Signals | null
 }
 
-/** True when err is a {@link NetNsError}, optionally with the given code. */
-export function isNetNsError(err: unknown, code?: string): err is NetNsError {
-  return err instanceof NetNsError && (code === undefined || err.code === code)
-}
-
-/**
- * Checks a namespace name as `ip netns` would accept it.
- * @throws {ValidationError} when empty, `.`/`..`, containing `/` or NUL, or over 255 bytes.
- */
-export function checkNetNsName(name: unknown): string {
-  if (typeof name !== 'string' || name.length === 0)
-    throw new ValidationError('netns: a namespace name must be a non-empty string', 'name', name)
-  if (name === '.' || name === '..' || name.includes('/') || name.includes('\0'))
-    throw new ValidationError(`netns: invalid namespace name ${JSON.stringify(name)}`, 'name', name)
-  if (Buffer.byteLength(name) > NAME_MAX)
-    throw new ValidationError(`netns: namespace name longer than ${NAME_MAX} bytes`, 'name', name)
-  return name
-}
-
-function sysError(err: unknown, what: string, netns: string): NetNsError {
-  const e = err as NodeJS.ErrnoException
-  const code = e?.code ?? 'EIO'
-  return new NetNsError(`${what}: ${code}${e?.message ? ` (${e.message})` : ''}`, code, netns, e?.syscall, { cause: err })
-}
-
+// The safety net for handles nobody closed. Explicit close() is the contract: a fd
+// number closed here after its owner closed it by hand could be someone else's by now.
 const registry = new FinalizationRegistry<number>(fd => {
   try {
     closeSync(fd)
   } catch { /* already closed */ }
 })
 
-let switchDepth = 0
-
-/** A network namespace, held open by a file descriptor. */
+/**
+ * A network namespace, held open by a file descriptor: the namespace stays alive at
+ * least as long as the handle is open, whether it is named or not. Close handles with
+ * {@link NetNs.close} or `using`.
+ */
 export class NetNs {
   private _fd: number
   private readonly closeHooks: (() => void)[] = []
   /** Set for handles made by {@link NetNs.create}: disposing them deletes the namespace. */
   private readonly owned: boolean
-  /** The device and inode of the namespace. */
+  /** Identity: device and inode of the namespace's nsfs file. Same namespace ⇔ same id. */
   readonly id: NetNsId
 
   private constructor(
     fd: number,
     /** Name under /run/netns, when opened or created by name. */
     readonly name: string | undefined,
-    /** The path the handle was opened from (or `/proc/self/fd/N` for anonymous ones). */
+    /** The path the handle was opened from (`/proc/self/fd/N` for anonymous ones). */
     readonly path: string,
     owned = false,
   ) {
     this._fd = fd
     this.owned = owned
-    const st = fstatSync(fd, { bigint: true })
-    this.id = { dev: st.dev, ino: st.ino }
+    try {
+      const st = fstatSync(fd, { bigint: true })
+      this.id = { dev: st.dev, ino: st.ino }
+    } catch (err) {
+      closeSync(fd)
+      throw sysError(err, `cannot stat ${path}`, name ?? path)
+    }
     registry.register(this, fd, this)
   }
 
-  /** The file descriptor (-1 once closed). */
+  /** The file descriptor (close-on-exec), or -1 once closed. */
   get fd(): number {
     return this._fd
   }
 
-  /** True once {@link close} was called. */
+  /** True once {@link NetNs.close} was called. */
   get closed(): boolean {
     return this._fd < 0
   }
 
-  // ---- named namespaces (ip netns add/del/list) -------------------------------
+  // ---- named namespaces (ip netns add/attach/del/list) --------------------------
 
   /**
-   * Creates a named namespace, like `ip netns add NAME`: /run/netns made a shared
-   * mount point (under iproute2's lock), an empty file bind-mounted onto a fresh
-   * namespace. The namespace is created on a short-lived native thread: no fork,
-   * no thread of this process left in it. Returns an open handle; disposing it
-   * (`await using`) deletes the namespace.
-   * @throws {ValidationError} for a bad name; {@link NetNsError} `EEXIST` when it exists, `EPERM` without privileges.
-   * @example await using blue = await NetNs.create('blue')
+   * Creates a named namespace. Equivalent to `ip netns add NAME`: /run/netns made a shared
+   * mount point (under iproute2's flock), an empty file /run/netns/NAME created exclusively,
+   * a new namespace bind-mounted onto it. The namespace is made on a short-lived native
+   * thread: no fork, no thread of this process is ever left in it.
+   *
+   * Returns an open handle that **owns** the name: `await using` / `[Symbol.asyncDispose]()` /
+   * `[Symbol.dispose]()` close the handle **and delete the namespace**; plain
+   * {@link NetNs.close} keeps it.
+   * @throws {ValidationError} for a bad name (nothing touched).
+   * @throws {NetNsError} `EEXIST` when the name exists, `EPERM` without CAP_SYS_ADMIN.
+   * @example await using blue = await NetNs.create('blue') // deleted on dispose
    */
   static async create(name: string): Promise<NetNs> {
     return NetNs.createSync(name)
   }
 
-  /** Synchronous form of {@link create}. */
+  /**
+   * Synchronous form of {@link NetNs.create} (same `ip netns add NAME`, same errors).
+   * @example using blue = NetNs.createSync('blue') // deleted on dispose
+   */
   static createSync(name: string): NetNs {
     checkNetNsName(name)
-    const b = native()
-    const path = `${NETNS_RUN_DIR}/${name}`
-    makeRunDirShared()
-    let file: number
+    let fd: number
     try {
-      file = fsOpenSync(path, fsConstants.O_RDONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0)
+      fd = native().unshareNetns()
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST')
-        throw new NetNsError(`netns ${name} already exists`, 'EEXIST', name, 'open', { cause: err })
-      throw sysError(err, `cannot create namespace file ${path}`, name)
-    }
-    closeSync(file)
-    let nsfd = -1
-    try {
-      nsfd = b.unshareNetns()
-      b.mount(`/proc/self/fd/${nsfd}`, path, 'none', MS_BIND, null)
-    } catch (err) {
-      if (nsfd >= 0) closeSync(nsfd)
-      try {
-        unlinkSync(path)
-      } catch { /* best effort */ }
       throw sysError(err, `cannot create netns ${name}`, name)
     }
+    try {
+      bindNamed(name, `/proc/self/fd/${fd}`)
+    } catch (err) {
+      closeSync(fd)
+      throw err
+    }
     debug('created %s', name)
-    return new NetNs(nsfd, name, path, true)
+    return new NetNs(fd, name, netnsPath(name), true)
   }
 
   /**
-   * Deletes a named namespace, like `ip netns del NAME`: detaches the bind mount and
-   * removes the file. The namespace itself lives on while anything (a handle, a
-   * socket, a process) still holds it.
-   * @throws {NetNsError} `ENOENT` when there is no such namespace.
+   * Gives an existing namespace a name. Equivalent to `ip netns attach NAME PID` (and,
+   * for a handle, to naming an anonymous namespace). The returned handle does not own
+   * the name: disposing it only closes it.
+   * @throws {ValidationError} for a bad name or pid.
+   * @throws {NetNsError} `EEXIST` when the name exists, `ENOENT` for a missing process, `EPERM`.
+   * @example const named = await NetNs.attach('job-42', child.pid!)
+   */
+  static async attach(name: string, target: number | NetNs): Promise<NetNs> {
+    return NetNs.attachSync(name, target)
+  }
+
+  /** Synchronous form of {@link NetNs.attach}. @example NetNs.attachSync('scratch', NetNs.unshare()) */
+  static attachSync(name: string, target: number | NetNs): NetNs {
+    checkNetNsName(name)
+    if (typeof target !== 'number' && !(target instanceof NetNs))
+      throw new ValidationError('netns: attach target must be a pid or a NetNs handle', 'target', target)
+    const source = typeof target === 'number' ? NetNs.fromPid(target) : target
+    try {
+      source.assertOpen()
+      bindNamed(name, `/proc/self/fd/${source.fd}`)
+    } finally {
+      if (source !== target) source.close()
+    }
+    debug('attached %s', name)
+    return NetNs.openSync(name)
+  }
+
+  /**
+   * Deletes a named namespace. Equivalent to `ip netns del NAME`: detaches the bind mount
+   * and removes the file. The namespace itself lives on while anything (a handle, a
+   * socket, a process, a worker) still holds it.
+   * @throws {ValidationError} for a bad name.
+   * @throws {NetNsError} `ENOENT` when there is no such namespace, `EPERM`.
    * @example await NetNs.delete('blue')
    */
   static async delete(name: string): Promise<void> {
     NetNs.deleteSync(name)
   }
 
-  /** Synchronous form of {@link delete}. */
+  /** Synchronous form of {@link NetNs.delete}. @example NetNs.deleteSync('blue') */
   static deleteSync(name: string): void {
     checkNetNsName(name)
-    const path = `${NETNS_RUN_DIR}/${name}`
-    try {
-      statSync(path)
-    } catch (err) {
-      throw new NetNsError(`netns ${name} does not exist`, 'ENOENT', name, 'stat', { cause: err })
-    }
-    try {
-      native().umount2(path, MNT_DETACH)
-    } catch (err) {
-      // EINVAL: not a mount point (a stale file); still remove it, as iproute2 does.
-      if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw sysError(err, `cannot unmount ${path}`, name)
-    }
-    try {
-      unlinkSync(path)
-    } catch (err) {
-      throw sysError(err, `cannot remove namespace file ${path}`, name)
-    }
+    unbindNamed(name)
     debug('deleted %s', name)
   }
 
   /**
-   * Names of the named namespaces, like `ip netns list` (sorted).
+   * Names of the named namespaces, sorted. Equivalent to `ip netns list` (without ids:
+   * see `rtnl.nsid`). No /run/netns yet means none.
+   * @throws {NetNsError} when /run/netns cannot be read.
    * @example console.log(await NetNs.list())
    */
   static async list(): Promise<string[]> {
-    return NetNs.listSync()
+    return listNames()
   }
 
-  /** Synchronous form of {@link list}. */
+  /** Synchronous form of {@link NetNs.list}. @example NetNs.listSync().includes('blue') */
   static listSync(): string[] {
-    try {
-      return readdirSync(NETNS_RUN_DIR).filter(n => n !== '.' && n !== '..').sort()
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw sysError(err, `cannot list ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
-    }
+    return listNames()
   }
 
   // ---- opening handles --------------------------------------------------------
 
   /**
-   * Opens a named namespace (/run/netns/NAME).
-   * @throws {NetNsError} `ENOENT` when it does not exist.
-   * @example const blue = await NetNs.open('blue')
+   * Opens a named namespace: the file /run/netns/NAME, as `ip -n NAME` does.
+   * @throws {ValidationError} for a bad name.
+   * @throws {NetNsError} `ENOENT` when it does not exist, `ENOTNETNS` when the file is not a namespace.
+   * @example using blue = await NetNs.open('blue')
    */
   static async open(name: string): Promise<NetNs> {
     return NetNs.openSync(name)
   }
 
-  /** Synchronous form of {@link open}. */
+  /** Synchronous form of {@link NetNs.open}. @example using blue = NetNs.openSync('blue') */
   static openSync(name: string): NetNs {
     checkNetNsName(name)
-    return NetNs.fromPathInternal(`${NETNS_RUN_DIR}/${name}`, name)
+    return NetNs.fromPathInternal(netnsPath(name), name)
   }
 
   /**
-   * Opens the namespace a file refers to: `/proc/PID/ns/net`, `/proc/PID/task/TID/ns/net`
-   * or any bind-mounted namespace file.
-   * @throws {NetNsError} `ENOENT` for a missing path, `ENOTNETNS` when it is not a network namespace.
+   * Opens the namespace a file refers to: `/proc/PID/ns/net`, `/proc/PID/task/TID/ns/net`,
+   * `/proc/PID/fd/N` of an nsfs fd, or any bind-mounted namespace file (e.g. Docker's
+   * `/run/docker/netns/ID`). Checked with ioctl(NS_GET_NSTYPE).
+   * @throws {ValidationError} for an empty path.
+   * @throws {NetNsError} `ENOENT` for a missing path, `ENOTNETNS` when it is not a network namespace, `EACCES`.
+   * @example using ns = NetNs.fromPath('/proc/1/ns/net')
    */
   static fromPath(path: string): NetNs {
     if (typeof path !== 'string' || !path) throw new ValidationError('netns: path must be a non-empty string', 'path', path)
@@ -247,38 +228,53 @@ export class NetNs {
   }
 
   /**
-   * Opens the namespace of a process (`/proc/PID/ns/net`).
+   * Opens the namespace of a process (`/proc/PID/ns/net`: its main thread's).
+   * @throws {ValidationError} unless pid is a positive integer.
    * @throws {NetNsError} `ENOENT` when there is no such process.
+   * @example using ns = NetNs.fromPid(child.pid!)
    */
   static fromPid(pid: number): NetNs {
     if (!Number.isInteger(pid) || pid <= 0) throw new ValidationError('netns: pid must be a positive integer', 'pid', pid)
     return NetNs.fromPathInternal(`/proc/${pid}/ns/net`, undefined)
   }
 
-  /** The namespace of the calling thread. */
+  /**
+   * The namespace of the calling thread (`/proc/thread-self/ns/net`): inside
+   * {@link NetNs.runSync}, the one switched into; in a worker started by {@link NetNs.worker},
+   * the worker's.
+   * @example using here = NetNs.current()
+   */
   static current(): NetNs {
-    return NetNs.fromPathInternal('/proc/thread-self/ns/net', undefined)
+    return NetNs.fromPathInternal(THREAD_NETNS, undefined)
   }
 
   /**
-   * A new anonymous namespace, kept alive by this handle alone (nothing mounted):
-   * it disappears when the handle and everything else using it are closed.
+   * A new anonymous namespace, kept alive by this handle alone (nothing mounted,
+   * invisible to `ip netns list`): it disappears when the handle and everything else
+   * using it (sockets, processes, links' peers) are gone. Made on a short-lived native
+   * thread, like {@link NetNs.create}.
+   * @throws {NetNsError} `EPERM` without CAP_SYS_ADMIN.
    * @example using scratch = NetNs.unshare()
    */
   static unshare(): NetNs {
-    const fd = native().unshareNetns()
+    let fd: number
+    try {
+      fd = native().unshareNetns()
+    } catch (err) {
+      throw sysError(err, 'cannot create an anonymous netns', '(anonymous)')
+    }
     return new NetNs(fd, undefined, `/proc/self/fd/${fd}`)
   }
 
   private static fromPathInternal(path: string, name: string | undefined): NetNs {
+    const label = name ?? path
     let fd: number
     try {
       fd = fsOpenSync(path, 'r')
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT')
-        throw new NetNsError(name ? `netns ${name} does not exist` : `no such namespace file: ${path}`, 'ENOENT', name ?? path, 'open', { cause: err })
-      throw sysError(err, `cannot open ${path}`, name ?? path)
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new NetNsError(name ? `netns ${name} does not exist` : `no such namespace file: ${path}`, 'ENOENT', label, 'open', { cause: err })
+      throw sysError(err, `cannot open ${path}`, label)
     }
     let type = 0
     try {
@@ -286,45 +282,41 @@ export class NetNs {
     } catch { /* ENOTTY: not an nsfs file */ }
     if (type !== CLONE_NEWNET) {
       closeSync(fd)
-      throw new NetNsError(`${path} is not a network namespace`, 'ENOTNETNS', name ?? path)
+      throw new NetNsError(`${path} is not a network namespace`, 'ENOTNETNS', label, 'ioctl')
     }
     return new NetNs(fd, name, path)
   }
 
   // ---- identity ------------------------------------------------------------------
 
-  /** True when both handles refer to the same namespace. */
+  /**
+   * True when both refer to the same namespace (same nsfs device and inode), however
+   * they were opened.
+   * @example NetNs.fromPid(pid).equals(blue)
+   */
   equals(other: NetNs | NetNsId): boolean {
     const id = other instanceof NetNs ? other.id : other
     return this.id.dev === id.dev && this.id.ino === id.ino
   }
 
   /**
-   * Names of the named namespaces that are this namespace, like `ip netns identify`.
-   * @example console.log(await NetNs.identify(process.pid))
+   * Names under /run/netns that are the namespace of a process, of a handle, or (no
+   * argument) of the calling thread. Equivalent to `ip netns identify [PID]`, except that
+   * every matching name is returned (`ip` prints one).
+   * @throws {ValidationError} for a bad pid.
+   * @throws {NetNsError} `ENOENT` when there is no such process.
+   * @example console.log(await NetNs.identify(child.pid!)) // ['blue']
    */
-  static async identify(target: number | NetNs): Promise<string[]> {
-    let id: NetNsId
-    if (typeof target === 'number') {
-      try {
-        const st = statSync(`/proc/${target}/ns/net`, { bigint: true })
-        id = { dev: st.dev, ino: st.ino }
-      } catch (err) {
-        throw new NetNsError(`no such process: ${target}`, 'ESRCH', String(target), 'stat', { cause: err })
-      }
-    } else id = target.id
-    const out: string[] = []
-    for (const name of NetNs.listSync()) {
-      try {
-        const st = statSync(`${NETNS_RUN_DIR}/${name}`, { bigint: true })
-        if (st.dev === id.dev && st.ino === id.ino) out.push(name)
-      } catch { /* raced with a delete */ }
-    }
-    return out
+  static async identify(target?: number | NetNs): Promise<string[]> {
+    if (target instanceof NetNs) return namesOf(target.id)
+    using ns = target === undefined ? NetNs.current() : NetNs.fromPid(target)
+    return namesOf(ns.id)
   }
 
   /**
-   * Pids of the processes in this namespace, like `ip netns pids NAME` (sorted).
+   * Pids of the processes whose main thread is in this namespace, sorted. Equivalent to
+   * `ip netns pids NAME` (same scan of /proc/PID/ns/net; a process whose thread is only
+   * switched by runSync is not listed, as with `ip`).
    * @example console.log(await blue.pids())
    */
   async pids(): Promise<number[]> {
@@ -342,87 +334,100 @@ export class NetNs {
   // ---- running things inside -----------------------------------------------------
 
   /**
-   * Runs a synchronous function with the calling thread switched into this namespace,
-   * and always switches back (also when fn throws). Nesting is fine (each call restores
-   * what it found). A function returning a promise is refused after switching back:
-   * its continuation would run in whatever namespace the thread is in by then.
-   * @throws {TypeError} when fn returns a promise; system errors from setns().
-   * @example const server = blue.runSync(() => net.createServer().listen(80))
+   * Runs a synchronous function with the calling thread switched into this namespace and
+   * always switches back to the namespace the thread was in (also when fn throws). No
+   * `ip` equivalent (`ip -n NAME` does this for its own socket).
+   *
+   * Nesting works: each call restores what it found. Refused: async and generator
+   * functions (before switching); a function that returns a promise or thenable (after
+   * switching back: its continuation would run outside). Only work that completes
+   * synchronously lands in the namespace — e.g. `net.createServer().listen(port)` binds
+   * at once, but `listen(port, host)` and `net.connect()` create their socket on a later
+   * tick, outside (use {@link NetNs.worker} for those).
+   * @throws {TypeError} for the refused functions above.
+   * @throws {NetNsError} `EBADF` when the handle is closed; `EPERM` (and other setns errors)
+   *   when the namespace — or the way back — cannot be entered; nothing has run then.
+   * @example const server = blue.runSync(() => net.createServer(onConn).listen(8080))
    */
   runSync<T>(fn: () => T): T {
     this.assertOpen()
-    if (typeof fn !== 'function') throw new TypeError('runSync: expected a function')
-    const b = native()
-    const self = fsOpenSync('/proc/thread-self/ns/net', 'r')
-    let result: T
-    try {
-      b.setns(this._fd, CLONE_NEWNET)
-      switchDepth++
-      try {
-        result = fn()
-      } finally {
-        switchDepth--
-        b.setns(self, CLONE_NEWNET)
-      }
-    } finally {
-      closeSync(self)
-    }
-    if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof (result as { then?: unknown }).then === 'function')
-      throw new TypeError('runSync: fn returned a promise; only synchronous work may run while switched (it has been switched back)')
-    return result
+    return runIn(this._fd, this.label, fn)
   }
 
-  /** True while some runSync() has the calling thread switched. */
+  /** True while a {@link NetNs.runSync} has the calling thread switched (per thread). */
   static get switched(): boolean {
-    return switchDepth > 0
+    return switchDepth() > 0
   }
 
   /**
-   * Starts a child process inside this namespace (the fork happens while switched; the
-   * child keeps the namespace for life). Like `ip netns exec NAME CMD` without the
-   * private mount namespace.
+   * Starts a child process inside this namespace: `child_process.spawn` forks synchronously
+   * while the thread is switched, and the child keeps the namespace for life. Like
+   * `ip netns exec NAME CMD ARGS`, without its private mount namespace (no /sys remount,
+   * no /etc/netns/NAME bind mounts).
+   * @throws {NetNsError} as {@link NetNs.runSync}; spawn failures (ENOENT...) arrive as the child's `'error'` event.
    * @example const child = blue.spawn('ping', ['-c1', '10.0.0.2'], { stdio: 'inherit' })
    */
   spawn(command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
+    if (debug.enabled) debug('spawn %s in %s', command, this.label)
     return this.runSync(() => spawn(command, args, options))
   }
 
   /**
-   * Runs a command inside this namespace and collects its output, like `execFile`.
-   * Rejects with the exec error (with `stdout`/`stderr`/`code`) when it fails.
-   * @example const { stdout } = await blue.exec('ip', ['-json', 'link'])
+   * Runs a command inside this namespace and collects its output, like `execFile` (UTF-8,
+   * maxBuffer 64 MiB unless given). Like `ip netns exec NAME CMD ARGS` (see
+   * {@link NetNs.spawn} for what is not replicated).
+   * @throws {Error} rejects with execFile's error (`code`, `signal`, `stdout`, `stderr`) when
+   *   the command cannot start, or exits non-zero unless `reject: false`.
+   * @example const { stdout, code } = await blue.exec('cat', ['/proc/net/dev'])
    */
-  exec(command: string, args: readonly string[] = [], options: ExecFileOptions = {}): Promise<{ stdout: string; stderr: string }> {
+  exec(command: string, args: readonly string[] = [], options: NetNsExecOptions = {}): Promise<NetNsExecResult> {
+    const { reject: rejectOnExit = true, ...rest } = options
     return new Promise((resolve, reject) => {
       this.runSync(() => {
-        execFile(command, args, { maxBuffer: 64 << 20, ...options, encoding: 'utf8' }, (err, stdout, stderr) => {
-          if (err) reject(Object.assign(err, { stdout, stderr }))
-          else resolve({ stdout: String(stdout), stderr: String(stderr) })
+        execFile(command, args, { maxBuffer: 64 << 20, ...rest, encoding: 'utf8' }, (err: ExecFileException | null, stdout: string, stderr: string) => {
+          if (!err) return resolve({ stdout, stderr, code: 0, signal: null })
+          const ran = typeof err.code === 'number' || (err.code == null && err.signal != null)
+          if (ran && !rejectOnExit) {
+            return resolve({ stdout, stderr, code: typeof err.code === 'number' ? err.code : null, signal: (err.signal ?? null) as NodeJS.Signals | null })
+          }
+          reject(Object.assign(err, { stdout, stderr }))
         })
       })
     })
   }
 
   /**
-   * Starts a worker thread inside this namespace: its thread is created while switched,
-   * so its sockets (TCP servers and clients) live here.
-   * @example const w = blue.worker(new URL('./server.js', import.meta.url))
+   * Starts a worker thread inside this namespace: `new Worker()` creates its thread while
+   * the calling thread is switched, and the thread keeps the namespace, so everything the
+   * worker's own event loop opens — TCP servers and clients, UDP, netlink — lives here.
+   * Not its libuv thread-pool work (`dns.lookup` of host names, fs): that pool is shared
+   * by the process. In the worker, read `/proc/thread-self/net/...`, not `/proc/net/...`.
+   * @throws {NetNsError} as {@link NetNs.runSync}; Worker constructor errors.
+   * @example const w = blue.worker(new URL('./server.js', import.meta.url), { workerData: { port: 80 } })
    */
   worker(filename: string | URL, options?: WorkerOptions): Worker {
+    if (debug.enabled) debug('worker %s in %s', String(filename), this.label)
     return this.runSync(() => new Worker(filename, options))
   }
 
   /**
-   * An rtnetlink client whose socket lives in this namespace (created in one native
-   * call: no JavaScript runs while switched). Same as `open({ netns: this })`.
-   * @example await using rtnl = blue.open()
+   * An rtnetlink client whose socket lives in this namespace (created in one native call:
+   * no JavaScript runs while switched). Same as `open({ netns: this })`; like `ip -n NAME`.
+   * @throws {NetNsError} `EBADF` when the handle is closed; socket/setns system errors.
+   * @example using rtnl = blue.open()
    */
   open(options: Omit<OpenOptions, 'netns'> = {}): Rtnl {
     this.assertOpen()
     return openClient({ ...options, netns: this })
   }
 
-  /** A netlink socket fd of the given protocol created inside this namespace. */
+  /**
+   * A netlink socket (`AF_NETLINK`, raw, non-blocking, close-on-exec) of the given protocol
+   * (0 = NETLINK_ROUTE) created inside this namespace by one native call; it stays there
+   * for life. The caller owns (and closes) the fd.
+   * @throws {NetNsError} `EBADF` when the handle is closed; system errors (EPERM, EPROTONOSUPPORT).
+   * @example const fd = blue.openNetlinkFd()
+   */
   openNetlinkFd(protocol = 0): number {
     this.assertOpen()
     return native().socketInNetns(this._fd, protocol)
@@ -430,13 +435,21 @@ export class NetNs {
 
   // ---- lifetime --------------------------------------------------------------------
 
-  /** Calls fn when this handle closes (pooled clients follow the handle's lifetime). */
+  /**
+   * Calls fn when this handle closes (pooled clients follow the handle's lifetime); at
+   * once when it is closed already.
+   * @example blue.onClose(() => rtnl.close())
+   */
   onClose(fn: () => void): void {
     if (this.closed) fn()
     else this.closeHooks.push(fn)
   }
 
-  /** Closes the fd (the namespace stays if it is named or still in use). Idempotent. */
+  /**
+   * Closes the fd. Idempotent. The namespace stays while it is named or in use; use
+   * {@link NetNs.delete} (or dispose a handle from {@link NetNs.create}) to remove a name.
+   * @example blue.close()
+   */
   close(): void {
     if (this._fd < 0) return
     const fd = this._fd
@@ -452,7 +465,11 @@ export class NetNs {
     closeSync(fd)
   }
 
-  /** Closes the handle; for a handle from {@link create}, also deletes the named namespace. */
+  /**
+   * Closes the handle; for a handle returned by {@link NetNs.create}, also deletes the
+   * named namespace (`ip netns del NAME`; a name already gone is fine).
+   * @example { using blue = NetNs.createSync('blue') } // deleted here
+   */
   [Symbol.dispose](): void {
     this.close()
     if (this.owned && this.name) {
@@ -464,51 +481,16 @@ export class NetNs {
     }
   }
 
+  /** Same as `[Symbol.dispose]()`, for `await using`. */
   async [Symbol.asyncDispose](): Promise<void> {
     this[Symbol.dispose]()
   }
 
-  private assertOpen(): void {
-    if (this._fd < 0) throw new NetNsError(`netns handle${this.name ? ` ${this.name}` : ''} is closed`, 'EBADF', this.name ?? this.path)
+  private get label(): string {
+    return this.name ?? this.path
   }
-}
 
-/**
- * Makes /run/netns exist and be a shared mount point, as iproute2 does: under an
- * exclusive flock on the directory (so concurrent creators do not stack bind mounts),
- * try MS_SHARED|MS_REC; on EINVAL (not a mount point) bind-mount the directory onto
- * itself once and retry.
- */
-function makeRunDirShared(): void {
-  const b = native()
-  try {
-    mkdirSync(NETNS_RUN_DIR, { mode: 0o755 })
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw sysError(err, `mkdir ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
-  }
-  const lock = fsOpenSync(NETNS_RUN_DIR, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY)
-  try {
-    b.flock(lock, LOCK_EX)
-    let madeMount = false
-    for (;;) {
-      try {
-        b.mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC, null)
-        break
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EINVAL' || madeMount)
-          throw sysError(err, `mount --make-shared ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
-        try {
-          b.mount(NETNS_RUN_DIR, NETNS_RUN_DIR, 'none', MS_BIND | MS_REC, null)
-        } catch (err2) {
-          throw sysError(err2, `mount --bind ${NETNS_RUN_DIR} ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
-        }
-        madeMount = true
-      }
-    }
-  } finally {
-    try {
-      b.flock(lock, LOCK_UN)
-    } catch { /* closing releases it anyway */ }
-    closeSync(lock)
+  private assertOpen(): void {
+    if (this._fd < 0) throw new NetNsError(`netns handle ${this.label} is closed`, 'EBADF', this.label)
   }
 }

@@ -1,0 +1,190 @@
+/**
+ * Named namespaces the way iproute2 keeps them: an empty file /run/netns/NAME with
+ * the namespace bind-mounted onto it, /run/netns itself a shared mount point so an
+ * unmount propagates to every mount namespace. Facts from iproute2's ip/ipnetns.c
+ * (netns_add, on_netns_del, invalid_name); the code is ours.
+ */
+import {
+  closeSync, constants as fsConstants, mkdirSync, openSync, readdirSync, statSync, unlinkSync,
+} from 'node:fs'
+import { native } from '../native/binding.js'
+import { NetNsError, ValidationError } from '../errors.js'
+import { log } from '../util/log.js'
+
+const debug = log('netns')
+
+/** Where named namespaces live, as for iproute2 (`/var/run` is a link to `/run`). */
+export const NETNS_RUN_DIR = '/run/netns'
+// <linux/limits.h> #define NAME_MAX 255 /* # chars in a file name */
+const NAME_MAX = 255
+// <sys/mount.h>
+const MS_BIND = 4096
+const MS_REC = 16384
+const MS_SHARED = 1 << 20
+const MNT_DETACH = 2
+// <sys/file.h>
+const LOCK_EX = 2
+const LOCK_UN = 8
+
+/** Identity of a namespace: device and inode of its nsfs file (same namespace ⇔ same id). */
+export interface NetNsId {
+  dev: bigint
+  ino: bigint
+}
+
+/**
+ * Checks a namespace name as `ip netns` does (iproute2's `invalid_name`), plus NUL.
+ * @returns the name, unchanged.
+ * @throws {ValidationError} when not a string, empty, `.` or `..`, containing `/` or NUL,
+ *   or longer than NAME_MAX (255) bytes in UTF-8.
+ * @example checkNetNsName('blue') // 'blue'
+ */
+export function checkNetNsName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0)
+    throw new ValidationError('netns: a namespace name must be a non-empty string', 'name', name)
+  if (name === '.' || name === '..' || name.includes('/') || name.includes('\0'))
+    throw new ValidationError(`netns: invalid namespace name ${JSON.stringify(name)}`, 'name', name)
+  if (Buffer.byteLength(name) > NAME_MAX)
+    throw new ValidationError(`netns: namespace name longer than ${NAME_MAX} bytes`, 'name', name)
+  return name
+}
+
+/** /run/netns/NAME (name already checked). */
+export function netnsPath(name: string): string {
+  return `${NETNS_RUN_DIR}/${name}`
+}
+
+/** A NetNsError carrying a system error's code, errno and syscall. */
+export function sysError(err: unknown, what: string, netns: string): NetNsError {
+  const e = err as NodeJS.ErrnoException | undefined
+  const code = typeof e?.code === 'string' ? e.code : 'EIO'
+  return new NetNsError(`${what}: ${e?.message ?? code}`, code, netns, e?.syscall, { cause: err })
+}
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code
+}
+
+/**
+ * Makes /run/netns exist and be a shared mount point, as `ip netns add` does: mkdir
+ * 0755; then, under an exclusive flock on the directory (so concurrent creators — us or
+ * `ip` — do not stack bind mounts; https://bugs.debian.org/949235), mount MS_SHARED|MS_REC,
+ * and on EINVAL (not a mount point yet) bind-mount the directory onto itself once and retry.
+ * Like iproute2, a failing flock only warns.
+ */
+export function ensureRunDir(): void {
+  const b = native()
+  try {
+    mkdirSync(NETNS_RUN_DIR, { mode: 0o755 })
+  } catch (err) {
+    if (errCode(err) !== 'EEXIST') throw sysError(err, `mkdir ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
+  }
+  let lock: number
+  try {
+    lock = openSync(NETNS_RUN_DIR, fsConstants.O_RDONLY | fsConstants.O_DIRECTORY)
+  } catch (err) {
+    throw sysError(err, `cannot open ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
+  }
+  let locked = false
+  try {
+    try {
+      locked = b.flock(lock, LOCK_EX)
+    } catch (err) {
+      debug('could not flock %s (%s), going on as iproute2 does', NETNS_RUN_DIR, errCode(err))
+    }
+    let madeMount = false
+    for (;;) {
+      try {
+        b.mount('', NETNS_RUN_DIR, 'none', MS_SHARED | MS_REC, null)
+        break
+      } catch (err) {
+        if (errCode(err) !== 'EINVAL' || madeMount)
+          throw sysError(err, `mount --make-shared ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
+      }
+      try {
+        b.mount(NETNS_RUN_DIR, NETNS_RUN_DIR, 'none', MS_BIND | MS_REC, null)
+      } catch (err) {
+        throw sysError(err, `mount --bind ${NETNS_RUN_DIR} ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
+      }
+      debug('made %s a mount point', NETNS_RUN_DIR)
+      madeMount = true
+    }
+  } finally {
+    if (locked) {
+      try {
+        b.flock(lock, LOCK_UN)
+      } catch { /* closing releases it anyway */ }
+    }
+    closeSync(lock)
+  }
+}
+
+/**
+ * Names the namespace behind `source` (a path the kernel resolves to an nsfs file, e.g.
+ * `/proc/self/fd/N`): creates /run/netns/NAME exclusively (mode 0) and bind-mounts
+ * source onto it. On failure nothing is left behind.
+ * @throws {NetNsError} `EEXIST` when the name is taken, system errors (EPERM...).
+ */
+export function bindNamed(name: string, source: string): void {
+  ensureRunDir()
+  const path = netnsPath(name)
+  try {
+    closeSync(openSync(path, fsConstants.O_RDONLY | fsConstants.O_CREAT | fsConstants.O_EXCL, 0))
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') throw new NetNsError(`netns ${name} already exists`, 'EEXIST', name, 'open', { cause: err })
+    throw sysError(err, `cannot create namespace file ${path}`, name)
+  }
+  try {
+    native().mount(source, path, 'none', MS_BIND, null)
+  } catch (err) {
+    try {
+      unlinkSync(path)
+    } catch { /* best effort, as iproute2 */ }
+    throw sysError(err, `cannot bind ${source} -> ${path}`, name)
+  }
+}
+
+/**
+ * Removes a name, as `ip netns del` does: detach the bind mount (lazily: MNT_DETACH), then
+ * unlink the file. A stale file that is not a mount point is removed too.
+ * @throws {NetNsError} `ENOENT` when there is no such name, system errors (EPERM...).
+ */
+export function unbindNamed(name: string): void {
+  const path = netnsPath(name)
+  try {
+    native().umount2(path, MNT_DETACH)
+  } catch (err) {
+    const code = errCode(err)
+    if (code === 'ENOENT') throw new NetNsError(`netns ${name} does not exist`, 'ENOENT', name, 'umount2', { cause: err })
+    // EINVAL: not a mount point (a stale file); iproute2 ignores umount errors and unlinks.
+    if (code !== 'EINVAL') throw sysError(err, `cannot unmount ${path}`, name)
+  }
+  try {
+    unlinkSync(path)
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') throw new NetNsError(`netns ${name} does not exist`, 'ENOENT', name, 'unlink', { cause: err })
+    throw sysError(err, `cannot remove namespace file ${path}`, name)
+  }
+}
+
+/** Entries of /run/netns, sorted; none when the directory does not exist (as `ip netns list`). */
+export function listNames(): string[] {
+  try {
+    return readdirSync(NETNS_RUN_DIR).filter(n => n !== '.' && n !== '..').sort()
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return []
+    throw sysError(err, `cannot list ${NETNS_RUN_DIR}`, NETNS_RUN_DIR)
+  }
+}
+
+/** The names under /run/netns whose namespace has this identity (stat, as `ip netns identify`). */
+export function namesOf(id: NetNsId): string[] {
+  const out: string[] = []
+  for (const name of listNames()) {
+    try {
+      const st = statSync(netnsPath(name), { bigint: true })
+      if (st.dev === id.dev && st.ino === id.ino) out.push(name)
+    } catch { /* raced with a delete */ }
+  }
+  return out
+}
