@@ -309,6 +309,27 @@ export class NetlinkSocket {
       this.dumpQueue.push(p)
       this.startNextDump()
     }
+    const slowNext = async (): Promise<IteratorResult<T>> => {
+      const s = state!
+      for (;;) {
+        if (s.queue.length > 0) {
+          const v = s.queue.shift() as T
+          if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
+          return { value: v, done: false }
+        }
+        if (s.error !== undefined) {
+          const e = s.error
+          s.error = undefined
+          s.done = true
+          throw e
+        }
+        if (s.done) return { value: undefined, done: true }
+        await new Promise<void>(r => {
+          s.waiter = r
+          sock.pump()
+        })
+      }
+    }
     const iterable: DumpIterable<T> = {
       get interrupted() {
         return state?.interrupted ?? false
@@ -316,27 +337,16 @@ export class NetlinkSocket {
       [Symbol.asyncIterator](): AsyncIterator<T> {
         if (!state && startError === undefined) start()
         return {
-          next: async (): Promise<IteratorResult<T>> => {
-            if (startError !== undefined) throw startError
+          next: (): Promise<IteratorResult<T>> => {
+            if (startError !== undefined) return Promise.reject(startError)
             const s = state!
-            for (;;) {
-              if (s.queue.length > 0) {
-                const v = s.queue.shift() as T
-                if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
-                return { value: v, done: false }
-              }
-              if (s.error !== undefined) {
-                const e = s.error
-                s.error = undefined
-                s.done = true
-                throw e
-              }
-              if (s.done) return { value: undefined, done: true }
-              await new Promise<void>(r => {
-                s.waiter = r
-                sock.pump()
-              })
+            // Fast path without an async function's machinery: an item is usually queued.
+            if (s.queue.length > 0) {
+              const v = s.queue.shift() as T
+              if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
+              return Promise.resolve({ value: v, done: false })
             }
+            return slowNext()
           },
           return: async (): Promise<IteratorResult<T>> => {
             if (state && !state.done) {
