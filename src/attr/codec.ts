@@ -5,6 +5,7 @@
  * past the end.
  */
 import { DecodeError, hexExcerpt } from '../errors.js'
+import { rd16 } from '../util/le.js'
 import { NLA_TYPE_MASK } from '../netlink/constants.js'
 
 /** An attribute kept as type + raw bytes (unknown to the schema, or raw by design). */
@@ -14,10 +15,18 @@ export interface RawAttr {
   data: Uint8Array
 }
 
+/** Payload of empty attributes (e.g. empty nests), shared: nothing in it to change. */
+const EMPTY: Uint8Array = Object.freeze(new Uint8Array(0)) as Uint8Array
+
 /** A copy of buf[start, end) that does not keep the (reused) receive buffer alive: one allocation. */
 export function copyBytes(buf: Uint8Array, start: number, end: number): Uint8Array {
-  // A plain Uint8Array view, then its slice: avoids Buffer's species constructor.
-  return new Uint8Array(buf.buffer, buf.byteOffset + start, end - start).slice()
+  const n = end - start
+  if (n === 0) return EMPTY
+  const out = new Uint8Array(n)
+  // Small payloads (most unknown attributes): a byte loop beats creating a view to copy from.
+  if (n <= 64) for (let i = 0; i < n; i++) out[i] = buf[start + i]!
+  else out.set(new Uint8Array(buf.buffer, buf.byteOffset + start, n))
+  return out
 }
 
 /** Throws a DecodeError for buf at off. */
@@ -38,9 +47,9 @@ export function forEachAttr(
 ): void {
   let off = start
   while (off + 4 <= end) {
-    const len = buf.readUInt16LE(off)
+    const len = rd16(buf, off)
     if (len < 4 || off + len > end) decodeFail(`bad attribute length ${len}`, buf, off, path)
-    fn(buf.readUInt16LE(off + 2) & NLA_TYPE_MASK, off + 4, len - 4)
+    fn(rd16(buf, off + 2) & NLA_TYPE_MASK, off + 4, len - 4)
     off += (len + 3) & ~3
   }
   if (off < end && end - off >= 4) decodeFail('trailing bytes after attributes', buf, off, path)
@@ -50,9 +59,9 @@ export function forEachAttr(
 export function findAttr(buf: Buffer, start: number, end: number, type: number): [number, number] | undefined {
   let off = start
   while (off + 4 <= end) {
-    const len = buf.readUInt16LE(off)
+    const len = rd16(buf, off)
     if (len < 4 || off + len > end) return undefined
-    if ((buf.readUInt16LE(off + 2) & NLA_TYPE_MASK) === type) return [off + 4, len - 4]
+    if ((rd16(buf, off + 2) & NLA_TYPE_MASK) === type) return [off + 4, len - 4]
     off += (len + 3) & ~3
   }
   return undefined
@@ -60,11 +69,23 @@ export function findAttr(buf: Buffer, start: number, end: number, type: number):
 
 /** Reads a NUL-terminated (or unterminated) string payload. */
 export function readStr(buf: Buffer, off: number, len: number): string {
-  let end = off + len
-  const nul = buf.indexOf(0, off)
-  if (nul >= 0 && nul < end) end = nul
-  return buf.toString('utf8', off, end)
+  const limit = off + len
+  let end = off
+  let ascii = true
+  for (; end < limit; end++) {
+    const c = buf[end]!
+    if (c === 0) break
+    if (c > 0x7f) ascii = false
+  }
+  // Names are short and ASCII: latin1Slice skips toString's argument checks and UTF-8 decoding.
+  return ascii ? latin1(buf, off, end) : buf.toString('utf8', off, end)
 }
+
+type Latin1Slice = (this: Buffer, start: number, end: number) => string
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: Latin1Slice }).latin1Slice
+const latin1 = latin1Slice
+  ? (buf: Buffer, s: number, e: number): string => latin1Slice.call(buf, s, e)
+  : (buf: Buffer, s: number, e: number): string => buf.toString('latin1', s, e)
 
 /** Checks a fixed-size payload. */
 export function expectLen(buf: Buffer, off: number, len: number, want: number, path: string): void {

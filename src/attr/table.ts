@@ -3,7 +3,8 @@
  * `IFLA_IFNAME: [3, 'name', str]` — and gets a typed decoder, encoder, names
  * for error messages (extack paths) and round-tripping of unknown attributes.
  */
-import { NLA_F_NESTED, NLA_TYPE_MASK } from '../netlink/constants.js'
+import { NLA_TYPE_MASK } from '../netlink/constants.js'
+import { rd16, rd32, rdS32 } from '../util/le.js'
 import type { NlWriter } from './writer.js'
 import { copyBytes, decodeFail, findAttr, type RawAttr } from './codec.js'
 
@@ -31,6 +32,8 @@ export interface AttrOptions {
 export type AttrDef = readonly [type: number, key: string, codec: Codec<any>, opts?: AttrOptions]
 
 interface Entry {
+  /** Position in the table: the order attributes are encoded in. */
+  index: number
   name: string
   type: number
   key: string
@@ -58,7 +61,7 @@ export function attrTable<const D extends Record<string, AttrDef>>(name: string,
   const byType: (Entry | undefined)[] = []
   const byKey = new Map<string, Entry>()
   for (const [n, def] of Object.entries(defs)) {
-    const e: Entry = { name: n, type: def[0], key: def[1], codec: def[2], readOnly: !!def[3]?.readOnly }
+    const e: Entry = { index: entries.length, name: n, type: def[0], key: def[1], codec: def[2], readOnly: !!def[3]?.readOnly }
     entries.push(e)
     byType[e.type] = e
     byKey.set(e.key, e)
@@ -94,9 +97,9 @@ export function decodeAttrs<T extends AttrTable>(
   const paths = childPaths(table, path)
   let off = start
   while (off + 4 <= end) {
-    const len = buf.readUInt16LE(off)
+    const len = rd16(buf, off)
     if (len < 4 || off + len > end) decodeFail(`bad attribute length ${len}`, buf, off, path)
-    const rawType = buf.readUInt16LE(off + 2)
+    const rawType = rd16(buf, off + 2)
     const e = byType[rawType & NLA_TYPE_MASK]
     if (e !== undefined) {
       into[e.key] = e.codec.decode(buf, off + 4, len - 4, paths[e.type]!)
@@ -121,11 +124,20 @@ export function encodeAttrs<T extends AttrTable>(
   includeReadOnly = false,
 ): void {
   const o = obj as Record<string, unknown>
-  for (const e of table.entries) {
-    const v = o[e.key]
-    if (v === undefined || (e.readOnly && !includeReadOnly)) continue
-    e.codec.encode(w, e.type, v)
+  // Walk the object's own keys (requests set a handful of a table's 50+ attributes), then
+  // encode in table order so that the bytes do not depend on the order keys were set in.
+  const found: Entry[] = []
+  for (const k in o) {
+    const e = table.byKey.get(k)
+    if (e === undefined || o[k] === undefined || (e.readOnly && !includeReadOnly)) continue
+    let i = found.length
+    while (i > 0 && found[i - 1]!.index > e.index) {
+      found[i] = found[i - 1]!
+      i--
+    }
+    found[i] = e
   }
+  for (const e of found) e.codec.encode(w, e.type, o[e.key])
   const unknown = o['unknown'] as RawAttr[] | undefined
   if (unknown) for (const u of unknown) w.attrBytes(u.type, u.data)
 }
@@ -156,10 +168,10 @@ export function attrPathAt(
     let off = s
     let found = false
     while (off + 4 <= e) {
-      const len = buf.readUInt16LE(off)
+      const len = rd16(buf, off)
       if (len < 4 || off + len > e) break
       if (offset >= off && offset < off + Math.max(len, 4)) {
-        const type = buf.readUInt16LE(off + 2) & NLA_TYPE_MASK
+        const type = rd16(buf, off + 2) & NLA_TYPE_MASK
         path.push(attrName(t, type))
         if (offset === off) {
           const codec = t?.byType[type]?.codec
@@ -194,10 +206,10 @@ function fixed<T>(kind: string, size: number, read: (b: Buffer, o: number) => T,
 }
 
 export const u8: Codec<number> = fixed('u8', 1, (b, o) => b[o]!, (w, t, v) => w.attrU8(t, v))
-export const u16: Codec<number> = fixed('u16', 2, (b, o) => b.readUInt16LE(o), (w, t, v) => w.attrU16(t, v))
+export const u16: Codec<number> = fixed('u16', 2, (b, o) => rd16(b, o), (w, t, v) => w.attrU16(t, v))
 export const be16: Codec<number> = fixed('be16', 2, (b, o) => b.readUInt16BE(o), (w, t, v) => w.attrBe16(t, v))
-export const u32: Codec<number> = fixed('u32', 4, (b, o) => b.readUInt32LE(o), (w, t, v) => w.attrU32(t, v))
-export const s32: Codec<number> = fixed('s32', 4, (b, o) => b.readInt32LE(o), (w, t, v) => w.attrS32(t, v))
+export const u32: Codec<number> = fixed('u32', 4, (b, o) => rd32(b, o), (w, t, v) => w.attrU32(t, v))
+export const s32: Codec<number> = fixed('s32', 4, (b, o) => rdS32(b, o), (w, t, v) => w.attrS32(t, v))
 export const be32: Codec<number> = fixed('be32', 4, (b, o) => b.readUInt32BE(o), (w, t, v) => w.attrBe32(t, v))
 /** u64 as a number (exact below 2^53, which byte/packet counters stay under in practice). */
 export const u64: Codec<number> = fixed('u64', 8, (b, o) => Number(b.readBigUInt64LE(o)), (w, t, v) => w.attrU64(t, v))
@@ -206,7 +218,7 @@ export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE
 /** u8 as a boolean (0/1). */
 export const bool8: Codec<boolean> = fixed('u8', 1, (b, o) => b[o] !== 0, (w, t, v) => w.attrU8(t, v ? 1 : 0))
 /** u32 as a boolean (0/1). */
-export const bool32: Codec<boolean> = fixed('u32', 4, (b, o) => b.readUInt32LE(o) !== 0, (w, t, v) => w.attrU32(t, v ? 1 : 0))
+export const bool32: Codec<boolean> = fixed('u32', 4, (b, o) => rd32(b, o) !== 0, (w, t, v) => w.attrU32(t, v ? 1 : 0))
 
 /** A presence flag (NLA_FLAG): true when present. */
 export const flag: Codec<boolean> = {

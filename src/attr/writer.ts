@@ -8,12 +8,31 @@ import { NLA_F_NESTED, NLMSG_HDRLEN } from '../netlink/constants.js'
 // #define NLA_ALIGN(len) (((len) + NLA_ALIGNTO - 1) & ~(NLA_ALIGNTO - 1))
 export const align4 = (n: number): number => (n + 3) & ~3
 
+/** The writer {@link NlWriter.acquire} hands out, while nobody holds it. */
+let spare: NlWriter | undefined
+
 export class NlWriter {
   buf: Buffer
   off = 0
+  /** From acquire(): take() copies out and gives the writer back. */
+  private pooled = false
 
   constructor(size = 256) {
     this.buf = Buffer.allocUnsafe(size)
+  }
+
+  /**
+   * A reusable writer for building one message (the request builders' hot path): its
+   * buffer is kept between messages and {@link take} returns an exact-size copy, one small
+   * allocation instead of a fresh oversized buffer per request. A writer that was never
+   * given back (an encoder threw) is simply left to the collector.
+   */
+  static acquire(): NlWriter {
+    const w = spare ?? new NlWriter(4096)
+    spare = undefined
+    w.off = 0
+    w.pooled = true
+    return w
   }
 
   /** Makes room for n more bytes. */
@@ -32,11 +51,9 @@ export class NlWriter {
     const start = this.off
     this.ensure(NLMSG_HDRLEN)
     const b = this.buf
-    b.writeUInt32LE(0, start)
+    for (let i = 0; i < NLMSG_HDRLEN; i++) b[start + i] = 0
     b.writeUInt16LE(type, start + 4)
     b.writeUInt16LE(flags, start + 6)
-    b.writeUInt32LE(0, start + 8)
-    b.writeUInt32LE(0, start + 12)
     this.off += NLMSG_HDRLEN
     return start
   }
@@ -51,7 +68,9 @@ export class NlWriter {
   zeros(n: number): number {
     this.ensure(n)
     const at = this.off
-    this.buf.fill(0, at, at + n)
+    const b = this.buf
+    if (n <= 64) for (let i = 0; i < n; i++) b[at + i] = 0
+    else b.fill(0, at, at + n)
     this.off += n
     return at
   }
@@ -143,6 +162,17 @@ export class NlWriter {
    * (builders that make one writer per message use this).
    */
   take(): Buffer {
+    if (this.pooled) {
+      const n = this.off
+      const out = Buffer.allocUnsafe(n)
+      const b = this.buf
+      if (n <= 128) for (let i = 0; i < n; i++) out[i] = b[i]!
+      else b.copy(out, 0, 0, n)
+      this.off = 0
+      this.pooled = false
+      if (b.length <= 65536) spare = this
+      return out
+    }
     const out = this.buf.subarray(0, this.off)
     this.buf = Buffer.alloc(0)
     this.off = 0

@@ -6,6 +6,7 @@
  * close() and socket failures all settle what is pending.
  */
 import { attrName, attrPathAt, type AttrTable } from '../attr/table.js'
+import { rd16, rd32, rdS32, wr16, wr32 } from '../util/le.js'
 import {
   DecodeError,
   DumpInterruptedError,
@@ -134,7 +135,8 @@ interface Pending {
   flags: number
   what: string | undefined
   decode: ((m: NlMsg) => unknown) | undefined
-  results: unknown[]
+  /** Decoded replies, allocated with the first one (most requests only get an ACK). */
+  results: unknown[] | undefined
   ackless: boolean
   resolve: (v: unknown[]) => void
   reject: (e: unknown) => void
@@ -454,7 +456,7 @@ export class NetlinkSocket {
       reject(this.closeError instanceof SocketClosedError || !this.closeError ? new SocketClosedError(this.infoOf(msg, 0, what)) : this.closeError)
       return undefined
     }
-    if (msg.length < NLMSG_HDRLEN || msg.readUInt32LE(0) !== msg.length) {
+    if (msg.length < NLMSG_HDRLEN || rd32(msg, 0) !== msg.length) {
       reject(new TypeError('request: expected one complete netlink message (nlmsg_len must equal the buffer length)'))
       return undefined
     }
@@ -463,7 +465,7 @@ export class NetlinkSocket {
       return undefined
     }
     const p: Pending = {
-      seq: 0, msg, type: msg.readUInt16LE(4), flags: msg.readUInt16LE(6), what, decode, results: [],
+      seq: 0, msg, type: rd16(msg, 4), flags: rd16(msg, 6), what, decode, results: undefined,
       ackless: false, resolve, reject, timer: undefined, signal, onAbort: undefined, sent: false,
       settled: false, dump: undefined,
     }
@@ -508,7 +510,7 @@ export class NetlinkSocket {
     // A failed in-flight request stays in `pending` (marked settled) so its late
     // answer is recognised and dropped; it is removed when that answer arrives.
     if (failed) p.reject(err)
-    else p.resolve(p.results)
+    else p.resolve(p.results ?? [])
     if (p.dump && (!failed || !p.sent)) this.dumpFinished(p)
   }
 
@@ -581,9 +583,9 @@ export class NetlinkSocket {
         p.seq = seq
         p.sent = true
         const m = p.msg
-        m.writeUInt16LE(p.flags | NLM_F_REQUEST | (p.dump || p.ackless ? 0 : NLM_F_ACK), 6)
-        m.writeUInt32LE(seq, 8)
-        m.writeUInt32LE(this.portId, 12)
+        wr16(m, 6, p.flags | NLM_F_REQUEST | (p.dump || p.ackless ? 0 : NLM_F_ACK))
+        wr32(m, 8, seq)
+        wr32(m, 12, this.portId)
         this.pending.set(seq, p)
         bufs[i] = m
       }
@@ -784,11 +786,11 @@ export class NetlinkSocket {
     const end = base + n
     let off = base
     while (off + NLMSG_HDRLEN <= end) {
-      const len = buf.readUInt32LE(off)
-      const type = buf.readUInt16LE(off + 4)
-      const flags = buf.readUInt16LE(off + 6)
-      const seq = buf.readUInt32LE(off + 8)
-      const pid = buf.readUInt32LE(off + 12)
+      const len = rd32(buf, off)
+      const type = rd16(buf, off + 4)
+      const flags = rd16(buf, off + 6)
+      const seq = rd32(buf, off + 8)
+      const pid = rd32(buf, off + 12)
       if (len < NLMSG_HDRLEN || off + len > end) {
         const err = new DecodeError(`bad nlmsg_len ${len} (datagram ${n} bytes)`, messageTypeName(type), off, hexExcerpt(buf, off))
         const p = groups === 0 ? this.pending.get(seq) : undefined
@@ -818,7 +820,7 @@ export class NetlinkSocket {
       return
     }
     if (type === NLMSG_ERROR) {
-      const error = msg.end - msg.off >= 4 ? msg.buf.readInt32LE(msg.off) : -71 /* EPROTO */
+      const error = msg.end - msg.off >= 4 ? rdS32(msg.buf, msg.off) : -71 /* EPROTO */
       if (!p.dump) this.forget(p)
       if (error === 0) this.settle(p, undefined, false)
       else this.reject(p, msg, -error)
@@ -864,7 +866,7 @@ export class NetlinkSocket {
     if (p.decode) {
       try {
         const v = p.decode(msg)
-        if (v !== undefined) p.results.push(v)
+        if (v !== undefined) (p.results ??= []).push(v)
       } catch (err) {
         this.settle(p, err, true)
         if (p.ackless) this.forget(p)
@@ -898,7 +900,7 @@ export class NetlinkSocket {
       s.interrupted = false
       s.held.length = 0
       p.sent = false
-      p.results = []
+      p.results = undefined
       this.activeDump = p
       this.sendQueue.unshift(p)
       this.scheduleFlush()

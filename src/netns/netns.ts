@@ -14,7 +14,7 @@ import { NetNsError, ValidationError, isNetNsError } from '../errors.js'
 import { log } from '../util/log.js'
 import { openSync as openClient, type OpenOptions, type Rtnl } from '../client.js'
 import {
-  NETNS_RUN_DIR, bindNamed, checkNetNsName, listNames, namesOf, netnsPath, sysError, unbindNamed, type NetNsId,
+  bindNamed, checkNetNsName, listNames, namesOf, netnsPath, sysError, unbindNamed, type NetNsId,
 } from './run-dir.js'
 import { CLONE_NEWNET, THREAD_NETNS, runIn, switchDepth } from './switch.js'
 

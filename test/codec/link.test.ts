@@ -127,3 +127,41 @@ t.test('malformed link messages give DecodeError', async t => {
   const shortMtu = hex`00 00 01 00 09 00 00 00 00 00 00 00 00 00 00 00  06 00 04 00 01 00 00 00`
   t.throws(() => decodeLinkAt(shortMtu, 0, shortMtu.length), { name: 'DecodeError', path: 'RTM_NEWLINK > IFLA_MTU' })
 })
+
+t.test('fixed-size attributes read in line are length-checked too', async t => {
+  // IFLA_OPERSTATE, IFLA_CARRIER (u8), IFLA_HEADROOM (u16), IFLA_GSO_IPV4_MAX_SIZE (u32) with empty payloads
+  for (const [type, name] of [[16, 'IFLA_OPERSTATE'], [33, 'IFLA_CARRIER'], [68, 'IFLA_HEADROOM'], [63, 'IFLA_GSO_IPV4_MAX_SIZE']] as const) {
+    const m = Buffer.concat([hex`00 00 01 00 09 00 00 00 00 00 00 00 00 00 00 00`, Buffer.from([4, 0, type, 0])])
+    t.throws(() => decodeLinkAt(m, 0, m.length), { name: 'DecodeError', path: `RTM_NEWLINK > ${name}` }, name)
+  }
+})
+
+t.test('newer per-device attributes decode; IFLA_MAP is not reported; empty nests stay raw', async t => {
+  const msg = hex`
+    00 00 01 00 09 00 00 00  43 10 01 00 00 00 00 00   # ifinfomsg: ether, index 9, UP|BROADCAST|RUNNING|MULTICAST|LOWER_UP
+    08 00 3f 00 00 00 01 00                            # IFLA_GSO_IPV4_MAX_SIZE 65536
+    08 00 40 00 00 00 01 00                            # IFLA_GRO_IPV4_MAX_SIZE 65536
+    05 00 43 00 01 00 00 00                            # IFLA_NETNS_IMMUTABLE 1
+    06 00 44 00 10 00 00 00                            # IFLA_HEADROOM 16
+    06 00 45 00 20 00 00 00                            # IFLA_TAILROOM 32
+    24 00 0e 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00   # IFLA_MAP
+    04 00 3e 80                                        # IFLA_DEVLINK_PORT (empty nest)
+  `
+  const l = decodeLinkAt(msg, 0, msg.length) as unknown as Record<string, unknown>
+  t.match(l, { gsoIpv4MaxSize: 65536, groIpv4MaxSize: 65536, netnsImmutable: true, headroom: 16, tailroom: 32, up: true, lowerUp: true })
+  t.same(l['flags'], ['UP', 'BROADCAST', 'RUNNING', 'MULTICAST', 'LOWER_UP'])
+  t.notOk('map' in l, 'IFLA_MAP skipped')
+  t.same(l['unknown'], [{ type: 0x803e, data: new Uint8Array(0) }])
+  // flag name lists come from a cache: each Link still owns its array
+  ;(l['flags'] as string[]).push('X')
+  t.same((decodeLinkAt(msg, 0, msg.length) as { flags: string[] }).flags, ['UP', 'BROADCAST', 'RUNNING', 'MULTICAST', 'LOWER_UP'])
+})
+
+t.test('request bytes do not depend on the order options were given in', async t => {
+  const a = linkMessage(RTM_NEWLINK, CREATE_EXCL, {}, { name: 'x0', mtu: 1400, txQueueLen: 10, linkInfo: { kind: 'dummy' } })
+  const b = linkMessage(RTM_NEWLINK, CREATE_EXCL, {}, { linkInfo: { kind: 'dummy' }, txQueueLen: 10, mtu: 1400, name: 'x0' })
+  t.same(b, a)
+  t.equal(a.length, a.readUInt32LE(0), 'exact-size buffer from the reused writer')
+  b[20] = 0xff
+  t.equal(a[20], 0, 'each request owns its bytes')
+})

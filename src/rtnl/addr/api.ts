@@ -2,6 +2,7 @@
  * Address verbs: `ip address` as a typed promise API (IPv4 and IPv6).
  */
 import type { RawAttr } from '../../attr/codec.js'
+import { rd16, rd32 } from '../../util/le.js'
 import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
@@ -107,7 +108,7 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
   let address: string | undefined
   const out: Addr = {
     family: family === AF_INET6 ? 'inet6' : 'inet',
-    index: buf.readUInt32LE(off + 4),
+    index: rd32(buf, off + 4),
     address: '',
     prefixLength,
     cidr: '',
@@ -116,9 +117,9 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
   }
   let o = off + IFADDRMSG_LEN
   while (o + 4 <= end) {
-    const len = buf.readUInt16LE(o)
+    const len = rd16(buf, o)
     if (len < 4 || o + len > end) decodeFail(`bad attribute length ${len}`, buf, o, 'RTM_NEWADDR')
-    const rawType = buf.readUInt16LE(o + 2)
+    const rawType = rd16(buf, o + 2)
     const t = rawType & 0x3fff
     const p = o + 4
     const pl = len - 4
@@ -127,8 +128,8 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
       case 2: local = addrText(buf, p, pl, o, 'IFA_LOCAL'); break
       case 3: out.label = readStr(buf, p, pl); break
       case 4: out.broadcast = addrText(buf, p, pl, o, 'IFA_BROADCAST'); break
-      case 8: if (pl >= 4) flagBits = buf.readUInt32LE(p); break
-      case 9: if (pl >= 4) out.metric = buf.readUInt32LE(p); break
+      case 8: if (pl >= 4) flagBits = rd32(buf, p); break
+      case 9: if (pl >= 4) out.metric = rd32(buf, p); break
       case 11: if (pl >= 1) out.protocol = buf[p]!; break
       default: {
         const e = IFA.byType[t]
@@ -168,7 +169,7 @@ export interface IfAddrHeader {
 
 /** Builds an address request: nlmsghdr + ifaddrmsg + IFA attributes. */
 export function addrMessage(type: number, nlFlags: number, h: IfAddrHeader, attrs: AddrAttrs): Buffer {
-  const w = new NlWriter(128)
+  const w = NlWriter.acquire()
   const start = w.beginMessage(type, nlFlags)
   const at = w.zeros(IFADDRMSG_LEN)
   w.buf[at] = h.family

@@ -2,6 +2,7 @@
  * Address messages: struct ifaddrmsg + IFA_* attributes, as in <linux/if_addr.h> (Linux 6.18).
  */
 import BufferLayout from 'buffer-layout'
+import { rd32 } from '../../util/le.js'
 import { decodeFail } from '../../attr/codec.js'
 import { attrTable, str, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { ip } from '../../attr/types.js'
@@ -33,7 +34,7 @@ const cacheInfo: Codec<AddrCacheInfo> = {
   kind: 'ifa_cacheinfo',
   decode(buf, off, len, path) {
     if (len < 16) decodeFail('ifa_cacheinfo needs 16 bytes', buf, off, path)
-    return { preferred: buf.readUInt32LE(off), valid: buf.readUInt32LE(off + 4), created: buf.readUInt32LE(off + 8), updated: buf.readUInt32LE(off + 12) }
+    return { preferred: rd32(buf, off), valid: rd32(buf, off + 4), created: rd32(buf, off + 8), updated: rd32(buf, off + 12) }
   },
   encode(w, t, v) {
     const b = Buffer.alloc(16)

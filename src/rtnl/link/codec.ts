@@ -3,7 +3,8 @@
  * linkMessage() builds requests from a header and IFLA attributes.
  */
 import type { RawAttr } from '../../attr/codec.js'
-import { childPaths, encodeAttrs } from '../../attr/table.js'
+import { rd16, rd32, rdS32 } from '../../util/le.js'
+import { childPaths, encodeAttrs, type Codec } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { formatMac } from '../../util/ip.js'
@@ -93,11 +94,17 @@ export interface Link extends KindData, PortData {
 }
 
 const FLAG_NAMES = Object.entries(IFF) as [LinkFlag, number][]
+const flagCache = new Map<number, LinkFlag[]>()
 
+/** IFF_* bits → names (each distinct value computed once; the caller gets its own array). */
 export function flagsToNames(flags: number): LinkFlag[] {
-  const out: LinkFlag[] = []
-  for (const [n, v] of FLAG_NAMES) if (flags & v) out.push(n)
-  return out
+  let names = flagCache.get(flags)
+  if (names === undefined) {
+    names = []
+    for (const [n, v] of FLAG_NAMES) if (flags & v) names.push(n)
+    if (flagCache.size < 1024) flagCache.set(flags, names)
+  }
+  return names.slice()
 }
 
 /** Decodes an RTM_NEWLINK message (payload from msg.off to msg.end). */
@@ -107,29 +114,41 @@ export function decodeLink(msg: NlMsg): Link {
 
 // Attributes read straight into the Link (a switch instead of a table lookup and a codec call):
 // the ones every link message carries. The rest goes through the IFLA table.
-const SKIPPED = new Set([7 /* IFLA_STATS */, 26 /* IFLA_AF_SPEC */, 43 /* IFLA_XDP */, 19, 28, 29])
+// Not reported: the legacy 32-bit counters (IFLA_STATS64 has them), per-family data, XDP state,
+// the legacy ISA resources of IFLA_MAP (`ip` does not print them either), request-only attributes.
+const SKIPPED = new Set([7 /* IFLA_STATS */, 26 /* IFLA_AF_SPEC */, 43 /* IFLA_XDP */, 14 /* IFLA_MAP */, 19, 28, 29])
+const STATS64 = IFLA.byType[23]!.codec as Codec<LinkStats>
 
 const LINK_PATHS = childPaths(IFLA, 'RTM_NEWLINK')
 
+/**
+ * Links are built by a constructor rather than an object literal: V8 then sizes the objects
+ * for all the properties decoders add (in-object slack tracking) instead of regrowing the
+ * property store a few fields at a time. Its prototype is Object.prototype, so a Link is
+ * an ordinary plain object to callers (`constructor === Object`, deep equality, JSON).
+ */
+function LinkObject(this: Link, index: number, type: number, flags: number): void {
+  this.index = index
+  this.name = ''
+  this.type = type
+  this.linkType = ARPHRD[type] ?? String(type)
+  this.flags = flagsToNames(flags)
+  this.up = (flags & IFF.UP) !== 0
+  this.lowerUp = (flags & IFF.LOWER_UP) !== 0
+}
+LinkObject.prototype = Object.prototype
+
 export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
   if (end - off < IFINFOMSG_LEN) decodeFail('RTM_NEWLINK shorter than struct ifinfomsg', buf, off, 'RTM_NEWLINK')
-  const type = buf.readUInt16LE(off + 2)
-  const flags = buf.readUInt32LE(off + 8)
-  const link: Link = {
-    index: buf.readInt32LE(off + 4),
-    name: '',
-    type,
-    linkType: ARPHRD[type] ?? String(type),
-    flags: flagsToNames(flags),
-    up: (flags & IFF.UP) !== 0,
-    lowerUp: (flags & IFF.LOWER_UP) !== 0,
-  }
+  const type = rd16(buf, off + 2)
+  const flags = rd32(buf, off + 8)
+  const link: Link = new (LinkObject as unknown as new (index: number, type: number, flags: number) => Link)(rdS32(buf, off + 4), type, flags)
   const l = link as unknown as Record<string, unknown>
   let o = off + IFINFOMSG_LEN
   while (o + 4 <= end) {
-    const len = buf.readUInt16LE(o)
+    const len = rd16(buf, o)
     if (len < 4 || o + len > end) decodeFail(`bad attribute length ${len}`, buf, o, 'RTM_NEWLINK')
-    const rawType = buf.readUInt16LE(o + 2)
+    const rawType = rd16(buf, o + 2)
     const t = rawType & 0x3fff
     const p = o + 4
     const pl = len - 4
@@ -138,8 +157,8 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
       case 3: link.name = readStr(buf, p, pl); break                                 // IFLA_IFNAME
       case 4: link.mtu = u32(buf, p, pl, o); break                                     // IFLA_MTU
       case 13: link.txQueueLen = u32(buf, p, pl, o); break                             // IFLA_TXQLEN
-      case 16: link.operState = OPER[buf[p]!] ?? buf[p]!; break                        // IFLA_OPERSTATE
-      case 17: link.linkMode = buf[p]!; break                                          // IFLA_LINKMODE
+      case 16: { const v = u8(buf, p, pl, o); link.operState = OPER[v] ?? v; break }                      // IFLA_OPERSTATE
+      case 17: link.linkMode = u8(buf, p, pl, o); break                                        // IFLA_LINKMODE
       case 50: link.minMtu = u32(buf, p, pl, o); break
       case 51: link.maxMtu = u32(buf, p, pl, o); break
       case 27: link.group = u32(buf, p, pl, o); break
@@ -152,16 +171,23 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
       case 58: link.groMaxSize = u32(buf, p, pl, o); break
       case 59: link.tsoMaxSize = u32(buf, p, pl, o); break
       case 60: link.tsoMaxSegs = u32(buf, p, pl, o); break
-      case 33: link.carrier = buf[p] !== 0; break                                      // IFLA_CARRIER
+      case 33: link.carrier = u8(buf, p, pl, o) !== 0; break                                    // IFLA_CARRIER
       case 35: link.carrierChanges = u32(buf, p, pl, o); break
       case 47: link.carrierUpCount = u32(buf, p, pl, o); break
       case 48: link.carrierDownCount = u32(buf, p, pl, o); break
-      case 39: link.protoDown = buf[p] !== 0; break
+      case 39: link.protoDown = u8(buf, p, pl, o) !== 0; break
       case 6: link.qdisc = readStr(buf, p, pl); break                                  // IFLA_QDISC
       case 10: { const m = u32(buf, p, pl, o); if (m) link.master = m; break }         // IFLA_MASTER
       case 5: link.parentIndex = u32(buf, p, pl, o); break                             // IFLA_LINK
       case 1: link.address = formatMac(buf, p, pl); break                              // IFLA_ADDRESS
       case 2: link.broadcast = formatMac(buf, p, pl); break                            // IFLA_BROADCAST
+      case 23: link.stats64 = STATS64.decode(buf, p, pl, LINK_PATHS[23]!); break        // IFLA_STATS64
+      case 63: l['gsoIpv4MaxSize'] = u32(buf, p, pl, o); break
+      case 64: l['groIpv4MaxSize'] = u32(buf, p, pl, o); break
+      case 66: l['maxPacingOffloadHorizon'] = u32(buf, p, pl, o); break
+      case 67: l['netnsImmutable'] = u8(buf, p, pl, o) !== 0; break                    // IFLA_NETNS_IMMUTABLE
+      case 68: l['headroom'] = u16(buf, p, pl, o); break
+      case 69: l['tailroom'] = u16(buf, p, pl, o); break
       default: {
         if (SKIPPED.has(t)) break
         const e = IFLA.byType[t]
@@ -192,8 +218,18 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
 const OPER: OperState[] = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up']
 
 function u32(buf: Buffer, p: number, pl: number, o: number): number {
-  if (pl < 4) short(buf, o, IFLA.byType[buf.readUInt16LE(o + 2) & 0x3fff]?.name ?? 'attribute')
-  return buf.readUInt32LE(p)
+  if (pl < 4) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
+  return rd32(buf, p)
+}
+
+function u16(buf: Buffer, p: number, pl: number, o: number): number {
+  if (pl < 2) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
+  return rd16(buf, p)
+}
+
+function u8(buf: Buffer, p: number, pl: number, o: number): number {
+  if (pl < 1) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
+  return buf[p]!
 }
 
 function short(buf: Buffer, o: number, name: string): never {
@@ -211,7 +247,7 @@ export interface IfInfoHeader {
 
 /** Builds a link request: nlmsghdr + ifinfomsg + IFLA attributes. */
 export function linkMessage(msgType: number, nlFlags: number, h: IfInfoHeader, attrs: LinkAttrs | Record<string, unknown>): Buffer {
-  const w = new NlWriter(256)
+  const w = NlWriter.acquire()
   const start = w.beginMessage(msgType, nlFlags)
   const at = w.zeros(IFINFOMSG_LEN)
   const b = w.buf

@@ -4,6 +4,7 @@
  * (kinds/), chosen from IFLA_INFO_KIND.
  */
 import BufferLayout from 'buffer-layout'
+import { rd16 } from '../../util/le.js'
 import { decodeFail, findAttr, readStr, type RawAttr } from '../../attr/codec.js'
 import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, u16, u32, u8, type AttrTable, type Codec } from '../../attr/table.js'
 import { mac } from '../../attr/types.js'
@@ -125,9 +126,9 @@ const altNames: Codec<string[]> = {
     let o = off
     const end = off + len
     while (o + 4 <= end) {
-      const l = buf.readUInt16LE(o)
+      const l = rd16(buf, o)
       if (l < 4 || o + l > end) decodeFail('bad attribute length', buf, o, path)
-      if ((buf.readUInt16LE(o + 2) & NLA_TYPE_MASK) === 53 /* IFLA_ALT_IFNAME */) out.push(readStr(buf, o + 4, l - 4))
+      if ((rd16(buf, o + 2) & NLA_TYPE_MASK) === 53 /* IFLA_ALT_IFNAME */) out.push(readStr(buf, o + 4, l - 4))
       o += (l + 3) & ~3
     }
     return out
@@ -159,9 +160,9 @@ function rawAttrs(buf: Buffer, off: number, end: number): RawAttr[] {
   const out: RawAttr[] = []
   let o = off
   while (o + 4 <= end) {
-    const l = buf.readUInt16LE(o)
+    const l = rd16(buf, o)
     if (l < 4 || o + l > end) break
-    out.push({ type: buf.readUInt16LE(o + 2), data: Buffer.from(buf.subarray(o + 4, o + l)) })
+    out.push({ type: rd16(buf, o + 2), data: Buffer.from(buf.subarray(o + 4, o + l)) })
     o += (l + 3) & ~3
   }
   return out
@@ -202,14 +203,14 @@ const linkInfo: Codec<LinkInfo> = {
     let dataAt: [number, number] | undefined
     let slaveAt: [number, number] | undefined
     while (o + 4 <= end) {
-      const l = buf.readUInt16LE(o)
+      const l = rd16(buf, o)
       if (l < 4 || o + l > end) decodeFail('bad attribute length', buf, o, path)
-      const type = buf.readUInt16LE(o + 2) & NLA_TYPE_MASK
+      const type = rd16(buf, o + 2) & NLA_TYPE_MASK
       if (type === IFLA_INFO_KIND) info.kind = readStr(buf, o + 4, l - 4)
       else if (type === IFLA_INFO_SLAVE_KIND) info.slaveKind = readStr(buf, o + 4, l - 4)
       else if (type === IFLA_INFO_DATA) dataAt = [o + 4, o + l]
       else if (type === IFLA_INFO_SLAVE_DATA) slaveAt = [o + 4, o + l]
-      else (info.unknown ??= []).push({ type: buf.readUInt16LE(o + 2), data: Buffer.from(buf.subarray(o + 4, o + l)) })
+      else (info.unknown ??= []).push({ type: rd16(buf, o + 2), data: Buffer.from(buf.subarray(o + 4, o + l)) })
       o += (l + 3) & ~3
     }
     if (dataAt) {
@@ -300,6 +301,7 @@ export const IFLA = attrTable('IFLA', {
   IFLA_TAILROOM: [69, 'tailroom', u16, { readOnly: true }],
   // Kept raw: the legacy 32-bit counters (IFLA_STATS64 supersedes them), XDP state, per-family data.
   IFLA_STATS: [7, 'stats32', raw, { readOnly: true }],
+  IFLA_MAP: [14, 'map', raw, { readOnly: true }],
   IFLA_XDP: [43, 'xdp', raw, { readOnly: true }],
   IFLA_AF_SPEC: [26, 'afSpec', raw, { readOnly: true }],
 })

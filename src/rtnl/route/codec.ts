@@ -5,6 +5,7 @@
  * decoder in tests).
  */
 import { copyBytes, decodeFail, type RawAttr } from '../../attr/codec.js'
+import { rd16, rd32 } from '../../util/le.js'
 import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
@@ -77,7 +78,7 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
   const type = buf[off + 7]!
   const protocol = buf[off + 5]!
   const scope = buf[off + 6]!
-  const rflags = buf.readUInt32LE(off + 8)
+  const rflags = rd32(buf, off + 8)
   const r: Route = {
     family: family === AF_INET6 ? 'inet6' : 'inet',
     dst: 'default',
@@ -92,9 +93,9 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
   if (rflags & 0x200) r.cloned = true
   let o = off + RTMSG_LEN
   while (o + 4 <= end) {
-    const len = buf.readUInt16LE(o)
+    const len = rd16(buf, o)
     if (len < 4 || o + len > end) decodeFail(`bad attribute length ${len}`, buf, o, 'RTM_NEWROUTE')
-    const t = buf.readUInt16LE(o + 2) & NLA_TYPE_MASK
+    const t = rd16(buf, o + 2) & NLA_TYPE_MASK
     const p = o + 4
     const pl = len - 4
     switch (t) {
@@ -104,20 +105,20 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
       case 2: // RTA_SRC
         r.src = `${formatIp(buf, p, pl)}/${srcLen}`
         break
-      case 3: if (pl >= 4) r.iif = buf.readUInt32LE(p); else bad(buf, o, 'RTA_IIF'); break
-      case 4: if (pl >= 4) r.oif = buf.readUInt32LE(p); else bad(buf, o, 'RTA_OIF'); break
+      case 3: if (pl >= 4) r.iif = rd32(buf, p); else bad(buf, o, 'RTA_IIF'); break
+      case 4: if (pl >= 4) r.oif = rd32(buf, p); else bad(buf, o, 'RTA_OIF'); break
       case 5: r.gateway = formatIp(buf, p, pl); break
-      case 6: if (pl >= 4) r.priority = buf.readUInt32LE(p); else bad(buf, o, 'RTA_PRIORITY'); break
+      case 6: if (pl >= 4) r.priority = rd32(buf, p); else bad(buf, o, 'RTA_PRIORITY'); break
       case 7: r.prefsrc = formatIp(buf, p, pl); break
-      case 15: if (pl >= 4) r.table = buf.readUInt32LE(p); else bad(buf, o, 'RTA_TABLE'); break
-      case 16: if (pl >= 4) r.mark = buf.readUInt32LE(p); else bad(buf, o, 'RTA_MARK'); break
+      case 15: if (pl >= 4) r.table = rd32(buf, p); else bad(buf, o, 'RTA_TABLE'); break
+      case 16: if (pl >= 4) r.mark = rd32(buf, p); else bad(buf, o, 'RTA_MARK'); break
       case 20: if (pl >= 1) r.pref = PREF_BY_NUM[buf[p]!] ?? buf[p]!; break
-      case 23: if (pl >= 4) r.expires = buf.readUInt32LE(p); break
-      case 30: if (pl >= 4) r.nhid = buf.readUInt32LE(p); break
+      case 23: if (pl >= 4) r.expires = rd32(buf, p); break
+      case 30: if (pl >= 4) r.nhid = rd32(buf, p); break
       default: {
         const e = RTA.byType[t]
         if (e) (r as unknown as Record<string, unknown>)[e.key] = e.codec.decode(buf, p, pl, ROUTE_PATHS[t]!)
-        else (r.unknown ??= []).push({ type: buf.readUInt16LE(o + 2), data: copyBytes(buf, p, p + pl) })
+        else (r.unknown ??= []).push({ type: rd16(buf, o + 2), data: copyBytes(buf, p, p + pl) })
       }
     }
     o += (len + 3) & ~3
@@ -146,7 +147,7 @@ export interface RtMsgHeader {
 
 /** Builds a route request: nlmsghdr + rtmsg + RTA attributes. */
 export function routeMessage(type: number, nlFlags: number, h: RtMsgHeader, attrs: RouteAttrs): Buffer {
-  const w = new NlWriter(128)
+  const w = NlWriter.acquire()
   const start = w.beginMessage(type, nlFlags)
   const at = w.zeros(RTMSG_LEN)
   const b = w.buf

@@ -2,6 +2,7 @@
  * Route messages: struct rtmsg + RTA_* attributes, as in <linux/rtnetlink.h> (Linux 6.18).
  */
 import BufferLayout from 'buffer-layout'
+import { rd16, rd32, rdS32 } from '../../util/le.js'
 import { decodeFail, readStr } from '../../attr/codec.js'
 import { attrTable, s32, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { ip } from '../../attr/types.js'
@@ -83,7 +84,7 @@ export const via: Codec<Via> = {
   kind: 'rtvia',
   decode(buf, off, len, path) {
     if (len < 2) decodeFail('rtvia shorter than its family', buf, off, path)
-    const family = buf.readUInt16LE(off)
+    const family = rd16(buf, off)
     return { family: family === AF_INET6 ? 'inet6' : 'inet', address: formatIp(buf, off + 2, len - 2) }
   },
   encode(w, t, v) {
@@ -126,14 +127,14 @@ export const multipath: Codec<Nexthop[]> = {
     const end = off + len
     let o = off
     while (o + 8 <= end) {
-      const l = buf.readUInt16LE(o)
+      const l = rd16(buf, o)
       if (l < 8 || o + l > end) decodeFail(`bad rtnexthop length ${l}`, buf, o, path)
-      const nh: Nexthop = { oif: buf.readInt32LE(o + 4), weight: buf[o + 3]! + 1, flags: nexthopFlags(buf[o + 2]!) }
+      const nh: Nexthop = { oif: rdS32(buf, o + 4), weight: buf[o + 3]! + 1, flags: nexthopFlags(buf[o + 2]!) }
       let a = o + 8
       while (a + 4 <= o + l) {
-        const al = buf.readUInt16LE(a)
+        const al = rd16(buf, a)
         if (al < 4 || a + al > o + l) decodeFail('bad attribute length', buf, a, `${path} > rtnexthop`)
-        const t = buf.readUInt16LE(a + 2) & NLA_TYPE_MASK
+        const t = rd16(buf, a + 2) & NLA_TYPE_MASK
         if (t === 5) nh.gateway = formatIp(buf, a + 4, al - 4)
         else if (t === 18) nh.via = via.decode(buf, a + 4, al - 4, path)
         a += (al + 3) & ~3
@@ -167,8 +168,8 @@ const cacheInfo: Codec<RouteCacheInfo> = {
   decode(buf, off, len, path) {
     if (len < 32) decodeFail('rta_cacheinfo needs 32 bytes', buf, off, path)
     return {
-      clntref: buf.readUInt32LE(off), lastuse: buf.readUInt32LE(off + 4), expires: buf.readInt32LE(off + 8), error: buf.readUInt32LE(off + 12),
-      used: buf.readUInt32LE(off + 16), id: buf.readUInt32LE(off + 20), ts: buf.readUInt32LE(off + 24), tsage: buf.readUInt32LE(off + 28),
+      clntref: rd32(buf, off), lastuse: rd32(buf, off + 4), expires: rdS32(buf, off + 8), error: rd32(buf, off + 12),
+      used: rd32(buf, off + 16), id: rd32(buf, off + 20), ts: rd32(buf, off + 24), tsage: rd32(buf, off + 28),
     }
   },
   encode(w, t, v) {
@@ -186,9 +187,9 @@ const metrics: Codec<RouteMetrics> = {
     let o = off
     const end = off + len
     while (o + 4 <= end) {
-      const l = buf.readUInt16LE(o)
+      const l = rd16(buf, o)
       if (l < 4 || o + l > end) decodeFail('bad attribute length', buf, o, path)
-      const e = RTAX.byType[buf.readUInt16LE(o + 2) & NLA_TYPE_MASK]
+      const e = RTAX.byType[rd16(buf, o + 2) & NLA_TYPE_MASK]
       if (e) out[e.key] = e.codec.decode(buf, o + 4, l - 4, `${path} > ${e.name}`)
       o += (l + 3) & ~3
     }
