@@ -123,6 +123,48 @@ export interface DumpOptions {
 export interface DumpIterable<T> extends AsyncIterable<T> {
   /** True when the kernel flagged the dump as inconsistent (policy 'partial'). */
   readonly interrupted: boolean
+  /**
+   * The same dump as arrays of objects: each holds what was decoded so far (up to about a
+   * thousand), so a loop takes one `await` per kernel datagram's worth instead of one per
+   * object (for 100,000 routes that halves the JavaScript time). Streamed with the same
+   * back-pressure as the object iterator; iterate a dump one way only.
+   * @example for await (const batch of rtnl.route.list().batches()) for (const r of batch) count++
+   */
+  batches(): AsyncIterable<T[]>
+  /** Every object in one array: convenient for small tables (a big one is held in memory). */
+  toArray(): Promise<T[]>
+}
+
+/**
+ * A dump that starts after an asynchronous step (e.g. resolving a link name to an index),
+ * optionally filtered in JavaScript: the same {@link DumpIterable} interface as a plain dump.
+ */
+export function deferredDump<T>(start: () => Promise<DumpIterable<T>>, keep?: (item: T) => boolean): DumpIterable<T> {
+  let inner: DumpIterable<T> | undefined
+  const batches = async function* (): AsyncGenerator<T[]> {
+    inner = await start()
+    for await (const b of inner.batches()) {
+      const out = keep ? b.filter(keep) : b
+      if (out.length > 0) yield out
+    }
+  }
+  return {
+    get interrupted() {
+      return inner?.interrupted ?? false
+    },
+    async *[Symbol.asyncIterator]() {
+      inner = await start()
+      for await (const x of inner) if (!keep || keep(x)) yield x
+    },
+    batches,
+    toArray: () => collect(batches()),
+  }
+}
+
+async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
+  const out: T[] = []
+  for await (const b of batches) for (let i = 0; i < b.length; i++) out.push(b[i]!)
+  return out
 }
 
 /** A raw notification listener: called synchronously, msg.buf is reused afterwards. */
@@ -311,56 +353,72 @@ export class NetlinkSocket {
       this.dumpQueue.push(p)
       this.startNextDump()
     }
-    const slowNext = async (): Promise<IteratorResult<T>> => {
+    /** Waits until something is queued, the dump ends or fails; false at the end. */
+    const wait = async (): Promise<boolean> => {
       const s = state!
       for (;;) {
-        if (s.queue.length > 0) {
-          const v = s.queue.shift() as T
-          if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
-          return { value: v, done: false }
-        }
+        if (s.queue.length > 0) return true
         if (s.error !== undefined) {
           const e = s.error
           s.error = undefined
           s.done = true
           throw e
         }
-        if (s.done) return { value: undefined, done: true }
+        if (s.done) return false
         await new Promise<void>(r => {
           s.waiter = r
           sock.pump()
         })
       }
     }
+    const shiftOne = (): T => {
+      const s = state!
+      const v = s.queue.shift() as T
+      if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
+      return v
+    }
+    const takeAll = (): T[] => {
+      const s = state!
+      const all = s.queue as T[]
+      s.queue = []
+      if (!s.done) sock.pump()
+      return all
+    }
+    let consumer: 'items' | 'batches' | undefined
+    /** An iterator over the dump, by item or by batch (one consumer per dump). */
+    const iterator = <V>(kind: 'items' | 'batches', take: () => V): AsyncIterator<V> => {
+      if (consumer !== undefined && consumer !== kind) {
+        const err = new TypeError(`this dump is already iterated by ${consumer}; call list() again for another pass`)
+        return { next: () => Promise.reject(err) }
+      }
+      consumer = kind
+      if (!state && startError === undefined) start()
+      const slow = async (): Promise<IteratorResult<V>> => ((await wait()) ? { value: take(), done: false } : { value: undefined, done: true })
+      return {
+        next: (): Promise<IteratorResult<V>> => {
+          if (startError !== undefined) return Promise.reject(startError)
+          // Fast path without an async function's machinery: data is usually queued.
+          if (state!.queue.length > 0) return Promise.resolve({ value: take(), done: false })
+          return slow()
+        },
+        return: async (): Promise<IteratorResult<V>> => {
+          if (state && !state.done) {
+            state.discard = true
+            state.queue.length = 0
+            state.held.length = 0
+            sock.pump()
+          }
+          return { value: undefined, done: true }
+        },
+      }
+    }
     const iterable: DumpIterable<T> = {
       get interrupted() {
         return state?.interrupted ?? false
       },
-      [Symbol.asyncIterator](): AsyncIterator<T> {
-        if (!state && startError === undefined) start()
-        return {
-          next: (): Promise<IteratorResult<T>> => {
-            if (startError !== undefined) return Promise.reject(startError)
-            const s = state!
-            // Fast path without an async function's machinery: an item is usually queued.
-            if (s.queue.length > 0) {
-              const v = s.queue.shift() as T
-              if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
-              return Promise.resolve({ value: v, done: false })
-            }
-            return slowNext()
-          },
-          return: async (): Promise<IteratorResult<T>> => {
-            if (state && !state.done) {
-              state.discard = true
-              state.queue.length = 0
-              state.held.length = 0
-              sock.pump()
-            }
-            return { value: undefined, done: true }
-          },
-        }
-      },
+      [Symbol.asyncIterator]: (): AsyncIterator<T> => iterator('items', shiftOne),
+      batches: (): AsyncIterable<T[]> => ({ [Symbol.asyncIterator]: () => iterator('batches', takeAll) }),
+      toArray: (): Promise<T[]> => collect(iterable.batches()),
     }
     return iterable
   }

@@ -134,6 +134,51 @@ t.test('multipart dump streams every item in order', async t => {
   s.close()
 })
 
+t.test('batches() streams the same items in arrays; toArray() collects them', async t => {
+  {
+    const { k } = dumpKernel(10, 100)
+    const s = NetlinkSocket.open({ binding: k })
+    const sizes: number[] = []
+    const got: number[] = []
+    for await (const b of s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off)).batches()) {
+      sizes.push(b.length)
+      for (const v of b) got.push(v)
+    }
+    t.same(got, Array.from({ length: 1000 }, (_, i) => i), 'every item, in order')
+    t.ok(sizes.length < 1000 && sizes.every(n => n > 0), `fewer awaits than items (${sizes.length} batches)`)
+    t.same(await s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off)).toArray(), got, 'toArray')
+    s.close()
+  }
+  {
+    // retry policy: an interrupted dump restarts before anything is released to batches
+    const { k, dumps } = dumpKernel(3, 10, { intrOnPart: 1 })
+    const s = NetlinkSocket.open({ binding: k })
+    const all = await s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off)).toArray()
+    t.equal(dumps(), 2, 'retried once')
+    t.equal(all.length, 30, 'no duplicates')
+    s.close()
+  }
+  {
+    // one consumer per dump; breaking out of batches drains the rest
+    const { k } = dumpKernel(5, 10)
+    const s = NetlinkSocket.open({ binding: k })
+    const d = s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off))
+    for await (const b of d.batches()) { t.ok(b.length > 0); break }
+    await t.rejects(async () => { for await (const _ of d) { /* refused */ } }, TypeError, 'items after batches refused')
+    t.equal((await s.dump(msg(T_GET), m => m.type).toArray()).length, 50, 'next dump runs')
+    s.close()
+  }
+  {
+    // a decode error rejects the batch iterator, no hang
+    const { k } = dumpKernel(3, 10)
+    const s = NetlinkSocket.open({ binding: k })
+    let n = 0
+    const d = s.dump(msg(T_GET), m => { if (++n === 15) throw new DecodeError('bad', 'TEST', 0, ''); return n })
+    await t.rejects(d.toArray(), DecodeError)
+    s.close()
+  }
+})
+
 t.test('NLM_F_DUMP_INTR: retry restarts, partial flags, throw throws', async t => {
   {
     const { k, dumps } = dumpKernel(3, 10, { intrOnPart: 1 })

@@ -18,6 +18,7 @@ t.test('IPv4: add with broadcast +, label, peer; list; replace; del', async t =>
   await rtnl.addr.add({ link: 'br0', address: '10.1.2.4/24' })
   await rtnl.addr.add({ link: 'br0', address: '192.168.50.1/32', peer: '192.168.50.2' })
   const addrs = await all(rtnl.addr.list({ link: 'br0', family: 'inet' }))
+  t.same(await rtnl.addr.list({ link: 'br0', family: 'inet' }).toArray(), addrs, 'toArray() with a link by name')
   const by = (a: string) => addrs.find(x => x.address === a)!
   t.match(by('10.1.2.3'), { family: 'inet', prefixLength: 24, broadcast: '10.1.2.255', label: 'br0:web', scope: 'universe', cidr: '10.1.2.3/24' })
   t.ok(by('10.1.2.3').flags.includes('permanent'))

@@ -81,6 +81,7 @@ t.test('a bridge with three ports and port settings', async t => {
   t.match(br.bridge, { stpState: 0, forwardDelay: 400, ageingTime: 12000, multicastSnooping: false, priority: 4096 })
   const ports: string[] = []
   for await (const l of rtnl.link.list({ master: 'br0' })) ports.push(l.name)
+  t.same((await rtnl.link.list({ master: 'br0' }).toArray()).map(l => l.name), ports, 'toArray() with a master by name')
   t.same(ports.sort(), ['p1', 'p2', 'p3'], 'list filtered by master (by the kernel)')
   const p2 = await rtnl.link.get('p2')
   t.equal(p2.master, br.index)

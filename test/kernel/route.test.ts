@@ -139,6 +139,20 @@ t.test('10,000 routes dumped and matched one for one; 100,000 streamed', async t
   let n = 0
   for await (const r of rtnl.route.list({ table: 2000 })) if (r.type === 'blackhole') n++
   t.equal(n, N, 'every route streamed')
+  let batches = 0
+  let m = 0
+  for await (const b of rtnl.route.list({ table: 2000 }).batches()) {
+    batches++
+    for (const r of b) if (r.type === 'blackhole') m++
+  }
+  t.equal(m, N, 'batches(): the same routes')
+  t.ok(batches > 1 && batches < N / 50, `streamed in ${batches} batches`)
+  // The dev filter resolves the name first (deferred dump), then filters what the kernel cannot.
+  const viaDev = await rtnl.route.list({ family: 4, table: 'all', dev: 'r0' }).toArray()
+  t.ok(viaDev.length >= 10_000 && viaDev.every(r => r.oif === viaDev[0]!.oif), `toArray() with dev: ${viaDev.length} routes on r0`)
+  let viaDevBatches = 0
+  for await (const b of rtnl.route.list({ family: 4, table: 'all', dev: 'r0' }).batches()) viaDevBatches += b.length
+  t.equal(viaDevBatches, viaDev.length, 'batches() with dev')
 })
 
 t.test('validation and kernel errors', async t => {

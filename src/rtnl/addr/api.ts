@@ -9,7 +9,7 @@ import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
-import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
+import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, familyNumber, formatIp, parseCidr, parseIp, type Family } from '../../util/ip.js'
 import { callOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
@@ -207,17 +207,11 @@ export class AddrApi {
     const family = familyNumber(filter.family)
     if (filter.link !== undefined && typeof filter.link !== 'number') {
       const sock = this.sock
-      let interrupted = false
       const ref = checkLinkRef(filter.link)
-      return {
-        get interrupted() { return interrupted },
-        async *[Symbol.asyncIterator]() {
-          const index = await resolveLink(sock, ref)
-          const it = sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })
-          yield* it
-          interrupted = it.interrupted
-        },
-      }
+      return deferredDump(async () => {
+        const index = await resolveLink(sock, ref)
+        return sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })
+      })
     }
     const index = filter.link === undefined ? 0 : (checkLinkRef(filter.link) as number)
     return this.sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })

@@ -5,7 +5,7 @@
 import { closeSync, openSync } from 'node:fs'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
-import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
+import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
@@ -146,18 +146,10 @@ export class LinkApi {
     }
     if (filter.master !== undefined && masterIndex === undefined) {
       // A master by name: resolve it first (one GET), then dump filtered by the kernel.
-      const sock = this.sock
-      const self = this
-      let interrupted = false
-      return {
-        get interrupted() { return interrupted },
-        async *[Symbol.asyncIterator]() {
-          const m = await self.get(filter.master as LinkRef, filter)
-          const it = sock.dump(linkMessage(RTM_GETLINK, 0, {}, { ...attrs, master: m.index }), decode, { ...filter, what: 'links' })
-          yield* it
-          interrupted = it.interrupted
-        },
-      }
+      return deferredDump(async () => {
+        const m = await this.get(filter.master as LinkRef, filter)
+        return this.sock.dump(linkMessage(RTM_GETLINK, 0, {}, { ...attrs, master: m.index }), decode, { ...filter, what: 'links' })
+      })
     }
     if (masterIndex !== undefined) attrs['master'] = masterIndex
     return this.sock.dump(linkMessage(RTM_GETLINK, 0, {}, attrs), decode, { ...filter, what: 'links' })

@@ -3,7 +3,7 @@
  */
 import { ValidationError } from '../../errors.js'
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
-import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
+import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, AF_UNSPEC, familyNumber, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp, type Family } from '../../util/ip.js'
 import { rawIp } from '../../attr/types.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
@@ -132,18 +132,10 @@ export class RouteApi {
       }, { ...filter, what: 'routes' })
     }
     if (filter.dev === undefined) return run()
-    const sock = this.sock
     const ref = checkLinkRef(filter.dev, 'dev')
-    let interrupted = false
-    return {
-      get interrupted() { return interrupted },
-      async *[Symbol.asyncIterator]() {
-        const oif = await resolveLink(sock, ref, 'dev')
-        const it = run(oif)
-        for await (const r of it) if (r.oif === oif || r.multipath?.some(n => n.oif === oif)) yield r
-        interrupted = it.interrupted
-      },
-    }
+    let oif = 0
+    return deferredDump(async () => run((oif = await resolveLink(this.sock, ref, 'dev'))),
+      r => r.oif === oif || r.multipath?.some(n => n.oif === oif) === true)
   }
 
   /**
