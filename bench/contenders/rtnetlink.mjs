@@ -1,5 +1,5 @@
-// The library's own contenders: rtnetlink awaited one request at a time, and pipelined
-// (Promise.all over chunks of 1024 requests). The work runs in rtnetlink-child.mjs, one
+// The library's own contenders: rtnetlink awaited one request (and one dumped object) at a
+// time, and pipelined (Promise.all over chunks of 1024 requests; dumps by batches()). The work runs in rtnetlink-child.mjs, one
 // Node process per workload phase, against the compiled library in dist/ (built with
 // `npm run build` when dist/index.js is missing). Skipped, with the reason printed, when
 // the library cannot be imported or lacks a function a workload needs.
@@ -42,11 +42,13 @@ function make(style) {
   /** @type {Record<string, string|null>} */ let features = {}
   return {
     id: style === 'seq' ? 'rtnetlink-seq' : 'rtnetlink-pipe',
-    label: style === 'seq' ? 'rtnetlink, awaited one by one' : `rtnetlink, pipelined (Promise.all x${CHUNK})`,
+    label: style === 'seq' ? 'rtnetlink, awaited one by one' : 'rtnetlink, pipelined / batched',
+    note: style === 'seq'
+      ? 'one `await` per request and per dumped object (`for await (const r of rtnl.route.list())`)'
+      : `requests in chunks of ${CHUNK} promises awaited together; dumps iterated by \`list().batches()\` (one \`await\` per batch of decoded objects)`,
     style,
     phasesFor(w) {
-      const phases = w.phases.filter(p => !(style === 'pipe' && p === 'dump'))
-      return phases.length ? phases : null
+      return w.phases.length ? w.phases : null
     },
     async probe(ctx) {
       probed ??= probeOnce(ctx)
