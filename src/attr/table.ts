@@ -126,7 +126,29 @@ export function encodeAttrs<T extends AttrTable>(
   const o = obj as Record<string, unknown>
   // Walk the object's own keys (requests set a handful of a table's 50+ attributes), then
   // encode in table order so that the bytes do not depend on the order keys were set in.
-  const found: Entry[] = []
+  // One scratch array per nesting depth: no allocation per request.
+  const found = (scratch[depth] ??= [])
+  found.length = 0
+  depth++
+  try {
+    collectEntries(table, o, found, includeReadOnly)
+    for (let i = 0; i < found.length; i++) {
+      const e = found[i]!
+      e.codec.encode(w, e.type, o[e.key])
+    }
+  } finally {
+    found.length = 0
+    depth--
+  }
+  const unknown = o['unknown'] as RawAttr[] | undefined
+  if (unknown) for (const u of unknown) w.attrBytes(u.type, u.data)
+}
+
+const scratch: Entry[][] = []
+let depth = 0
+
+/** The table entries of obj's defined keys, in table order (insertion sort: a handful). */
+function collectEntries(table: AttrTable, o: Record<string, unknown>, found: Entry[], includeReadOnly: boolean): void {
   for (const k in o) {
     const e = table.byKey.get(k)
     if (e === undefined || o[k] === undefined || (e.readOnly && !includeReadOnly)) continue
@@ -137,9 +159,6 @@ export function encodeAttrs<T extends AttrTable>(
     }
     found[i] = e
   }
-  for (const e of found) e.codec.encode(w, e.type, o[e.key])
-  const unknown = o['unknown'] as RawAttr[] | undefined
-  if (unknown) for (const u of unknown) w.attrBytes(u.type, u.data)
 }
 
 /** The table's attribute name for a type number (`'IFLA_IFNAME'`), or `'<table>#N'`. */

@@ -858,6 +858,17 @@ export class NetlinkSocket {
         } else for (const l of this.errorListeners) l(err)
         return
       }
+      if (type === NLMSG_ERROR && groups === 0 && pid === this.portId && len >= NLMSG_HDRLEN + 4 && !trace && rdS32(buf, off + NLMSG_HDRLEN) === 0) {
+        // A plain ACK (error 0) of a pending request: settle it without building a message
+        // object (bulk changes get one per request).
+        const p = this.pending.get(seq)
+        if (p !== undefined && p.dump === undefined && !p.settled) {
+          this.forget(p)
+          this.settle(p, undefined, false)
+          off += (len + 3) & ~3
+          continue
+        }
+      }
       const msg: NlMsg = { type, flags, seq, pid, buf, off: off + NLMSG_HDRLEN, end: off + len }
       if (trace) {
         if (debug.enabled) debug('recv %s seq=%d len=%d flags=0x%s groups=%d', messageTypeName(type), seq, len, flags.toString(16), groups)
