@@ -9,7 +9,7 @@
 //
 //   node bench/contenders/rtnetlink-child.mjs probe '{"ns":"NAME"}'
 //   node bench/contenders/rtnetlink-child.mjs run '{"w":"W1","phase":"getlink","mode":"seq",
-//        "chunk":1024,"inst":{...},"warm":{...}}'
+//        "chunk":256,"inst":{...},"warm":{...}}'
 // Prints one JSON line. Never touches the namespace it runs in: every socket is opened
 // inside a namespace named by the harness.
 import { existsSync, readFileSync } from 'node:fs'
@@ -223,7 +223,7 @@ async function main() {
   }
   if (cmd !== 'run') throw new Error('usage: rtnetlink-child.mjs probe|run JSON')
   await load()
-  const { w, phase, mode, chunk = 1024, inst, warm } = spec
+  const { w, phase, mode, chunk = 256, inst, warm } = spec
   if (warm && warm.n > 0) for (let i = 0; i < warmPasses(phase, inst.n, warm.n); i++) await phaseRun(w, phase, warm, mode, chunk, () => {})
   /** @type {bigint} */ let t0 = 0n
   /** @type {bigint} */ let t1 = 0n
