@@ -38,5 +38,5 @@ export type { Nexthop, NexthopFlag, RouteCacheInfo, RouteMetrics, RouteProtocol,
 export { Topology, TopologyError, type Plan, type Step } from './topology/topology.js'
 export type { BridgeSpec, NamespaceSpec, RouteSpec, TopologySpec, VethEndSpec, VethSpec } from './topology/spec.js'
 export { NsIdApi, type NsIdEntry, type NsTarget } from './rtnl/nsid/api.js'
-export { NetNs, NetNsError, isNetNsError, checkNetNsName, NETNS_RUN_DIR, type NetNsId } from './netns/netns.js'
+export { NetNs, NetNsError, isNetNsError, checkNetNsName, NETNS_RUN_DIR, type NetNsId, type NetNsExecOptions, type NetNsExecResult, type NetNsSpawnOptions } from './netns/netns.js'
 export type { RawAttr } from './attr/codec.js'

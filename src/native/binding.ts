@@ -66,6 +66,11 @@ export interface NativeBinding {
   /** The CLONE_NEW* type of the namespace an nsfs fd refers to (ioctl NS_GET_NSTYPE); ENOTTY for other files. */
   nsType(fd: number): number
   gettid(): number
+  /**
+   * Replaces the process with file (PATH lookup as execvp), signal dispositions and mask
+   * reset; returns only by throwing. For the `ip netns exec` helper process only.
+   */
+  execvpe(file: string, argv: string[], env: string[]): never
 }
 
 let loaded: NativeBinding | undefined

@@ -12,6 +12,7 @@
 #include <linux/netlink.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -657,6 +658,64 @@ static napi_value GetTid(napi_env env, napi_callback_info info) {
   return num(env, gettid());
 }
 
+// A NULL-terminated copy of a JS array of strings (argv/envp for execvpe), or NULL.
+static char** str_array(napi_env env, napi_value arr) {
+  bool is_arr = false;
+  uint32_t n = 0;
+  if (napi_is_array(env, arr, &is_arr) != napi_ok || !is_arr || napi_get_array_length(env, arr, &n) != napi_ok || n > 65536)
+    return NULL;
+  char** out = calloc((size_t)n + 1, sizeof *out);
+  if (!out) return NULL;
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value v;
+    size_t len;
+    if (napi_get_element(env, arr, i, &v) != napi_ok || napi_get_value_string_utf8(env, v, NULL, 0, &len) != napi_ok ||
+        !(out[i] = malloc(len + 1)) || napi_get_value_string_utf8(env, v, out[i], len + 1, &len) != napi_ok) {
+      for (uint32_t j = 0; j <= i; j++) free(out[j]);
+      free(out);
+      return NULL;
+    }
+  }
+  return out;
+}
+
+// execvpe(file, argv, envp): replaces this process (the ip-netns-exec helper) with the
+// program. Stdio and signals are reset first, as libuv does for spawned children: Node
+// ignores SIGPIPE (an ignored signal stays ignored across exec) and sets FD_CLOEXEC on 0-2.
+// Returns only by throwing.
+static napi_value ExecVpe(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  char file[4096];
+  const char* pfile;
+  if (!get_args(env, info, 3, argv) || !arg_str(env, argv[0], file, sizeof file, &pfile) || !pfile)
+    return throw_type(env, "execvpe(file: string, argv: string[], env: string[])");
+  char** args = str_array(env, argv[1]);
+  char** envp = str_array(env, argv[2]);
+  if (!args || !envp || !args[0]) {
+    // (a failed copy is freed by str_array; the other leaks only on this usage error)
+    return throw_type(env, "execvpe(file: string, argv: string[] (not empty), env: string[])");
+  }
+  // Node marks stdio close-on-exec and may have made it non-blocking: hand the program
+  // plain fds 0-2, as libuv's spawn does for its children.
+  for (int fd = 0; fd <= 2; fd++) {
+    int fdf = fcntl(fd, F_GETFD);
+    if (fdf >= 0 && (fdf & FD_CLOEXEC)) fcntl(fd, F_SETFD, fdf & ~FD_CLOEXEC);
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0 && (fl & O_NONBLOCK)) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+  }
+  for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, NULL);
+  execvpe(pfile, args, envp);
+  int err = errno;
+  for (char** a = args; *a; a++) free(*a);
+  for (char** e = envp; *e; e++) free(*e);
+  free(args);
+  free(envp);
+  return throw_errno(env, err, "execvpe");
+}
+
 static napi_value Init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
@@ -683,6 +742,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       FN("flock", Flock),
       FN("nsType", NsType),
       FN("gettid", GetTid),
+      FN("execvpe", ExecVpe),
 #undef FN
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));

@@ -8,6 +8,8 @@
  */
 import { execFile, spawn, type ChildProcess, type ExecFileException, type ExecFileOptions, type SpawnOptions } from 'node:child_process'
 import { closeSync, fstatSync, openSync as fsOpenSync, readdirSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { native } from '../native/binding.js'
 import { NetNsError, ValidationError, isNetNsError } from '../errors.js'
@@ -17,6 +19,7 @@ import {
   bindNamed, checkNetNsName, listNames, namesOf, netnsPath, sysError, unbindNamed, type NetNsId,
 } from './run-dir.js'
 import { CLONE_NEWNET, THREAD_NETNS, runIn, switchDepth } from './switch.js'
+import type { ExecHelperSpec } from './exec-helper.js'
 
 export { NETNS_RUN_DIR, checkNetNsName, type NetNsId } from './run-dir.js'
 export { CLONE_NEWNET } from './switch.js'
@@ -24,13 +27,36 @@ export { NetNsError, isNetNsError } from '../errors.js'
 
 const debug = log('netns')
 
+/** exec-helper.js beside this module (exec-helper.ts when running from the sources). */
+function helperPath(): string {
+  const self = fileURLToPath(import.meta.url)
+  return join(dirname(self), self.endsWith('.ts') ? 'exec-helper.ts' : 'exec-helper.js')
+}
+
 /** Options of {@link NetNs.exec}: `execFile`'s, plus `reject`. */
 export interface NetNsExecOptions extends Omit<ExecFileOptions, 'encoding'> {
+  /** Full `ip netns exec` semantics, see {@link NetNsSpawnOptions.ipNetnsExec}. */
+  ipNetnsExec?: boolean
   /**
    * When false, a command that ran but exited non-zero (or was killed by a signal)
    * resolves with its `code`/`signal` instead of rejecting. Default true, as `execFile`.
    */
   reject?: boolean
+}
+
+/** Options of {@link NetNs.spawn}: `child_process.spawn`'s, plus `ipNetnsExec`. */
+export interface NetNsSpawnOptions extends SpawnOptions {
+  /**
+   * Full `ip netns exec` semantics: the child also gets a private mount namespace in which
+   * /sys describes this network namespace (`/sys/class/net` lists its links) and, for a
+   * named namespace, each entry of `/etc/netns/NAME/` is bind-mounted over `/etc/` (e.g. a
+   * per-namespace `resolv.conf`). Nothing is mounted in the caller's mount namespace. Costs a
+   * short-lived helper process (a Node start-up, tens of milliseconds) that then execs the
+   * program, which keeps the child's PID. A program that cannot be started exits 127 with a
+   * message on stderr instead of emitting `'error'`. Not with `uid`/`gid` (the helper needs
+   * CAP_SYS_ADMIN for the mounts) or an `'ipc'` channel.
+   */
+  ipNetnsExec?: boolean
 }
 
 /** What {@link NetNs.exec} collected. */
@@ -362,14 +388,54 @@ export class NetNs {
   /**
    * Starts a child process inside this namespace: `child_process.spawn` forks synchronously
    * while the thread is switched, and the child keeps the namespace for life. Like
-   * `ip netns exec NAME CMD ARGS`, without its private mount namespace (no /sys remount,
-   * no /etc/netns/NAME bind mounts).
-   * @throws {NetNsError} as {@link NetNs.runSync}; spawn failures (ENOENT...) arrive as the child's `'error'` event.
+   * `ip netns exec NAME CMD ARGS`; by default without its private mount namespace (the
+   * child sees the caller's /sys and /etc): pass `ipNetnsExec: true` for those too.
+   * @throws {NetNsError} as {@link NetNs.runSync}; {@link ValidationError} for `ipNetnsExec`
+   *   with `uid`/`gid`/`'ipc'`; spawn failures (ENOENT...) arrive as the child's `'error'` event.
    * @example const child = blue.spawn('ping', ['-c1', '10.0.0.2'], { stdio: 'inherit' })
+   * @example const { stdout } = await blue.exec('ls', ['/sys/class/net'], { ipNetnsExec: true })
    */
-  spawn(command: string, args: readonly string[] = [], options: SpawnOptions = {}): ChildProcess {
-    if (debug.enabled) debug('spawn %s in %s', command, this.label)
-    return this.runSync(() => spawn(command, args, options))
+  spawn(command: string, args: readonly string[] = [], options: NetNsSpawnOptions = {}): ChildProcess {
+    if (debug.enabled) debug('spawn %s in %s%s', command, this.label, options.ipNetnsExec ? ' (ip netns exec)' : '')
+    const { ipNetnsExec, ...rest } = options
+    if (!ipNetnsExec) return this.runSync(() => spawn(command, args, rest))
+    const h = this.viaHelper(command, args, rest)
+    return this.runSync(() => spawn(h.file, h.args, h.options))
+  }
+
+  /**
+   * The helper invocation that gives a command `ip netns exec`'s mounts: node runs
+   * exec-helper.js, which sets them up in a mount namespace of its own and execs the command.
+   */
+  private viaHelper<O extends SpawnOptions | ExecFileOptions>(command: string, args: readonly string[], options: O): { file: string; args: string[]; options: O } {
+    if (typeof command !== 'string' || !command) throw new ValidationError('command: a program name or path is required', 'command', command)
+    const o = options as SpawnOptions
+    if (o.uid !== undefined || o.gid !== undefined)
+      throw new ValidationError('ipNetnsExec: uid/gid are not supported (the mounts need CAP_SYS_ADMIN; run e.g. setpriv inside)', 'uid', o.uid ?? o.gid)
+    const stdio = o.stdio as unknown
+    if (Array.isArray(stdio) ? stdio.includes('ipc') : stdio === 'ipc')
+      throw new ValidationError("ipNetnsExec: an 'ipc' channel is not supported", 'stdio', stdio)
+    let file = command
+    let argv = [o.argv0 ?? command, ...args]
+    if (o.shell) {
+      // As child_process does: the command line joined with spaces, run by the shell.
+      file = typeof o.shell === 'string' ? o.shell : '/bin/sh'
+      argv = [file, '-c', [command, ...args].join(' ')]
+    }
+    const env = o.env ?? process.env
+    const envList = Object.entries(env).flatMap(([k, v]) => (v === undefined ? [] : [`${k}=${v}`]))
+    const spec: ExecHelperSpec = { file, argv, env: envList, name: this.name ?? null }
+    // The helper itself runs without NODE_OPTIONS (it must not load the user's preloads);
+    // the program gets the environment it was given.
+    const helperEnv: NodeJS.ProcessEnv = { ...env }
+    delete helperEnv['NODE_OPTIONS']
+    const helper = helperPath()
+    const loader = helper.endsWith('.ts') ? process.execArgv.filter(a => /^--(import|loader|experimental-loader|require)\b/.test(a)) : []
+    return {
+      file: process.execPath,
+      args: [...loader, helper, JSON.stringify(spec)],
+      options: { ...options, env: helperEnv, shell: false, argv0: undefined },
+    }
   }
 
   /**
@@ -381,10 +447,16 @@ export class NetNs {
    * @example const { stdout, code } = await blue.exec('cat', ['/proc/net/dev'])
    */
   exec(command: string, args: readonly string[] = [], options: NetNsExecOptions = {}): Promise<NetNsExecResult> {
-    const { reject: rejectOnExit = true, ...rest } = options
+    const { reject: rejectOnExit = true, ipNetnsExec, ...rest } = options
+    let call = { file: command, args: [...args], options: rest as ExecFileOptions }
+    try {
+      if (ipNetnsExec) call = this.viaHelper(command, args, rest as ExecFileOptions)
+    } catch (err) {
+      return Promise.reject(err)
+    }
     return new Promise((resolve, reject) => {
       this.runSync(() => {
-        execFile(command, args, { maxBuffer: 64 << 20, ...rest, encoding: 'utf8' }, (err: ExecFileException | null, stdout: string, stderr: string) => {
+        execFile(call.file, call.args, { maxBuffer: 64 << 20, ...call.options, encoding: 'utf8' }, (err: ExecFileException | null, stdout: string, stderr: string) => {
           if (!err) return resolve({ stdout, stderr, code: 0, signal: null })
           const ran = typeof err.code === 'number' || (err.code == null && err.signal != null)
           if (ran && !rejectOnExit) {

@@ -155,4 +155,5 @@ export class FakeKernel implements NativeBinding {
   flock(): boolean { return true }
   nsType(): number { return 0x40000000 }
   gettid(): number { return 1 }
+  execvpe(): never { throw Object.assign(new Error("fake kernel: no exec"), { code: "ENOSYS" }) }
 }

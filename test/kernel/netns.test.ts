@@ -233,6 +233,54 @@ t.test('spawn and exec: children in the namespace, no namespace fd inherited', a
   t.equal(out.trim(), nsLink(ns))
 })
 
+t.test('ipNetnsExec: private mounts with the namespace /sys and /etc/netns/NAME, like ip netns exec', async t => {
+  const name = uniqueName(t)
+  await using ns = await NetNs.create(name)
+  const etc = `/etc/netns/${name}`
+  t.teardown(() => rmSync(etc, { recursive: true, force: true }))
+  const rtnl = ns.open()
+  t.teardown(() => rtnl.close())
+  await rtnl.link.add({ name: 'nsx0', kind: 'bridge' })
+  const hostSys = readdirSync('/sys/class/net').sort()
+  const hostHosts = readFileSync('/etc/hosts', 'utf8')
+  // Mounts on /, /sys and /etc (other tests running in parallel add and remove /run/netns/*)
+  const ourMounts = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter(l => /^\S+ \S+ \S+ \S+ (\/|\/sys\S*|\/etc\S*) /.test(l))
+  const mountsBefore = ourMounts()
+  await import('node:fs').then(fs => { fs.mkdirSync(etc, { recursive: true }); fs.writeFileSync(`${etc}/hosts`, `10.9.9.9 only-in-${name}\n`) })
+
+  const linkNames = (await rtnl.link.list().toArray()).map(l => l.name).sort()
+  const sys = await ns.exec('ls', ['/sys/class/net'], { ipNetnsExec: true })
+  t.same(sys.stdout.trim().split('\n').sort(), linkNames, '/sys/class/net lists the namespace\'s links')
+  t.same((await ns.exec('ls', ['/sys/class/net'])).stdout.trim().split('\n').sort(), hostSys, 'without the option: the caller\'s /sys')
+  t.same(await ns.exec('cat', ['/etc/hosts'], { ipNetnsExec: true }), { stdout: `10.9.9.9 only-in-${name}\n`, stderr: '', code: 0, signal: null }, '/etc/netns/NAME/hosts over /etc/hosts')
+  t.equal((await ns.exec('readlink', ['/proc/self/ns/net'], { ipNetnsExec: true })).stdout.trim(), nsLink(ns), 'in the namespace')
+  t.not((await ns.exec('readlink', ['/proc/self/ns/mnt'], { ipNetnsExec: true })).stdout.trim(), readlinkSync('/proc/self/ns/mnt'), 'in a mount namespace of its own')
+
+  // The program is the child (same PID), with default signals and open stdio.
+  const child = ns.spawn('sh', ['-c', 'echo $$; grep -E "^Sig(Ign|Blk)" /proc/self/status; echo err >&2; exit 7'], { ipNetnsExec: true })
+  let out = ''
+  let err = ''
+  child.stdout!.on('data', d => { out += d })
+  child.stderr!.on('data', d => { err += d })
+  const [code] = await once(child, 'close')
+  t.equal(code, 7)
+  t.same(out.trim().split('\n'), [String(child.pid), 'SigBlk:\t0000000000000000', 'SigIgn:\t0000000000000000'], 'pid kept, no signal ignored or blocked')
+  t.equal(err, 'err\n')
+  t.match(await ns.exec('sh', ['-c', 'echo $FOO'], { ipNetnsExec: true, env: { FOO: 'bar', PATH: process.env['PATH'] } }), { stdout: 'bar\n' }, 'env given')
+  t.match(await ns.exec('echo $0', [], { ipNetnsExec: true, shell: true }), { stdout: '/bin/sh\n' }, 'shell')
+  t.match(await ns.exec(`rtnl-no-such-${process.pid}`, [], { ipNetnsExec: true, reject: false }), { code: 127, stderr: /exec rtnl-no-such-\d+: ENOENT/ })
+  t.throws(() => ns.spawn('true', [], { ipNetnsExec: true, uid: 1000 }), ValidationError)
+  t.throws(() => ns.spawn('true', [], { ipNetnsExec: true, stdio: ['pipe', 'pipe', 'pipe', 'ipc'] }), ValidationError)
+  await t.rejects(ns.exec('', [], { ipNetnsExec: true }), ValidationError)
+
+  t.same(readdirSync('/sys/class/net').sort(), hostSys, 'our /sys untouched')
+  t.equal(readFileSync('/etc/hosts', 'utf8'), hostHosts, 'our /etc/hosts untouched')
+  t.same(ourMounts(), mountsBefore, 'our mounts on /, /sys and /etc untouched')
+  // Unnamed namespaces get the /sys remount but no /etc binds.
+  using anon = NetNs.unshare()
+  t.same((await anon.exec('ls', ['/sys/class/net'], { ipNetnsExec: true })).stdout.trim(), 'lo')
+})
+
 t.test('validation and typed errors', async t => {
   for (const bad of ['', '.', '..', 'a/b', '/abs', 'x'.repeat(256), 'é'.repeat(128), 'a\0b', 42, undefined]) {
     const label = JSON.stringify(bad)?.slice(0, 20) ?? String(bad)
