@@ -180,7 +180,7 @@ interface Pending {
   /** Decoded replies, allocated with the first one (most requests only get an ACK). */
   results: unknown[] | undefined
   ackless: boolean
-  resolve: (v: unknown[]) => void
+  resolve: (v: unknown) => void
   reject: (e: unknown) => void
   timer: NodeJS.Timeout | undefined
   signal: AbortSignal | undefined
@@ -188,6 +188,8 @@ interface Pending {
   sent: boolean
   settled: boolean
   dump: DumpState | undefined
+  /** requestVoid(): resolve with undefined rather than the (empty) reply list. */
+  voidResult: boolean
 }
 
 interface DumpState {
@@ -310,14 +312,26 @@ export class NetlinkSocket {
    * @throws {NetlinkError} when the kernel refuses; TimeoutError, the signal's reason, SocketClosedError.
    */
   request<T = never>(msg: Buffer, opts: RequestOptions<T> = {}): Promise<T[]> {
-    return new Promise<T[]>((resolve, reject) => {
-      const p = this.makePending(msg, opts.what, opts.decode, opts.signal, resolve as (v: unknown[]) => void, reject)
-      if (!p) return
-      p.ackless = opts.ack === false
-      this.armTimer(p, opts.timeout)
-      this.sendQueue.push(p)
-      this.scheduleFlush()
-    })
+    return new Promise<T[]>((resolve, reject) => this.enqueue(msg, opts, resolve as (v: unknown) => void, reject, false))
+  }
+
+  /**
+   * Like {@link request} for a change whose only answer is an ACK: resolves with nothing.
+   * Verbs return this promise as it is (no `.then()` to drop the empty reply list), which
+   * saves a promise and a microtask per request in bulk changes.
+   */
+  requestVoid(msg: Buffer, opts: Omit<RequestOptions<never>, 'decode' | 'ack'> = {}): Promise<void> {
+    return new Promise<void>((resolve, reject) => this.enqueue(msg, opts, resolve as (v: unknown) => void, reject, true))
+  }
+
+  private enqueue(msg: Buffer, opts: RequestOptions<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void, voidResult: boolean): void {
+    const p = this.makePending(msg, opts.what, opts.decode, opts.signal, resolve, reject)
+    if (!p) return
+    p.ackless = opts.ack === false
+    p.voidResult = voidResult
+    this.armTimer(p, opts.timeout)
+    this.sendQueue.push(p)
+    this.scheduleFlush()
   }
 
   /**
@@ -507,7 +521,7 @@ export class NetlinkSocket {
     what: string | undefined,
     decode: ((m: NlMsg) => unknown) | undefined,
     signal: AbortSignal | undefined,
-    resolve: (v: unknown[]) => void,
+    resolve: (v: unknown) => void,
     reject: (e: unknown) => void,
   ): Pending | undefined {
     if (this.closed) {
@@ -525,7 +539,7 @@ export class NetlinkSocket {
     const p: Pending = {
       seq: 0, msg, type: rd16(msg, 4), flags: rd16(msg, 6), what, decode, results: undefined,
       ackless: false, resolve, reject, timer: undefined, signal, onAbort: undefined, sent: false,
-      settled: false, dump: undefined,
+      settled: false, dump: undefined, voidResult: false,
     }
     if (signal) {
       p.onAbort = () => this.settle(p, signal.reason, true)
@@ -568,7 +582,7 @@ export class NetlinkSocket {
     // A failed in-flight request stays in `pending` (marked settled) so its late
     // answer is recognised and dropped; it is removed when that answer arrives.
     if (failed) p.reject(err)
-    else p.resolve(p.results ?? [])
+    else p.resolve(p.voidResult ? undefined : (p.results ?? []))
     if (p.dump && (!failed || !p.sent)) this.dumpFinished(p)
   }
 

@@ -35,6 +35,8 @@ t.test('ACK resolves; seq, pid and REQUEST|ACK are stamped', async t => {
   t.equal(k.sent[0]!.flags & 0x5, 0x5)
   t.equal(k.sent[0]!.pid, k.portId)
   t.ok(k.sent[0]!.seq > 0)
+  t.equal(await s.requestVoid(msg()), undefined, 'requestVoid resolves with nothing')
+  t.equal(k.sent[1]!.flags & 0x5, 0x5, 'and asks for the ACK')
   s.close()
 })
 
@@ -92,6 +94,7 @@ t.test('NLMSG_ERROR becomes NetlinkError with extack text and attribute path', a
   t.equal(err.extack.message, 'bad id')
   t.equal(err.extack.attribute, 'TEST_NEST > TEST_INNER_ID')
   t.match(err.message, /TEST_NEW thing failed: EINVAL \(kernel: bad id\)/)
+  await t.rejects(s.requestVoid(req, { what: 'thing' }), { name: 'NetlinkError', code: 'EINVAL', extack: { attribute: 'TEST_NEST > TEST_INNER_ID' } }, 'requestVoid rejects the same way')
   s.close()
 })
 

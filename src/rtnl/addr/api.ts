@@ -224,8 +224,20 @@ export class AddrApi {
    *   `EEXIST` when it exists (pass `replace: true`), `ENODEV` when the link does not.
    * @example await rtnl.addr.add({ link: 'veth0', address: '10.0.0.1/24' })
    */
-  async add(opts: AddrAddOptions): Promise<void> {
-    await this.sock.request(await this.buildAdd(opts, opts.replace ? NLM_F_REPLACE : NLM_F_EXCL), { ...callOpts(opts), what: `${opts.address} dev ${opts.link}` })
+  add(opts: AddrAddOptions): Promise<void> {
+    // Validated in full before anything is sent or looked up; a link given by index needs no
+    // lookup, so a bulk add is one promise per address.
+    let msg: (index: number) => Buffer
+    let ref: LinkRef
+    try {
+      msg = this.buildAdd(opts, opts?.replace ? NLM_F_REPLACE : NLM_F_EXCL)
+      ref = checkLinkRef(opts.link)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const ro = { ...callOpts(opts), what: `${opts.address} dev ${opts.link}` }
+    if (typeof ref === 'number') return this.sock.requestVoid(msg(ref), ro)
+    return resolveLink(this.sock, ref).then(index => this.sock.requestVoid(msg(index), ro))
   }
 
   /**
@@ -275,7 +287,8 @@ export class AddrApi {
     return n
   }
 
-  private async buildAdd(o: AddrAddOptions, replaceFlag: number): Promise<Buffer> {
+  /** Validates add options; returns the message builder for the link's index. */
+  private buildAdd(o: AddrAddOptions, replaceFlag: number): (index: number) => Buffer {
     if (!o || typeof o !== 'object') throw new ValidationError('addr: options object required', 'options', o)
     const c = parseCidr(o.address)
     const attrs: AddrAttrs = { local: c.address, address: c.address }
@@ -325,8 +338,7 @@ export class AddrApi {
     if (o.protocol !== undefined) attrs.proto = o.protocol
     const isLoopback = c.family === AF_INET ? c.bytes[0] === 127 : c.address === '::1'
     const scope = o.scope !== undefined ? scopeNumber(o.scope) : isLoopback ? SCOPES.host : 0
-    const index = await resolveLink(this.sock, checkLinkRef(o.link))
-    return addrMessage(RTM_NEWADDR, NLM_F_CREATE | replaceFlag, { family: c.family, prefixlen: c.prefixLength, flags: flagBits, scope, index }, attrs)
+    return index => addrMessage(RTM_NEWADDR, NLM_F_CREATE | replaceFlag, { family: c.family, prefixlen: c.prefixLength, flags: flagBits, scope, index }, attrs)
   }
 }
 

@@ -194,21 +194,22 @@ export class RouteApi {
    * bulk adds (100,000 routes) spend their time in the kernel, not in microtasks.
    */
   private send(opts: RouteOptions, type: number, flags: number): Promise<void> {
-    const forDelete = type === RTM_DELROUTE
-    const go = (names?: Map<LinkRef, number>): Promise<void> => {
-      const { h, attrs } = this.build(opts, forDelete, names)
-      const ro: { what: string; timeout?: number; signal?: AbortSignal } = { what: opts.dst }
-      if (opts.timeout !== undefined) ro.timeout = opts.timeout
-      if (opts.signal !== undefined) ro.signal = opts.signal
-      return this.sock.request(routeMessage(type, flags, h, attrs), ro).then(noop)
-    }
     try {
       const refs = linkNames(opts)
-      if (refs.length === 0) return go()
-      return Promise.all(refs.map(r => resolveLink(this.sock, r, 'dev'))).then(idx => go(new Map(refs.map((r, i) => [r, idx[i]!]))))
+      if (refs.length === 0) return this.sendBuilt(opts, type, flags, undefined)
+      return Promise.all(refs.map(r => resolveLink(this.sock, r, 'dev')))
+        .then(idx => this.sendBuilt(opts, type, flags, new Map(refs.map((r, i) => [r, idx[i]!]))))
     } catch (err) {
       return Promise.reject(err)
     }
+  }
+
+  private sendBuilt(opts: RouteOptions, type: number, flags: number, names: Map<LinkRef, number> | undefined): Promise<void> {
+    const { h, attrs } = this.build(opts, type === RTM_DELROUTE, names)
+    const ro: { what: string; timeout?: number; signal?: AbortSignal } = { what: opts.dst }
+    if (opts.timeout !== undefined) ro.timeout = opts.timeout
+    if (opts.signal !== undefined) ro.signal = opts.signal
+    return this.sock.requestVoid(routeMessage(type, flags, h, attrs), ro)
   }
 
   private build(o: RouteOptions, forDelete: boolean, names: Map<LinkRef, number> | undefined): { h: RtMsgHeader; attrs: RouteAttrs } {
@@ -315,10 +316,12 @@ export class RouteApi {
   }
 }
 
-function noop(): void {}
 
 /** Link names (not indexes) an options object refers to, to resolve before building. */
-function linkNames(o: RouteOptions): string[] {
+const NO_NAMES: readonly string[] = Object.freeze([])
+
+function linkNames(o: RouteOptions): readonly string[] {
+  if (!o || (typeof o.dev !== 'string' && !Array.isArray(o.multipath))) return NO_NAMES
   const out: string[] = []
   if (o && typeof o.dev === 'string') out.push(checkLinkRef(o.dev, 'dev') as string)
   if (o && Array.isArray(o.multipath)) for (const n of o.multipath) if (n && typeof n.dev === 'string') out.push(checkLinkRef(n.dev, 'dev') as string)
