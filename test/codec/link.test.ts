@@ -165,3 +165,23 @@ t.test('request bytes do not depend on the order options were given in', async t
   b[20] = 0xff
   t.equal(a[20], 0, 'each request owns its bytes')
 })
+
+t.test('IFLA_STATS64: full struct and the shorter one of older kernels', async t => {
+  const hdr = hex`00 00 01 00 09 00 00 00 00 00 00 00 00 00 00 00`
+  const stats = (n: number) => {
+    const b = Buffer.alloc(4 + n * 8)
+    b.writeUInt16LE(4 + n * 8, 0)
+    b.writeUInt16LE(23, 2)
+    for (let i = 0; i < n; i++) b.writeBigUInt64LE(BigInt(i === 2 ? 2 ** 40 + 7 : i * 1000), 4 + i * 8)
+    return b
+  }
+  const full = Buffer.concat([hdr, stats(25)])
+  const s = decodeLinkAt(full, 0, full.length).stats64!
+  t.equal(s.rxBytes, 2 ** 40 + 7, 'above 32 bits, exact')
+  t.equal(s.txPackets, 1000)
+  t.equal(s.rxOtherhostDropped, 24000)
+  const old = Buffer.concat([hdr, stats(24)])
+  const o = decodeLinkAt(old, 0, old.length).stats64!
+  t.equal(o.rxNohandler, 23000)
+  t.notOk('rxOtherhostDropped' in o, 'absent when the kernel does not send it')
+})

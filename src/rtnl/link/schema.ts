@@ -71,10 +71,30 @@ function u64at(buf: Buffer, off: number, len: number, i: number): number {
   return hi * 0x100000000 + lo
 }
 
+/** Little-endian u64 as a number at o (exact below 2^53), no bounds check. */
+function q(b: Buffer, o: number): number {
+  return ((b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16)) + b[o + 7]! * 0x1000000) * 0x100000000 +
+    ((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000)
+}
+
 const stats64: Codec<LinkStats> = {
   kind: 'rtnl_link_stats64',
-  // An object literal (one hidden class) rather than keys added in a loop.
   decode(buf, off, len) {
+    // The whole struct (what every kernel since 5.x sends): one object literal, one hidden
+    // class, straight-line reads. Shorter payloads (older kernels) take the checked path.
+    if (len >= 200) {
+      return {
+        rxPackets: q(buf, off), txPackets: q(buf, off + 8), rxBytes: q(buf, off + 16), txBytes: q(buf, off + 24),
+        rxErrors: q(buf, off + 32), txErrors: q(buf, off + 40), rxDropped: q(buf, off + 48), txDropped: q(buf, off + 56),
+        multicast: q(buf, off + 64), collisions: q(buf, off + 72),
+        rxLengthErrors: q(buf, off + 80), rxOverErrors: q(buf, off + 88), rxCrcErrors: q(buf, off + 96),
+        rxFrameErrors: q(buf, off + 104), rxFifoErrors: q(buf, off + 112), rxMissedErrors: q(buf, off + 120),
+        txAbortedErrors: q(buf, off + 128), txCarrierErrors: q(buf, off + 136), txFifoErrors: q(buf, off + 144),
+        txHeartbeatErrors: q(buf, off + 152), txWindowErrors: q(buf, off + 160),
+        rxCompressed: q(buf, off + 168), txCompressed: q(buf, off + 176), rxNohandler: q(buf, off + 184),
+        rxOtherhostDropped: q(buf, off + 192),
+      }
+    }
     const s: LinkStats = {
       rxPackets: u64at(buf, off, len, 0),
       txPackets: u64at(buf, off, len, 1),
@@ -101,7 +121,6 @@ const stats64: Codec<LinkStats> = {
       txCompressed: u64at(buf, off, len, 22),
       rxNohandler: u64at(buf, off, len, 23),
     }
-    if (len >= 200) s.rxOtherhostDropped = u64at(buf, off, len, 24)
     return s
   },
   encode(w, t, v) {
