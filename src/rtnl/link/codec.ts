@@ -121,28 +121,19 @@ const STATS64 = IFLA.byType[23]!.codec as Codec<LinkStats>
 
 const LINK_PATHS = childPaths(IFLA, 'RTM_NEWLINK')
 
-/**
- * Links are built by a constructor rather than an object literal: V8 then sizes the objects
- * for all the properties decoders add (in-object slack tracking) instead of regrowing the
- * property store a few fields at a time. Its prototype is Object.prototype, so a Link is
- * an ordinary plain object to callers (`constructor === Object`, deep equality, JSON).
- */
-function LinkObject(this: Link, index: number, type: number, flags: number): void {
-  this.index = index
-  this.name = ''
-  this.type = type
-  this.linkType = ARPHRD[type] ?? String(type)
-  this.flags = flagsToNames(flags)
-  this.up = (flags & IFF.UP) !== 0
-  this.lowerUp = (flags & IFF.LOWER_UP) !== 0
-}
-LinkObject.prototype = Object.prototype
-
 export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
   if (end - off < IFINFOMSG_LEN) decodeFail('RTM_NEWLINK shorter than struct ifinfomsg', buf, off, 'RTM_NEWLINK')
   const type = rd16(buf, off + 2)
   const flags = rd32(buf, off + 8)
-  const link: Link = new (LinkObject as unknown as new (index: number, type: number, flags: number) => Link)(rdS32(buf, off + 4), type, flags)
+  const link: Link = {
+    index: rdS32(buf, off + 4),
+    name: '',
+    type,
+    linkType: ARPHRD[type] ?? String(type),
+    flags: flagsToNames(flags),
+    up: (flags & IFF.UP) !== 0,
+    lowerUp: (flags & IFF.LOWER_UP) !== 0,
+  }
   const l = link as unknown as Record<string, unknown>
   let o = off + IFINFOMSG_LEN
   while (o + 4 <= end) {
@@ -218,18 +209,23 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
 const OPER: OperState[] = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up']
 
 function u32(buf: Buffer, p: number, pl: number, o: number): number {
-  if (pl < 4) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
+  need(buf, pl, o, 4)
   return rd32(buf, p)
 }
 
 function u16(buf: Buffer, p: number, pl: number, o: number): number {
-  if (pl < 2) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
+  need(buf, pl, o, 2)
   return rd16(buf, p)
 }
 
 function u8(buf: Buffer, p: number, pl: number, o: number): number {
-  if (pl < 1) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
+  need(buf, pl, o, 1)
   return buf[p]!
+}
+
+/** Throws the DecodeError of a payload shorter than n bytes, named after its attribute. */
+function need(buf: Buffer, pl: number, o: number, n: number): void {
+  if (pl < n) short(buf, o, IFLA.byType[rd16(buf, o + 2) & 0x3fff]?.name ?? 'attribute')
 }
 
 function short(buf: Buffer, o: number, name: string): never {

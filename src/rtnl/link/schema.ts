@@ -64,11 +64,7 @@ const STATS64_FIELDS = [
 
 /** Little-endian u64 number at field i of a stats struct (0 past the payload). */
 function u64at(buf: Buffer, off: number, len: number, i: number): number {
-  if (i * 8 + 8 > len) return 0
-  const b = off + i * 8
-  const lo = (buf[b]! | (buf[b + 1]! << 8) | (buf[b + 2]! << 16)) + buf[b + 3]! * 0x1000000
-  const hi = (buf[b + 4]! | (buf[b + 5]! << 8) | (buf[b + 6]! << 16)) + buf[b + 7]! * 0x1000000
-  return hi * 0x100000000 + lo
+  return i * 8 + 8 > len ? 0 : q(buf, off + i * 8)
 }
 
 /** Little-endian u64 as a number at o (exact below 2^53), no bounds check. */

@@ -316,15 +316,14 @@ export class RouteApi {
   }
 }
 
-
-/** Link names (not indexes) an options object refers to, to resolve before building. */
 const NO_NAMES: readonly string[] = Object.freeze([])
 
+/** Link names (not indexes) an options object refers to, to resolve before building. */
 function linkNames(o: RouteOptions): readonly string[] {
   if (!o || (typeof o.dev !== 'string' && !Array.isArray(o.multipath))) return NO_NAMES
   const out: string[] = []
-  if (o && typeof o.dev === 'string') out.push(checkLinkRef(o.dev, 'dev') as string)
-  if (o && Array.isArray(o.multipath)) for (const n of o.multipath) if (n && typeof n.dev === 'string') out.push(checkLinkRef(n.dev, 'dev') as string)
+  if (typeof o.dev === 'string') out.push(checkLinkRef(o.dev, 'dev') as string)
+  if (Array.isArray(o.multipath)) for (const n of o.multipath) if (n && typeof n.dev === 'string') out.push(checkLinkRef(n.dev, 'dev') as string)
   return out
 }
 
