@@ -67,18 +67,42 @@ export function findAttr(buf: Buffer, start: number, end: number, type: number):
   return undefined
 }
 
+/**
+ * Short ASCII strings recently decoded (link names, qdiscs, kinds, labels), by a hash of
+ * their bytes: a name the kernel reports again is returned without building a new string.
+ * Direct-mapped (a colliding name replaces the older one), so its size is fixed.
+ */
+const STR_SLOTS = 1024
+const STR_MAX = 32
+const strCache: string[] = new Array<string>(STR_SLOTS).fill('')
+
 /** Reads a NUL-terminated (or unterminated) string payload. */
 export function readStr(buf: Buffer, off: number, len: number): string {
   const limit = off + len
   let end = off
-  let ascii = true
+  let ascii = 0
+  let h = 0
   for (; end < limit; end++) {
     const c = buf[end]!
     if (c === 0) break
-    if (c > 0x7f) ascii = false
+    ascii |= c
+    h = (Math.imul(h, 31) + c) | 0
+  }
+  const n = end - off
+  if (ascii > 0x7f) return buf.toString('utf8', off, end)
+  if (n > STR_MAX) return latin1(buf, off, end)
+  if (n === 0) return ''
+  const slot = (h ^ (h >>> 10) ^ n) & (STR_SLOTS - 1)
+  const hit = strCache[slot]!
+  if (hit.length === n) {
+    let i = 0
+    while (i < n && hit.charCodeAt(i) === buf[off + i]) i++
+    if (i === n) return hit
   }
   // Names are short and ASCII: latin1Slice skips toString's argument checks and UTF-8 decoding.
-  return ascii ? latin1(buf, off, end) : buf.toString('utf8', off, end)
+  const s = latin1(buf, off, end)
+  strCache[slot] = s
+  return s
 }
 
 type Latin1Slice = (this: Buffer, start: number, end: number) => string

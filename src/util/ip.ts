@@ -173,9 +173,25 @@ function formatIpv6(b: Uint8Array, off: number): string {
 
 const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 
+/**
+ * MAC strings recently formatted, direct-mapped by the address's 48-bit value: a dump of
+ * links, neighbours or FDB entries repeats the same few addresses, and a hit builds nothing.
+ */
+const MAC_SLOTS = 1024
+const macKeys = new Float64Array(MAC_SLOTS).fill(-1)
+const macStrs: string[] = new Array<string>(MAC_SLOTS).fill('')
+
 function formatHex(buf: Uint8Array, off: number, len: number): string {
   if (len === 6) {
-    return `${HEX2[buf[off]!]}:${HEX2[buf[off + 1]!]}:${HEX2[buf[off + 2]!]}:${HEX2[buf[off + 3]!]}:${HEX2[buf[off + 4]!]}:${HEX2[buf[off + 5]!]}`
+    const lo = (buf[off + 2]! << 24 | buf[off + 3]! << 16 | buf[off + 4]! << 8 | buf[off + 5]!) >>> 0
+    const hi = buf[off]! << 8 | buf[off + 1]!
+    const key = hi * 0x100000000 + lo
+    const slot = (lo ^ (lo >>> 11) ^ (hi * 7)) & (MAC_SLOTS - 1)
+    if (macKeys[slot] === key) return macStrs[slot]!
+    const s = `${HEX2[buf[off]!]}:${HEX2[buf[off + 1]!]}:${HEX2[buf[off + 2]!]}:${HEX2[buf[off + 3]!]}:${HEX2[buf[off + 4]!]}:${HEX2[buf[off + 5]!]}`
+    macKeys[slot] = key
+    macStrs[slot] = s
+    return s
   }
   let s = ''
   for (let i = 0; i < len; i++) s += (i ? ':' : '') + HEX2[buf[off + i]!]

@@ -180,8 +180,60 @@ t.test('IFLA_STATS64: full struct and the shorter one of older kernels', async t
   t.equal(s.rxBytes, 2 ** 40 + 7, 'above 32 bits, exact')
   t.equal(s.txPackets, 1000)
   t.equal(s.rxOtherhostDropped, 24000)
+  // The counters are read as 32-bit words where the payload is 4-byte aligned in memory, byte
+  // by byte elsewhere: same values at any placement (aligned at 0, aligned inside a
+  // sub-buffer, unaligned).
+  for (const [pad, shift] of [[0, 0], [8, 4], [1, 0], [3, 2]] as const) {
+    const base = Buffer.alloc(full.length + pad + 8)
+    const view = base.subarray(shift)
+    const at = pad - shift
+    full.copy(view, at)
+    const v = decodeLinkAt(view, at, at + full.length).stats64!
+    t.same(v, s, `placement: ${pad} bytes in, buffer starts ${shift} into its memory`)
+  }
   const old = Buffer.concat([hdr, stats(24)])
   const o = decodeLinkAt(old, 0, old.length).stats64!
   t.equal(o.rxNohandler, 23000)
   t.notOk('rxOtherhostDropped' in o, 'absent when the kernel does not send it')
+})
+
+t.test('links of different shapes decoded in turn keep only their own fields', async t => {
+  const shapes = [
+    { name: 'lo', mtu: 65536, address: '00:00:00:00:00:00', txQueueLen: 1000 },
+    { name: 'veth0', mtu: 1500 },
+    { name: 'br0', address: '02:00:00:00:00:01', master: 7, group: 3 },
+    { name: 'x' },
+    { name: 'al', alias: 'y'.repeat(100), mtu: 9000 },
+  ]
+  for (let round = 0; round < 3; round++) {
+    for (const [i, a] of shapes.entries()) {
+      const m = linkMessage(RTM_NEWLINK, 0, { index: i + 1, flags: 1 }, a)
+      const l = decodeLinkAt(m, 16, m.length)
+      const own = Object.keys(l).filter(k => !['index', 'name', 'type', 'linkType', 'flags', 'up', 'lowerUp'].includes(k)).sort()
+      t.same(own, Object.keys(a).filter(k => k !== 'name').sort(), `${a.name}: exactly its attributes (round ${round})`)
+      t.match(l, { ...a, index: i + 1, up: true, flags: ['UP'] })
+    }
+  }
+})
+
+t.test('names and MACs come out right however often they repeat or collide in the caches', async t => {
+  const names: string[] = []
+  for (let i = 0; i < 3000; i++) names.push(`n${(i * 7919).toString(36)}`.slice(0, 15))
+  names.push('é-utf8', 'a', 'x'.repeat(15))
+  const macs: string[] = []
+  for (let i = 0; i < 3000; i++) {
+    const b = Buffer.alloc(6)
+    b.writeUInt32BE((i * 2654435761) >>> 0, 0)
+    b.writeUInt16BE(i & 0xffff, 4)
+    macs.push([...b].map(x => x.toString(16).padStart(2, '0')).join(':'))
+  }
+  let bad = 0
+  for (let round = 0; round < 2; round++) {
+    for (let i = 0; i < names.length; i++) {
+      const m = linkMessage(RTM_NEWLINK, 0, { index: 1 }, { name: names[i]!, address: macs[i % macs.length]! })
+      const l = decodeLinkAt(m, 16, m.length)
+      if (l.name !== names[i] || l.address !== macs[i % macs.length]) bad++
+    }
+  }
+  t.equal(bad, 0, 'every decoded name and address equals its source')
 })

@@ -73,12 +73,50 @@ function q(b: Buffer, o: number): number {
     ((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000)
 }
 
+/**
+ * A u32 view of buf's memory when off is 4-byte aligned in it (netlink attributes are, in a
+ * receive buffer that starts aligned): 2 word loads per counter instead of 8 byte loads. The
+ * view of the last buffer is kept (a socket decodes from the same receive buffer every time).
+ * Netlink is host byte order: the words are read as such (little-endian hosts only here).
+ */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
+let viewOf: Uint8Array | undefined
+let view32: Uint32Array | undefined
+function words(buf: Uint8Array, off: number): Uint32Array | undefined {
+  if (((buf.byteOffset + off) & 3) !== 0 || !LITTLE_ENDIAN) return undefined
+  if (buf !== viewOf) {
+    if ((buf.byteOffset & 3) !== 0) return undefined
+    viewOf = buf
+    view32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2)
+  }
+  return view32
+}
+
 const stats64: Codec<LinkStats> = {
   kind: 'rtnl_link_stats64',
   decode(buf, off, len) {
     // The whole struct (what every kernel since 5.x sends): one object literal, one hidden
     // class, straight-line reads. Shorter payloads (older kernels) take the checked path.
     if (len >= 200) {
+      const w = words(buf, off)
+      if (w !== undefined) {
+        const i = off >>> 2
+        return {
+          rxPackets: w[i]! + w[i + 1]! * 0x100000000, txPackets: w[i + 2]! + w[i + 3]! * 0x100000000,
+          rxBytes: w[i + 4]! + w[i + 5]! * 0x100000000, txBytes: w[i + 6]! + w[i + 7]! * 0x100000000,
+          rxErrors: w[i + 8]! + w[i + 9]! * 0x100000000, txErrors: w[i + 10]! + w[i + 11]! * 0x100000000,
+          rxDropped: w[i + 12]! + w[i + 13]! * 0x100000000, txDropped: w[i + 14]! + w[i + 15]! * 0x100000000,
+          multicast: w[i + 16]! + w[i + 17]! * 0x100000000, collisions: w[i + 18]! + w[i + 19]! * 0x100000000,
+          rxLengthErrors: w[i + 20]! + w[i + 21]! * 0x100000000, rxOverErrors: w[i + 22]! + w[i + 23]! * 0x100000000,
+          rxCrcErrors: w[i + 24]! + w[i + 25]! * 0x100000000, rxFrameErrors: w[i + 26]! + w[i + 27]! * 0x100000000,
+          rxFifoErrors: w[i + 28]! + w[i + 29]! * 0x100000000, rxMissedErrors: w[i + 30]! + w[i + 31]! * 0x100000000,
+          txAbortedErrors: w[i + 32]! + w[i + 33]! * 0x100000000, txCarrierErrors: w[i + 34]! + w[i + 35]! * 0x100000000,
+          txFifoErrors: w[i + 36]! + w[i + 37]! * 0x100000000, txHeartbeatErrors: w[i + 38]! + w[i + 39]! * 0x100000000,
+          txWindowErrors: w[i + 40]! + w[i + 41]! * 0x100000000, rxCompressed: w[i + 42]! + w[i + 43]! * 0x100000000,
+          txCompressed: w[i + 44]! + w[i + 45]! * 0x100000000, rxNohandler: w[i + 46]! + w[i + 47]! * 0x100000000,
+          rxOtherhostDropped: w[i + 48]! + w[i + 49]! * 0x100000000,
+        }
+      }
       return {
         rxPackets: q(buf, off), txPackets: q(buf, off + 8), rxBytes: q(buf, off + 16), txBytes: q(buf, off + 24),
         rxErrors: q(buf, off + 32), txErrors: q(buf, off + 40), rxDropped: q(buf, off + 48), txDropped: q(buf, off + 56),
