@@ -175,22 +175,29 @@ interface Pending {
   msg: Buffer
   type: number
   flags: number
-  what: string | undefined
+  /** What the request is about (a link index is turned into text only for an error). */
+  what: string | number | undefined
   decode: ((m: NlMsg) => unknown) | undefined
   /** Decoded replies, allocated with the first one (most requests only get an ACK). */
   results: unknown[] | undefined
   ackless: boolean
-  resolve: (v: unknown) => void
-  reject: (e: unknown) => void
+  /** Unset while a request sent at once has no promise yet: settle() then keeps the outcome. */
+  resolve: ((v: unknown) => void) | undefined
+  reject: ((e: unknown) => void) | undefined
   timer: NodeJS.Timeout | undefined
   signal: AbortSignal | undefined
   onAbort: (() => void) | undefined
   sent: boolean
   settled: boolean
   dump: DumpState | undefined
-  /** requestVoid(): resolve with undefined rather than the (empty) reply list. */
-  voidResult: boolean
+  /** What the promise resolves with: the reply list, nothing (requestVoid) or the first reply (requestOne). */
+  result: Result
+  /** Outcome of a request settled before its promise existed (sent and answered at once). */
+  failed: boolean
+  value: unknown
 }
+
+const enum Result { List, Void, One }
 
 interface DumpState {
   queue: unknown[]
@@ -248,6 +255,8 @@ export class NetlinkSocket {
     this.flushScheduled = false
     this.flush()
   }
+  /** In onDatagram (listeners and decoders run there): start() must not read into rbuf now. */
+  private busy = false
   private polling = false
   private refed = true
   private groupCount = 0
@@ -312,7 +321,7 @@ export class NetlinkSocket {
    * @throws {NetlinkError} when the kernel refuses; TimeoutError, the signal's reason, SocketClosedError.
    */
   request<T = never>(msg: Buffer, opts: RequestOptions<T> = {}): Promise<T[]> {
-    return new Promise<T[]>((resolve, reject) => this.enqueue(msg, opts, resolve as (v: unknown) => void, reject, false))
+    return this.start(msg, opts.decode, opts.what, opts, opts.ack === false, Result.List) as Promise<T[]>
   }
 
   /**
@@ -321,17 +330,56 @@ export class NetlinkSocket {
    * saves a promise and a microtask per request in bulk changes.
    */
   requestVoid(msg: Buffer, opts: Omit<RequestOptions<never>, 'decode' | 'ack'> = {}): Promise<void> {
-    return new Promise<void>((resolve, reject) => this.enqueue(msg, opts, resolve as (v: unknown) => void, reject, true))
+    return this.start(msg, undefined, opts.what, opts, false, Result.Void) as Promise<void>
   }
 
-  private enqueue(msg: Buffer, opts: RequestOptions<unknown>, resolve: (v: unknown) => void, reject: (e: unknown) => void, voidResult: boolean): void {
-    const p = this.makePending(msg, opts.what, opts.decode, opts.signal, resolve, reject)
-    if (!p) return
-    p.ackless = opts.ack === false
-    p.voidResult = voidResult
-    this.armTimer(p, opts.timeout)
+  /**
+   * A GET answered by exactly one object (no ACK asked): resolves with it decoded, or with
+   * undefined if decode skips it. `what` names the object in errors (a number is formatted
+   * only then).
+   */
+  requestOne<T>(msg: Buffer, decode: (msg: NlMsg) => T | undefined, what: string | number | undefined, opts: { timeout?: number; signal?: AbortSignal } = {}): Promise<T | undefined> {
+    return this.start(msg, decode, what, opts, true, Result.One) as Promise<T | undefined>
+  }
+
+  /**
+   * Sends a request and returns its promise. When the socket is idle (nothing queued, in
+   * flight or dumping, and no other request started in this tick) the request is sent and
+   * its answer read right away, in one native call: rtnetlink answers within sendmsg, so a
+   * lone request (the awaited one-by-one case) costs no queueing, no extra tick and, when
+   * answered, no promise executor. Requests started in the same tick after it are queued
+   * and leave together in one sendmsg, as before.
+   */
+  private start(msg: Buffer, decode: ((m: NlMsg) => unknown) | undefined, what: string | number | undefined,
+    opts: { timeout?: number; signal?: AbortSignal }, ackless: boolean, result: Result): Promise<unknown> {
+    const refused = this.refusal(msg, what, opts.signal)
+    if (refused !== undefined) return Promise.reject(refused)
+    const p = this.makePending(msg, what, decode, opts.signal)
+    p.ackless = ackless
+    p.result = result
+    if (!this.flushScheduled && this.inFlight === 0 && this.sendQueue.length === 0 && this.activeDump === undefined &&
+      !this.busy && this.b.sendRecv !== undefined) {
+      this.sendNow(p)
+      if (p.settled) return p.failed ? Promise.reject(p.value) : Promise.resolve(p.value)
+      if (p.sent) return this.promiseOf(p, opts)
+    }
     this.sendQueue.push(p)
     this.scheduleFlush()
+    return this.promiseOf(p, opts)
+  }
+
+  /** The promise of a request not settled yet; arms its timeout and abort listener. */
+  private promiseOf(p: Pending, opts: { timeout?: number; signal?: AbortSignal }): Promise<unknown> {
+    return new Promise<unknown>((resolve, reject) => {
+      p.resolve = resolve
+      p.reject = reject
+      const signal = opts.signal
+      if (signal) {
+        p.onAbort = () => this.settle(p, signal.reason, true)
+        signal.addEventListener('abort', p.onAbort, { once: true })
+      }
+      this.armTimer(p, opts.timeout)
+    })
   }
 
   /**
@@ -355,14 +403,21 @@ export class NetlinkSocket {
         released: false, held: [],
       }
       const s = state
-      p = this.makePending(msg, opts.what, decode as (m: NlMsg) => unknown, opts.signal,
-        () => { s.done = true; sock.wake(s) },
-        (err: unknown) => { s.error ??= err; s.done = true; sock.wake(s) })
-      if (!p) {
-        startError = this.closeError ?? opts.signal?.reason
+      const refused = this.refusal(msg, opts.what, opts.signal)
+      if (refused !== undefined) {
+        startError = refused
         return
       }
+      p = this.makePending(msg, opts.what, decode as (m: NlMsg) => unknown, opts.signal)
+      p.resolve = () => { s.done = true; sock.wake(s) }
+      p.reject = (err: unknown) => { s.error ??= err; s.done = true; sock.wake(s) }
       p.dump = s
+      const signal = opts.signal
+      if (signal) {
+        const q = p
+        q.onAbort = () => this.settle(q, signal.reason, true)
+        signal.addEventListener('abort', q.onAbort, { once: true })
+      }
       this.armTimer(p, opts.timeout)
       this.dumpQueue.push(p)
       this.startNextDump()
@@ -516,36 +571,24 @@ export class NetlinkSocket {
     if (this.closed) throw this.closeError ?? new SocketClosedError()
   }
 
-  private makePending(
-    msg: Buffer,
-    what: string | undefined,
-    decode: ((m: NlMsg) => unknown) | undefined,
-    signal: AbortSignal | undefined,
-    resolve: (v: unknown) => void,
-    reject: (e: unknown) => void,
-  ): Pending | undefined {
+  /** Why a request cannot start (closed socket, malformed message, aborted signal), or undefined. */
+  private refusal(msg: Buffer, what: string | number | undefined, signal: AbortSignal | undefined): unknown {
     if (this.closed) {
-      reject(this.closeError instanceof SocketClosedError || !this.closeError ? new SocketClosedError(this.infoOf(msg, 0, what)) : this.closeError)
-      return undefined
+      return this.closeError instanceof SocketClosedError || !this.closeError ? new SocketClosedError(this.infoOf(msg, 0, what)) : this.closeError
     }
     if (msg.length < NLMSG_HDRLEN || rd32(msg, 0) !== msg.length) {
-      reject(new TypeError('request: expected one complete netlink message (nlmsg_len must equal the buffer length)'))
-      return undefined
+      return new TypeError('request: expected one complete netlink message (nlmsg_len must equal the buffer length)')
     }
-    if (signal?.aborted) {
-      reject(signal.reason)
-      return undefined
-    }
-    const p: Pending = {
+    if (signal?.aborted) return signal.reason ?? new Error('aborted')
+    return undefined
+  }
+
+  private makePending(msg: Buffer, what: string | number | undefined, decode: ((m: NlMsg) => unknown) | undefined, signal: AbortSignal | undefined): Pending {
+    return {
       seq: 0, msg, type: rd16(msg, 4), flags: rd16(msg, 6), what, decode, results: undefined,
-      ackless: false, resolve, reject, timer: undefined, signal, onAbort: undefined, sent: false,
-      settled: false, dump: undefined, voidResult: false,
+      ackless: false, resolve: undefined, reject: undefined, timer: undefined, signal, onAbort: undefined, sent: false,
+      settled: false, dump: undefined, result: Result.List, failed: false, value: undefined,
     }
-    if (signal) {
-      p.onAbort = () => this.settle(p, signal.reason, true)
-      signal.addEventListener('abort', p.onAbort, { once: true })
-    }
-    return p
   }
 
   private armTimer(p: Pending, timeout: number | undefined): void {
@@ -554,11 +597,11 @@ export class NetlinkSocket {
     p.timer = setTimeout(() => this.settle(p, new TimeoutError(this.infoOf(p.msg, p.seq, p.what), ms), true), ms)
   }
 
-  private infoOf(msg: Buffer, seq: number, what: string | undefined): RequestInfo {
+  private infoOf(msg: Buffer, seq: number, what: string | number | undefined): RequestInfo {
     const type = msg.length >= 8 ? msg.readUInt16LE(4) : 0
     const flags = msg.length >= 8 ? msg.readUInt16LE(6) : 0
     const info: RequestInfo = { type: messageTypeName(type), flags: flagNames(flags, messageTypeInfo(type)?.kind), seq }
-    if (what !== undefined) info.what = what
+    if (what !== undefined) info.what = String(what)
     return info
   }
 
@@ -581,8 +624,13 @@ export class NetlinkSocket {
     }
     // A failed in-flight request stays in `pending` (marked settled) so its late
     // answer is recognised and dropped; it is removed when that answer arrives.
-    if (failed) p.reject(err)
-    else p.resolve(p.voidResult ? undefined : (p.results ?? []))
+    const value = failed ? err : p.result === Result.List ? (p.results ?? []) : p.result === Result.One ? p.results?.[0] : undefined
+    if (p.resolve === undefined) {
+      // Sent and answered inside start(): it returns a settled promise.
+      p.failed = failed
+      p.value = value
+    } else if (failed) p.reject!(value)
+    else p.resolve(value)
     if (p.dump && (!failed || !p.sent)) this.dumpFinished(p)
   }
 
@@ -629,6 +677,55 @@ export class NetlinkSocket {
       this.seq = (this.seq + 1) >>> 0
     } while (this.seq === 0 || this.pending.has(this.seq))
     return this.seq
+  }
+
+  /**
+   * Sends one request and reads its answer in the same native call (start() checked the
+   * socket is idle). The flush task is scheduled as a marker: requests started later in this
+   * tick queue behind it and leave together. If the answer is not there yet the request
+   * stays pending and is completed by the poll, like any other.
+   */
+  private sendNow(p: Pending): void {
+    this.flushScheduled = true
+    resolved.then(this.flushTask)
+    const seq = this.nextSeq()
+    p.seq = seq
+    p.sent = true
+    const m = p.msg
+    wr16(m, 6, p.flags | NLM_F_REQUEST | (p.ackless ? 0 : NLM_F_ACK))
+    wr32(m, 8, seq)
+    wr32(m, 12, this.portId)
+    this.pending.set(seq, p)
+    this.inFlight++
+    this.stats.requests++
+    const k = messageTypeInfo(p.type)?.kind
+    if (k === 'new' || k === 'del') this.stats.changes++
+    if (debug.enabled || hexlog.enabled) this.traceSend([p])
+    let n: number
+    try {
+      n = this.b.sendRecv!(this.fd, m, this.rbuf, this.sender)
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      if (e.syscall === 'recvmsg') {
+        n = -1 // sent; the read failed (e.g. ENOBUFS): drain() deals with it
+      } else if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
+        // Kernel memory pressure: queue it; flush() retries once replies drain.
+        this.pending.delete(seq)
+        this.inFlight--
+        p.sent = false
+        return
+      } else {
+        this.settle(p, err, true)
+        this.forget(p)
+        return
+      }
+    }
+    if (n >= 0) {
+      if (n > this.rbuf.length) this.truncated(n)
+      else this.onDatagram(n, this.sender[1]!)
+    }
+    if (!p.settled) this.drain()
+    this.updatePoll()
   }
 
   /** Sends queued requests in batches (one sendmsg each), draining replies in between. */
@@ -854,6 +951,19 @@ export class NetlinkSocket {
   }
 
   private onDatagram(n: number, groups: number, buf: Buffer = this.rbuf, base = 0): void {
+    if (this.busy) {
+      this.parse(n, groups, buf, base)
+      return
+    }
+    this.busy = true
+    try {
+      this.parse(n, groups, buf, base)
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private parse(n: number, groups: number, buf: Buffer, base: number): void {
     const trace = debug.enabled || hexlog.enabled
     const end = base + n
     let off = base

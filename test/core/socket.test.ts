@@ -392,3 +392,92 @@ t.test('pipelined ACKs are read many per syscall; an oversized answer in a batch
   t.equal(s.pendingCount, 0)
   s.close()
 })
+
+t.test('an idle socket sends a lone request at once; the rest of the tick leaves together', async t => {
+  const k = new FakeKernel((m, k) => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(m.payload.readUInt32LE(8))))).answerInSend()
+  const s = NetlinkSocket.open({ binding: k })
+  const get = (i: number) => s.request(msg(T_GET, w => w.attrU32(1, i)), { decode: m => m.buf.readUInt32LE(m.off), ack: false })
+  const first = get(1)
+  t.equal(k.sendRecvCalls, 1, 'sent inside request()')
+  t.equal(s.pendingCount, 0, 'and answered there')
+  const rest = Array.from({ length: 9 }, (_, i) => get(i + 2))
+  t.equal(k.sent.length, 1, 'the others wait for the end of the tick')
+  t.same(await first, [1])
+  t.same(await Promise.all(rest), Array.from({ length: 9 }, (_, i) => [i + 2]))
+  t.equal(k.sendCalls, 2, '9 requests in one sendmsg after the first')
+  // Awaited one by one: every request finds the socket idle again.
+  for (let i = 0; i < 5; i++) t.same(await get(100 + i), [100 + i])
+  t.equal(k.sendCalls, 7)
+  t.equal(k.sendRecvCalls, 7)
+  s.close()
+})
+
+t.test('a request sent at once whose answer is not there yet completes from the poll', async t => {
+  const k = new FakeKernel((m, k) => setImmediate(() => k.reply(errorMsg(m, 0)))).answerInSend()
+  const s = NetlinkSocket.open({ binding: k })
+  const p = s.request(msg())
+  t.equal(k.sendRecvCalls, 1)
+  t.equal(s.pendingCount, 1, 'still pending after the send')
+  t.same(await p, [])
+  t.equal(s.pendingCount, 0)
+  s.close()
+})
+
+t.test('errors of a request sent at once: kernel refusal, send failure, EAGAIN retry', async t => {
+  const k = new FakeKernel((m, k) => k.reply(errorMsg(m, m.type === T_GET ? -19 : 0))).answerInSend()
+  const s = NetlinkSocket.open({ binding: k })
+  const e = await s.request(msg(T_GET), { what: 'eth9' }).catch((x: unknown) => x)
+  t.ok(e instanceof NetlinkError && e.code === 'ENODEV' && e.request.what === 'eth9', 'NetlinkError with what')
+  const n = await s.requestOne(msg(T_GET), () => 1, 42).catch((x: unknown) => x)
+  t.ok(n instanceof NetlinkError && n.request.what === '42', 'a numeric what is formatted for the error')
+  k.sendError = Object.assign(new Error('sendmsg EPERM'), { code: 'EPERM', syscall: 'sendmsg' })
+  await t.rejects(s.request(msg()), { code: 'EPERM' }, 'a send error rejects')
+  t.equal(s.pendingCount, 0)
+  k.sendError = Object.assign(new Error('sendmsg EAGAIN'), { code: 'EAGAIN', syscall: 'sendmsg' })
+  t.same(await s.request(msg()), [], 'EAGAIN: queued and sent again')
+  t.equal(s.pendingCount, 0)
+  s.close()
+})
+
+t.test('a listener or decoder starting a request inside a read does not send re-entrantly', async t => {
+  const k = new FakeKernel((m, k) => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(5)))).answerInSend()
+  const s = NetlinkSocket.open({ binding: k })
+  const inner: Promise<number[]>[] = []
+  const before = () => k.sendRecvCalls + k.sendCalls
+  let sendsDuringRead = -1
+  s.onMessage(() => {
+    const n = before()
+    inner.push(s.request(msg(T_GET), { decode: m => m.buf.readUInt32LE(m.off), ack: false }))
+    sendsDuringRead = before() - n
+  })
+  s.subscribe(1)
+  k.multicast(1, nlmsg(T_NEW, 0, 0, 0, u32buf(7)))
+  await new Promise(r => setTimeout(r, 5))
+  t.equal(sendsDuringRead, 0, 'nothing sent from inside the listener')
+  t.same(await inner[0], [5], 'it was queued and answered')
+  const nested: Promise<number[]>[] = []
+  const outer = await s.request(msg(T_GET), {
+    ack: false,
+    decode: m => {
+      nested.push(s.request(msg(T_GET), { decode: x => x.buf.readUInt32LE(x.off) + 1, ack: false }))
+      return m.buf.readUInt32LE(m.off)
+    },
+  })
+  t.same(outer, [5])
+  t.same(await nested[0], [6], 'a request from a decoder is queued, then answered')
+  s.close()
+})
+
+t.test('a signal and a timeout on a request answered at once leave nothing armed', async t => {
+  const k = new FakeKernel().answerInSend()
+  const s = NetlinkSocket.open({ binding: k })
+  const ac = new AbortController()
+  const timers = () => process.getActiveResourcesInfo().filter(r => r === 'Timeout').length
+  const before = timers()
+  t.same(await s.request(msg(), { signal: ac.signal, timeout: 60_000 }), [])
+  t.equal(timers(), before, 'no timer left')
+  ac.abort()
+  t.equal(s.pendingCount, 0)
+  await t.rejects(s.request(msg(), { signal: ac.signal }), { name: 'AbortError' }, 'an aborted signal still refuses')
+  s.close()
+})

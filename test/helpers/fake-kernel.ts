@@ -101,6 +101,11 @@ export class FakeKernel implements NativeBinding {
   getsockopt(): number { return 1 << 20 }
   sendmsg(fd: number, buffers: Buffer | readonly Buffer[]): number {
     if (this.closed.has(fd)) throw Object.assign(new Error('EBADF'), { code: 'EBADF' })
+    if (this.sendError) {
+      const e = this.sendError
+      this.sendError = undefined
+      throw e
+    }
     this.sendCalls++
     const all = Buffer.concat(Array.isArray(buffers) ? buffers : [buffers as Buffer])
     let off = 0
@@ -131,6 +136,22 @@ export class FakeKernel implements NativeBinding {
       sender[1] = d.groups
     }
     return d.data.length
+  }
+  /**
+   * Like the native sendRecv (sendmsg, then one MSG_DONTWAIT recvmsg): installed by
+   * {@link FakeKernel.answerInSend}, so a handler that replies at once behaves like rtnetlink.
+   */
+  sendRecv?(fd: number, buffers: Buffer | readonly Buffer[], buf: Buffer, sender?: Uint32Array): number
+  sendRecvCalls = 0
+  /** A send error for the next sendmsg/sendRecv (e.g. EAGAIN), once. */
+  sendError: NodeJS.ErrnoException | undefined
+  answerInSend(): this {
+    this.sendRecv = (fd, buffers, buf, sender) => {
+      this.sendRecvCalls++
+      this.sendmsg(fd, buffers)
+      return this.recvmsg(fd, buf, sender)
+    }
+    return this
   }
   /** recvmmsg into slots. */
   recvBatchCalls = 0

@@ -10,7 +10,7 @@ import { parseMac } from '../../util/ip.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, portKindByName } from './kinds/index.js'
-import { checkLinkName, checkLinkRef, type LinkRef } from './resolve.js'
+import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
   IFF, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   type LinkAttrs,
@@ -160,14 +160,15 @@ export class LinkApi {
    * @throws {NetlinkError} `ENODEV` when there is no such link.
    * @example const lo = await rtnl.link.get('lo')
    */
-  async get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = {}): Promise<Link> {
-    checkLinkRef(ref)
-    const attrs: Record<string, unknown> = { extMask: RTEXT_FILTER_VF | (opts.stats ? 0 : RTEXT_FILTER_SKIP_STATS) }
-    const h: IfInfoHeader = {}
-    if (typeof ref === 'number') h.index = ref
-    else attrs['name'] = ref
-    const [link] = await this.sock.request(linkMessage(RTM_GETLINK, 0, h, attrs), { ...opts, ack: false, what: String(ref), decode: decodeLink })
-    return link!
+  get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = {}): Promise<Link> {
+    try {
+      checkLinkRef(ref)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const msg = getLinkRequest(ref, RTEXT_FILTER_VF | (opts.stats ? 0 : RTEXT_FILTER_SKIP_STATS))
+    // One RTM_NEWLINK answers (ENODEV otherwise); decodeLink never skips it.
+    return this.sock.requestOne(msg, decodeLink, ref, opts) as Promise<Link>
   }
 
   /**

@@ -2,9 +2,10 @@
  * Link references: `LinkRef = string | number` (name or ifindex) resolved to an
  * index with one RTM_GETLINK request (never a dump filtered in JavaScript).
  */
-import { NlWriter } from '../../attr/writer.js'
 import { ValidationError } from '../../errors.js'
+import type { NlMsg } from '../../netlink/header.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
+import { rdS32, wr16, wr32 } from '../../util/le.js'
 
 /** A link by name (`'veth0'`) or interface index (`3`). */
 export type LinkRef = string | number
@@ -40,17 +41,35 @@ export function checkLinkRef(ref: unknown, field = 'link'): LinkRef {
   return checkLinkName(ref, field)
 }
 
-/** Builds RTM_GETLINK for one link by index or name (stats skipped: the caller wants the index). */
-export function getLinkRequest(ref: LinkRef, flags = 0, skipStats = true): Buffer {
-  const w = new NlWriter(64)
-  const start = w.beginMessage(RTM_GETLINK, flags)
-  const h = w.zeros(16) // struct ifinfomsg
-  if (typeof ref === 'number') w.buf.writeInt32LE(ref, h + 4)
-  else w.attrStr(IFLA_IFNAME, ref)
-  if (skipStats) w.attrU32(IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS)
-  w.endMessage(start)
-  return w.finish()
+/**
+ * Builds RTM_GETLINK for one link by index or name, with IFLA_EXT_MASK (default: stats of
+ * VFs skipped, as `ip link` sends). Straight-line writes into an exact-size buffer: this is
+ * the request of every link.get() and every name resolution.
+ */
+export function getLinkRequest(ref: LinkRef, extMask = RTEXT_FILTER_SKIP_STATS): Buffer {
+  const name = typeof ref === 'string' ? ref : undefined
+  const nameLen = name === undefined ? 0 : Buffer.byteLength(name) + 1
+  const nameAttr = (4 + nameLen + 3) & ~3
+  const len = 32 + (name === undefined ? 0 : nameAttr) + 8
+  const b = Buffer.allocUnsafe(len)
+  b.fill(0)
+  wr32(b, 0, len)
+  wr16(b, 4, RTM_GETLINK)
+  let o = 32
+  if (name === undefined) wr32(b, 20, ref as number) // ifi_index
+  else {
+    wr16(b, o, 4 + nameLen)
+    wr16(b, o + 2, IFLA_IFNAME)
+    b.write(name, o + 4, 'utf8')
+    o += nameAttr
+  }
+  wr16(b, o, 8)
+  wr16(b, o + 2, IFLA_EXT_MASK)
+  wr32(b, o + 4, extMask)
+  return b
 }
+
+const linkIndexOf = (m: NlMsg): number => rdS32(m.buf, m.off + 4)
 
 /**
  * Resolves a link name to its index with one RTM_GETLINK; numbers pass through
@@ -60,10 +79,5 @@ export function getLinkRequest(ref: LinkRef, flags = 0, skipStats = true): Buffe
 export async function resolveLink(sock: NetlinkSocket, ref: LinkRef, field = 'link'): Promise<number> {
   checkLinkRef(ref, field)
   if (typeof ref === 'number') return ref
-  const [index] = await sock.request(getLinkRequest(ref), {
-    ack: false,
-    what: ref,
-    decode: m => m.buf.readInt32LE(m.off + 4),
-  })
-  return index!
+  return (await sock.requestOne(getLinkRequest(ref), linkIndexOf, ref))!
 }
