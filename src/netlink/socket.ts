@@ -5,6 +5,7 @@
  * back-pressure, and never leaves a promise hanging: timeouts, AbortSignal,
  * close() and socket failures all settle what is pending.
  */
+import { SeqTable } from './seq-table.js'
 import { attrName, attrPathAt, type AttrTable } from '../attr/table.js'
 import { rd16, rd32, rdS32, wr16, wr32 } from '../util/le.js'
 import {
@@ -236,7 +237,7 @@ export class NetlinkSocket {
 
   private readonly b: NativeBinding
   private readonly poll: PollHandle
-  private readonly pending = new Map<number, Pending>()
+  private readonly pending = new SeqTable<Pending>()
   private readonly sendQueue: Pending[] = []
   private readonly dumpQueue: Pending[] = []
   private activeDump: Pending | undefined
@@ -925,7 +926,7 @@ export class NetlinkSocket {
       })
     debug('ENOBUFS: receive buffer overrun')
     let any = false
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.values()) {
       if (p.settled) {
         this.forget(p)
         continue
