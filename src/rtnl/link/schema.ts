@@ -69,8 +69,8 @@ function u64at(buf: Buffer, off: number, len: number, i: number): number {
 
 /** Little-endian u64 as a number at o (exact below 2^53), no bounds check. */
 function q(b: Buffer, o: number): number {
-  return ((b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16)) + b[o + 7]! * 0x1000000) * 0x100000000 +
-    ((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000)
+  return c((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000,
+    (b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16)) + b[o + 7]! * 0x1000000)
 }
 
 /**
@@ -92,6 +92,36 @@ function words(buf: Uint8Array, off: number): Uint32Array | undefined {
   return view32
 }
 
+/** A counter from its two 32-bit words: a small integer (a Smi, see below) when it fits in one. */
+function c(lo: number, hi: number): number {
+  return hi === 0 ? lo : lo + hi * 0x100000000
+}
+
+/** The whole struct as one object literal (its own function: see the call below it). */
+function statsOf(
+  rxPackets: number, txPackets: number, rxBytes: number, txBytes: number, rxErrors: number, txErrors: number,
+  rxDropped: number, txDropped: number, multicast: number, collisions: number, rxLengthErrors: number,
+  rxOverErrors: number, rxCrcErrors: number, rxFrameErrors: number, rxFifoErrors: number, rxMissedErrors: number,
+  txAbortedErrors: number, txCarrierErrors: number, txFifoErrors: number, txHeartbeatErrors: number,
+  txWindowErrors: number, rxCompressed: number, txCompressed: number, rxNohandler: number, rxOtherhostDropped: number,
+): LinkStats {
+  return {
+    rxPackets, txPackets, rxBytes, txBytes, rxErrors, txErrors, rxDropped, txDropped, multicast, collisions,
+    rxLengthErrors, rxOverErrors, rxCrcErrors, rxFrameErrors, rxFifoErrors, rxMissedErrors, txAbortedErrors,
+    txCarrierErrors, txFifoErrors, txHeartbeatErrors, txWindowErrors, rxCompressed, txCompressed, rxNohandler,
+    rxOtherhostDropped,
+  }
+}
+// V8 gives a literal's fields the representation of the first values stored in them: counters
+// computed as doubles made every field a boxed double, 25 heap numbers per link. One object
+// built from non-numbers first, and c() returning small integers as such, make the fields
+// tagged: counters below 2^31 (nearly all) are stored in the object as they are and only
+// large ones get a heap number.
+{
+  const u = undefined as unknown as number
+  statsOf(u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u)
+}
+
 const stats64: Codec<LinkStats> = {
   kind: 'rtnl_link_stats64',
   decode(buf, off, len) {
@@ -101,33 +131,25 @@ const stats64: Codec<LinkStats> = {
       const w = words(buf, off)
       if (w !== undefined) {
         const i = off >>> 2
-        return {
-          rxPackets: w[i]! + w[i + 1]! * 0x100000000, txPackets: w[i + 2]! + w[i + 3]! * 0x100000000,
-          rxBytes: w[i + 4]! + w[i + 5]! * 0x100000000, txBytes: w[i + 6]! + w[i + 7]! * 0x100000000,
-          rxErrors: w[i + 8]! + w[i + 9]! * 0x100000000, txErrors: w[i + 10]! + w[i + 11]! * 0x100000000,
-          rxDropped: w[i + 12]! + w[i + 13]! * 0x100000000, txDropped: w[i + 14]! + w[i + 15]! * 0x100000000,
-          multicast: w[i + 16]! + w[i + 17]! * 0x100000000, collisions: w[i + 18]! + w[i + 19]! * 0x100000000,
-          rxLengthErrors: w[i + 20]! + w[i + 21]! * 0x100000000, rxOverErrors: w[i + 22]! + w[i + 23]! * 0x100000000,
-          rxCrcErrors: w[i + 24]! + w[i + 25]! * 0x100000000, rxFrameErrors: w[i + 26]! + w[i + 27]! * 0x100000000,
-          rxFifoErrors: w[i + 28]! + w[i + 29]! * 0x100000000, rxMissedErrors: w[i + 30]! + w[i + 31]! * 0x100000000,
-          txAbortedErrors: w[i + 32]! + w[i + 33]! * 0x100000000, txCarrierErrors: w[i + 34]! + w[i + 35]! * 0x100000000,
-          txFifoErrors: w[i + 36]! + w[i + 37]! * 0x100000000, txHeartbeatErrors: w[i + 38]! + w[i + 39]! * 0x100000000,
-          txWindowErrors: w[i + 40]! + w[i + 41]! * 0x100000000, rxCompressed: w[i + 42]! + w[i + 43]! * 0x100000000,
-          txCompressed: w[i + 44]! + w[i + 45]! * 0x100000000, rxNohandler: w[i + 46]! + w[i + 47]! * 0x100000000,
-          rxOtherhostDropped: w[i + 48]! + w[i + 49]! * 0x100000000,
-        }
+        return statsOf(
+          c(w[i]!, w[i + 1]!), c(w[i + 2]!, w[i + 3]!), c(w[i + 4]!, w[i + 5]!),
+          c(w[i + 6]!, w[i + 7]!), c(w[i + 8]!, w[i + 9]!), c(w[i + 10]!, w[i + 11]!),
+          c(w[i + 12]!, w[i + 13]!), c(w[i + 14]!, w[i + 15]!), c(w[i + 16]!, w[i + 17]!),
+          c(w[i + 18]!, w[i + 19]!), c(w[i + 20]!, w[i + 21]!), c(w[i + 22]!, w[i + 23]!),
+          c(w[i + 24]!, w[i + 25]!), c(w[i + 26]!, w[i + 27]!), c(w[i + 28]!, w[i + 29]!),
+          c(w[i + 30]!, w[i + 31]!), c(w[i + 32]!, w[i + 33]!), c(w[i + 34]!, w[i + 35]!),
+          c(w[i + 36]!, w[i + 37]!), c(w[i + 38]!, w[i + 39]!), c(w[i + 40]!, w[i + 41]!),
+          c(w[i + 42]!, w[i + 43]!), c(w[i + 44]!, w[i + 45]!), c(w[i + 46]!, w[i + 47]!),
+          c(w[i + 48]!, w[i + 49]!),
+        )
       }
-      return {
-        rxPackets: q(buf, off), txPackets: q(buf, off + 8), rxBytes: q(buf, off + 16), txBytes: q(buf, off + 24),
-        rxErrors: q(buf, off + 32), txErrors: q(buf, off + 40), rxDropped: q(buf, off + 48), txDropped: q(buf, off + 56),
-        multicast: q(buf, off + 64), collisions: q(buf, off + 72),
-        rxLengthErrors: q(buf, off + 80), rxOverErrors: q(buf, off + 88), rxCrcErrors: q(buf, off + 96),
-        rxFrameErrors: q(buf, off + 104), rxFifoErrors: q(buf, off + 112), rxMissedErrors: q(buf, off + 120),
-        txAbortedErrors: q(buf, off + 128), txCarrierErrors: q(buf, off + 136), txFifoErrors: q(buf, off + 144),
-        txHeartbeatErrors: q(buf, off + 152), txWindowErrors: q(buf, off + 160),
-        rxCompressed: q(buf, off + 168), txCompressed: q(buf, off + 176), rxNohandler: q(buf, off + 184),
-        rxOtherhostDropped: q(buf, off + 192),
-      }
+      return statsOf(
+        q(buf, off), q(buf, off + 8), q(buf, off + 16), q(buf, off + 24), q(buf, off + 32), q(buf, off + 40),
+        q(buf, off + 48), q(buf, off + 56), q(buf, off + 64), q(buf, off + 72), q(buf, off + 80), q(buf, off + 88),
+        q(buf, off + 96), q(buf, off + 104), q(buf, off + 112), q(buf, off + 120), q(buf, off + 128), q(buf, off + 136),
+        q(buf, off + 144), q(buf, off + 152), q(buf, off + 160), q(buf, off + 168), q(buf, off + 176), q(buf, off + 184),
+        q(buf, off + 192),
+      )
     }
     const s: LinkStats = {
       rxPackets: u64at(buf, off, len, 0),
