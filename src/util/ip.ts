@@ -145,9 +145,44 @@ export function parseCidr(s: string, field = 'address'): ParsedCidr {
 
 /** Formats 4 or 16 bytes (at off) as an IPv4 or RFC 5952 IPv6 address. */
 export function formatIp(buf: Uint8Array, off = 0, len = buf.length - off): string {
-  if (len === 4) return `${buf[off]}.${buf[off + 1]}.${buf[off + 2]}.${buf[off + 3]}`
+  if (len === 4) return ipv4Prefix(buf, off) + DEC[buf[off + 3]!]!
   if (len === 16) return formatIpv6(buf, off)
   return formatHex(buf, off, len)
+}
+
+/**
+ * `address/prefixLength` of 4 or 16 bytes at off (a route's dst). For IPv4 it is two cached
+ * pieces joined once: a dump of many routes formats each dst with one string concatenation.
+ */
+export function formatPrefix(buf: Uint8Array, off: number, len: number, prefixLength: number): string {
+  if (len === 4 && prefixLength <= 32) return ipv4Prefix(buf, off) + lastOctetSlash(buf[off + 3]!, prefixLength)
+  return `${formatIp(buf, off, len)}/${prefixLength}`
+}
+
+const DEC: string[] = Array.from({ length: 256 }, (_, i) => String(i))
+const DEC_DOT: string[] = Array.from({ length: 256 }, (_, i) => `${i}.`)
+
+/** `'a.b.c.'` of the recently formatted /24s, direct-mapped by the 24 bits. */
+const PREFIX_SLOTS = 4096
+const prefixKeys = new Int32Array(PREFIX_SLOTS).fill(-1)
+const prefixStrs: string[] = new Array<string>(PREFIX_SLOTS).fill('')
+
+function ipv4Prefix(buf: Uint8Array, off: number): string {
+  const key = (buf[off]! << 16) | (buf[off + 1]! << 8) | buf[off + 2]!
+  const slot = (key ^ (key >>> 12)) & (PREFIX_SLOTS - 1)
+  if (prefixKeys[slot] === key) return prefixStrs[slot]!
+  const s = DEC_DOT[buf[off]!]! + DEC_DOT[buf[off + 1]!]! + DEC_DOT[buf[off + 2]!]!
+  prefixKeys[slot] = key
+  prefixStrs[slot] = s
+  return s
+}
+
+/** `'d/len'` for every last octet and IPv4 prefix length, built on first use. */
+const OCTET_SLASH: (string | undefined)[] = new Array<string | undefined>(256 * 33).fill(undefined)
+
+function lastOctetSlash(d: number, prefixLength: number): string {
+  const i = d * 33 + prefixLength
+  return OCTET_SLASH[i] ??= `${d}/${prefixLength}`
 }
 
 function formatIpv6(b: Uint8Array, off: number): string {

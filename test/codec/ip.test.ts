@@ -1,5 +1,5 @@
 import t from 'tap'
-import { formatIp, parseCidr, parseIp, parseMac, formatMac, networkOf, tryParseIp } from '../../src/util/ip.js'
+import { formatIp, formatPrefix, parseCidr, parseIp, parseMac, formatMac, networkOf, tryParseIp } from '../../src/util/ip.js'
 import { ValidationError } from '../../src/errors.js'
 import { isIP } from 'node:net'
 
@@ -33,4 +33,22 @@ t.test('MAC addresses', async t => {
   t.equal(formatMac(parseMac('AA:bb:0c:d:ee:ff')), 'aa:bb:0c:0d:ee:ff')
   t.equal(formatMac(parseMac('aa-bb-cc-dd-ee-ff')), 'aa:bb:cc:dd:ee:ff')
   for (const bad of ['', 'aa:bb:cc:dd:ee:fg', 'aabbccddeeff0', 'aa::bb']) t.throws(() => parseMac(bad), ValidationError, bad)
+})
+
+t.test('formatPrefix and formatIp agree with plain formatting, through their caches', async t => {
+  let bad = 0
+  let x = 12345
+  for (let i = 0; i < 20000; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0
+    const b = Buffer.alloc(4)
+    b.writeUInt32BE(i < 10000 ? x : (0x0a000000 | i) >>> 0) // random, then many sharing their /24
+    const len = i % 33
+    const plain = [...b].join('.')
+    if (formatIp(b) !== plain) bad++
+    if (formatPrefix(b, 0, 4, len) !== `${plain}/${len}`) bad++
+  }
+  t.equal(bad, 0, 'IPv4 addresses and prefixes')
+  const v6 = parseIp('2001:db8::1')!.bytes
+  t.equal(formatPrefix(v6, 0, 16, 64), '2001:db8::1/64', 'IPv6 goes through formatIp')
+  t.equal(formatPrefix(Buffer.from([10, 0, 0, 1]), 0, 4, 40), '10.0.0.1/40', 'an out-of-range length is still printed')
 })

@@ -10,7 +10,7 @@ import { childPaths, encodeAttrs } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
-import { AF_INET6, formatIp } from '../../util/ip.js'
+import { AF_INET6, formatIp, formatPrefix } from '../../util/ip.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import {
   nexthopFlags, PROTOCOLS, ROUTE_TYPES, RTA, RTMSG_LEN,
@@ -100,10 +100,10 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
     const pl = len - 4
     switch (t) {
       case 1: // RTA_DST
-        r.dst = `${formatIp(buf, p, pl)}/${dstLength}`
+        r.dst = formatPrefix(buf, p, pl, dstLength)
         break
       case 2: // RTA_SRC
-        r.src = `${formatIp(buf, p, pl)}/${srcLen}`
+        r.src = formatPrefix(buf, p, pl, srcLen)
         break
       case 3: if (pl >= 4) r.iif = rd32(buf, p); else bad(buf, o, 'RTA_IIF'); break
       case 4: if (pl >= 4) r.oif = rd32(buf, p); else bad(buf, o, 'RTA_OIF'); break
