@@ -1,5 +1,5 @@
 // SeqTable against a Map: random inserts, deletes and lookups, wrap-around of sequence
-// numbers, growth, and the probe runs backward-shift deletion has to keep intact.
+// numbers, growth, and keys sharing a slot (one in place, the others in the overflow).
 import t from 'tap'
 import { SeqTable } from '../../src/netlink/seq-table.js'
 
@@ -49,7 +49,7 @@ t.test('agrees with a Map under random operations', async t => {
   }
 })
 
-t.test('clusters of one home slot survive deletes from their middle', async t => {
+t.test('keys sharing a slot: in place or in the overflow, found and removed either way', async t => {
   const tab = new SeqTable<string>(16)
   const keys = [3, 19, 35, 51, 4, 67, 20] // 16-slot table → several share slots 3 and 4
   for (const k of keys) tab.set(k, `v${k}`)
