@@ -4,7 +4,7 @@
  * (kinds/), chosen from IFLA_INFO_KIND.
  */
 import BufferLayout from 'buffer-layout'
-import { rd16 } from '../../util/le.js'
+import { rd16, rd32 } from '../../util/le.js'
 import { decodeFail, findAttr, readStr, type RawAttr } from '../../attr/codec.js'
 import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, u16, u32, u8, type AttrTable, type Codec } from '../../attr/table.js'
 import { mac } from '../../attr/types.js'
@@ -64,32 +64,38 @@ const STATS64_FIELDS = [
 
 /** Little-endian u64 number at field i of a stats struct (0 past the payload). */
 function u64at(buf: Buffer, off: number, len: number, i: number): number {
-  return i * 8 + 8 > len ? 0 : q(buf, off + i * 8)
-}
-
-/** Little-endian u64 as a number at o (exact below 2^53), no bounds check. */
-function q(b: Buffer, o: number): number {
-  return c((b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16)) + b[o + 3]! * 0x1000000,
-    (b[o + 4]! | (b[o + 5]! << 8) | (b[o + 6]! << 16)) + b[o + 7]! * 0x1000000)
+  const o = off + i * 8
+  return i * 8 + 8 > len ? 0 : c(rd32(buf, o), rd32(buf, o + 4))
 }
 
 /**
- * A u32 view of buf's memory when off is 4-byte aligned in it (netlink attributes are, in a
- * receive buffer that starts aligned): 2 word loads per counter instead of 8 byte loads. The
- * view of the last buffer is kept (a socket decodes from the same receive buffer every time).
- * Netlink is host byte order: the words are read as such (little-endian hosts only here).
+ * The 50 little-endian 32-bit words of a whole rtnl_link_stats64 at off; `wordAt` is the index
+ * of the first. Where off is 4-byte aligned in memory (netlink attributes are, in a receive
+ * buffer that starts aligned) on a little-endian host this is a u32 view of buf itself: 2 word
+ * loads per counter instead of 8 byte loads. The view of the last buffer is kept (a socket
+ * decodes from the same receive buffer every time). Elsewhere the words are copied out.
  */
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 let viewOf: Uint8Array | undefined
 let view32: Uint32Array | undefined
-function words(buf: Uint8Array, off: number): Uint32Array | undefined {
-  if (((buf.byteOffset + off) & 3) !== 0 || !LITTLE_ENDIAN) return undefined
-  if (buf !== viewOf) {
-    if ((buf.byteOffset & 3) !== 0) return undefined
-    viewOf = buf
-    view32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2)
+const copy32 = new Uint32Array(50)
+let wordAt = 0
+function words(buf: Uint8Array, off: number): Uint32Array {
+  if (LITTLE_ENDIAN && ((buf.byteOffset + off) & 3) === 0 && (buf.byteOffset & 3) === 0) {
+    if (buf !== viewOf) {
+      viewOf = buf
+      view32 = new Uint32Array(buf.buffer, buf.byteOffset, buf.length >>> 2)
+    }
+    wordAt = off >>> 2
+    return view32!
   }
-  return view32
+  return copyWords(buf, off)
+}
+
+function copyWords(buf: Uint8Array, off: number): Uint32Array {
+  for (let k = 0; k < 50; k++) copy32[k] = rd32(buf, off + k * 4)
+  wordAt = 0
+  return copy32
 }
 
 /** A counter from its two 32-bit words: a small integer (a Smi, see below) when it fits in one. */
@@ -126,29 +132,20 @@ const stats64: Codec<LinkStats> = {
   kind: 'rtnl_link_stats64',
   decode(buf, off, len) {
     // The whole struct (what every kernel since 5.x sends): one object literal, one hidden
-    // class, straight-line reads. Shorter payloads (older kernels) take the checked path.
+    // class, word reads. Shorter payloads (older kernels) take the checked path.
     if (len >= 200) {
       const w = words(buf, off)
-      if (w !== undefined) {
-        const i = off >>> 2
-        return statsOf(
-          c(w[i]!, w[i + 1]!), c(w[i + 2]!, w[i + 3]!), c(w[i + 4]!, w[i + 5]!),
-          c(w[i + 6]!, w[i + 7]!), c(w[i + 8]!, w[i + 9]!), c(w[i + 10]!, w[i + 11]!),
-          c(w[i + 12]!, w[i + 13]!), c(w[i + 14]!, w[i + 15]!), c(w[i + 16]!, w[i + 17]!),
-          c(w[i + 18]!, w[i + 19]!), c(w[i + 20]!, w[i + 21]!), c(w[i + 22]!, w[i + 23]!),
-          c(w[i + 24]!, w[i + 25]!), c(w[i + 26]!, w[i + 27]!), c(w[i + 28]!, w[i + 29]!),
-          c(w[i + 30]!, w[i + 31]!), c(w[i + 32]!, w[i + 33]!), c(w[i + 34]!, w[i + 35]!),
-          c(w[i + 36]!, w[i + 37]!), c(w[i + 38]!, w[i + 39]!), c(w[i + 40]!, w[i + 41]!),
-          c(w[i + 42]!, w[i + 43]!), c(w[i + 44]!, w[i + 45]!), c(w[i + 46]!, w[i + 47]!),
-          c(w[i + 48]!, w[i + 49]!),
-        )
-      }
+      const i = wordAt
       return statsOf(
-        q(buf, off), q(buf, off + 8), q(buf, off + 16), q(buf, off + 24), q(buf, off + 32), q(buf, off + 40),
-        q(buf, off + 48), q(buf, off + 56), q(buf, off + 64), q(buf, off + 72), q(buf, off + 80), q(buf, off + 88),
-        q(buf, off + 96), q(buf, off + 104), q(buf, off + 112), q(buf, off + 120), q(buf, off + 128), q(buf, off + 136),
-        q(buf, off + 144), q(buf, off + 152), q(buf, off + 160), q(buf, off + 168), q(buf, off + 176), q(buf, off + 184),
-        q(buf, off + 192),
+        c(w[i]!, w[i + 1]!), c(w[i + 2]!, w[i + 3]!), c(w[i + 4]!, w[i + 5]!),
+        c(w[i + 6]!, w[i + 7]!), c(w[i + 8]!, w[i + 9]!), c(w[i + 10]!, w[i + 11]!),
+        c(w[i + 12]!, w[i + 13]!), c(w[i + 14]!, w[i + 15]!), c(w[i + 16]!, w[i + 17]!),
+        c(w[i + 18]!, w[i + 19]!), c(w[i + 20]!, w[i + 21]!), c(w[i + 22]!, w[i + 23]!),
+        c(w[i + 24]!, w[i + 25]!), c(w[i + 26]!, w[i + 27]!), c(w[i + 28]!, w[i + 29]!),
+        c(w[i + 30]!, w[i + 31]!), c(w[i + 32]!, w[i + 33]!), c(w[i + 34]!, w[i + 35]!),
+        c(w[i + 36]!, w[i + 37]!), c(w[i + 38]!, w[i + 39]!), c(w[i + 40]!, w[i + 41]!),
+        c(w[i + 42]!, w[i + 43]!), c(w[i + 44]!, w[i + 45]!), c(w[i + 46]!, w[i + 47]!),
+        c(w[i + 48]!, w[i + 49]!),
       )
     }
     const s: LinkStats = {
