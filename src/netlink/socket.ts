@@ -5,7 +5,6 @@
  * back-pressure, and never leaves a promise hanging: timeouts, AbortSignal,
  * close() and socket failures all settle what is pending.
  */
-import { SeqTable } from './seq-table.js'
 import { attrName, attrPathAt, type AttrTable } from '../attr/table.js'
 import { rd16, rd32, rdS32, wr16, wr32 } from '../util/le.js'
 import {
@@ -20,6 +19,7 @@ import {
   TimeoutError,
 } from '../errors.js'
 import { native, type NativeBinding, POLL_READABLE, type PollHandle } from '../native/binding.js'
+import { SeqTable } from './seq-table.js'
 import { log } from '../util/log.js'
 import {
   flagNames,
@@ -374,12 +374,7 @@ export class NetlinkSocket {
     return new Promise<unknown>((resolve, reject) => {
       p.resolve = resolve
       p.reject = reject
-      const signal = opts.signal
-      if (signal) {
-        p.onAbort = () => this.settle(p, signal.reason, true)
-        signal.addEventListener('abort', p.onAbort, { once: true })
-      }
-      this.armTimer(p, opts.timeout)
+      this.arm(p, opts)
     })
   }
 
@@ -413,13 +408,7 @@ export class NetlinkSocket {
       p.resolve = () => { s.done = true; sock.wake(s) }
       p.reject = (err: unknown) => { s.error ??= err; s.done = true; sock.wake(s) }
       p.dump = s
-      const signal = opts.signal
-      if (signal) {
-        const q = p
-        q.onAbort = () => this.settle(q, signal.reason, true)
-        signal.addEventListener('abort', q.onAbort, { once: true })
-      }
-      this.armTimer(p, opts.timeout)
+      this.arm(p, opts)
       this.dumpQueue.push(p)
       this.startNextDump()
     }
@@ -592,8 +581,14 @@ export class NetlinkSocket {
     }
   }
 
-  private armTimer(p: Pending, timeout: number | undefined): void {
-    const ms = timeout ?? this.defaultTimeout
+  /** Settles p when its signal aborts or its timeout (or the socket's) expires. */
+  private arm(p: Pending, opts: { timeout?: number; signal?: AbortSignal }): void {
+    const signal = opts.signal
+    if (signal) {
+      p.onAbort = () => this.settle(p, signal.reason, true)
+      signal.addEventListener('abort', p.onAbort, { once: true })
+    }
+    const ms = opts.timeout ?? this.defaultTimeout
     if (ms === undefined || ms === Infinity) return
     p.timer = setTimeout(() => this.settle(p, new TimeoutError(this.infoOf(p.msg, p.seq, p.what), ms), true), ms)
   }
@@ -689,44 +684,60 @@ export class NetlinkSocket {
   private sendNow(p: Pending): void {
     this.flushScheduled = true
     resolved.then(this.flushTask)
-    const seq = this.nextSeq()
-    p.seq = seq
-    p.sent = true
-    const m = p.msg
-    wr16(m, 6, p.flags | NLM_F_REQUEST | (p.ackless ? 0 : NLM_F_ACK))
-    wr32(m, 8, seq)
-    wr32(m, 12, this.portId)
-    this.pending.set(seq, p)
-    this.inFlight++
-    this.stats.requests++
-    const k = messageTypeInfo(p.type)?.kind
-    if (k === 'new' || k === 'del') this.stats.changes++
+    this.stamp(p)
     if (debug.enabled || hexlog.enabled) this.traceSend([p])
-    let n: number
+    let n = -1
     try {
-      n = this.b.sendRecv!(this.fd, m, this.rbuf, this.sender)
+      n = this.b.sendRecv!(this.fd, p.msg, this.rbuf, this.sender)
     } catch (err) {
-      const e = err as NodeJS.ErrnoException
-      if (e.syscall === 'recvmsg') {
-        n = -1 // sent; the read failed (e.g. ENOBUFS): drain() deals with it
-      } else if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
-        // Kernel memory pressure: queue it; flush() retries once replies drain.
-        this.pending.delete(seq)
-        this.inFlight--
-        p.sent = false
+      const failure = sendFailure(err)
+      if (failure === 'retry') {
+        // start() queues it; flush() retries once replies drain.
+        this.unstamp(p)
         return
-      } else {
+      }
+      if (failure === 'fail') {
         this.settle(p, err, true)
         this.forget(p)
         return
       }
     }
-    if (n >= 0) {
-      if (n > this.rbuf.length) this.truncated(n)
-      else this.onDatagram(n, this.sender[1]!)
-    }
+    this.received(n)
     if (!p.settled) this.drain()
     this.updatePoll()
+  }
+
+  /** Stamps seq, port id and REQUEST(/ACK) into a request being sent and records it as pending. */
+  private stamp(p: Pending): void {
+    const seq = this.nextSeq()
+    p.seq = seq
+    p.sent = true
+    const m = p.msg
+    wr16(m, 6, p.flags | NLM_F_REQUEST | (p.dump || p.ackless ? 0 : NLM_F_ACK))
+    wr32(m, 8, seq)
+    wr32(m, 12, this.portId)
+    this.pending.set(seq, p)
+    this.inFlight++
+    this.stats.requests++
+    if (p.dump) this.stats.dumps++
+    else {
+      const k = messageTypeInfo(p.type)?.kind
+      if (k === 'new' || k === 'del') this.stats.changes++
+    }
+  }
+
+  /** Undoes stamp() for a request the kernel did not take (EAGAIN/ENOBUFS on send). */
+  private unstamp(p: Pending): void {
+    this.pending.delete(p.seq)
+    this.inFlight--
+    p.sent = false
+  }
+
+  /** Parses what sendRecv read: n bytes into rbuf (-1: nothing yet). */
+  private received(n: number): void {
+    if (n < 0) return
+    if (n > this.rbuf.length) this.truncated(n)
+    else this.onDatagram(n, this.sender[1]!)
   }
 
   /** Sends queued requests in batches (one sendmsg each), draining replies in between. */
@@ -749,61 +760,32 @@ export class NetlinkSocket {
       const bufs: Buffer[] = new Array(count)
       for (let i = 0; i < count; i++) {
         const p = batch[i]!
-        const seq = this.nextSeq()
-        p.seq = seq
-        p.sent = true
-        const m = p.msg
-        wr16(m, 6, p.flags | NLM_F_REQUEST | (p.dump || p.ackless ? 0 : NLM_F_ACK))
-        wr32(m, 8, seq)
-        wr32(m, 12, this.portId)
-        this.pending.set(seq, p)
-        bufs[i] = m
-      }
-      this.inFlight += count
-      this.stats.requests += count
-      for (let i = 0; i < count; i++) {
-        const p = batch[i]!
-        if (p.dump) this.stats.dumps++
-        else {
-          const k = messageTypeInfo(p.type)?.kind
-          if (k === 'new' || k === 'del') this.stats.changes++
-        }
+        this.stamp(p)
+        bufs[i] = p.msg
       }
       if (trace) this.traceSend(batch)
-      let n: number
+      let n = -1
       try {
         const out = count === 1 ? bufs[0]! : bufs
         if (this.b.sendRecv) n = this.b.sendRecv(this.fd, out, this.rbuf, this.sender)
-        else {
-          this.b.sendmsg(this.fd, out)
-          n = -1
-        }
+        else this.b.sendmsg(this.fd, out)
       } catch (err) {
-        const e = err as NodeJS.ErrnoException
-        if (e.syscall === 'recvmsg') {
-          // Sent; the read failed (e.g. ENOBUFS): let drain() deal with it.
-          n = -1
-        } else if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') {
-          // Kernel memory pressure: put the batch back and retry once replies drain.
-          for (const p of batch) {
-            this.pending.delete(p.seq)
-            p.sent = false
-          }
-          this.inFlight -= count
+        const failure = sendFailure(err)
+        if (failure === 'retry') {
+          // Put the batch back and retry once replies drain.
+          for (const p of batch) this.unstamp(p)
           q.unshift(...batch)
           this.drain()
           if (this.inFlight === 0) setTimeout(() => this.flush(), 1)
           break
-        } else {
+        }
+        if (failure === 'fail') {
           for (const p of batch) this.settle(p, err, true)
           for (const p of batch) this.forget(p)
           continue
         }
       }
-      if (n >= 0) {
-        if (n > this.rbuf.length) this.truncated(n)
-        else this.onDatagram(n, this.sender[1]!)
-      }
+      this.received(n)
       this.drain()
       if (++rounds >= 64 && q.length > 0) {
         // Let the event loop breathe during very long pipelines.
@@ -1213,6 +1195,18 @@ export class NetlinkSocket {
     }
     if (!(err instanceof SocketClosedError)) for (const l of this.errorListeners) l(err as Error)
   }
+}
+
+/**
+ * What a failed send means: 'read' (sendRecv sent, then its read failed, e.g. ENOBUFS:
+ * drain() deals with it), 'retry' (kernel memory pressure: send again once replies drain)
+ * or 'fail' (the requests reject with the error).
+ */
+function sendFailure(err: unknown): 'read' | 'retry' | 'fail' {
+  const e = err as NodeJS.ErrnoException
+  if (e.syscall === 'recvmsg') return 'read'
+  if (e.code === 'EAGAIN' || e.code === 'ENOBUFS') return 'retry'
+  return 'fail'
 }
 
 function setBuf(b: NativeBinding, fd: number, force: number, plain: number, size: number): number {
