@@ -19,7 +19,7 @@ export const nlmsghdr = BufferLayout.struct([
 /**
  * One netlink message inside a received datagram. buf is the socket's receive
  * buffer: decoders must copy what they keep, because it is reused for the next
- * datagram.
+ * datagram. A dump's decoder also gets the same NlMsg object for every item.
  */
 export interface NlMsg {
   type: number

@@ -38,6 +38,7 @@ import {
   NLMSG_DONE,
   NLMSG_ERROR,
   NLMSG_HDRLEN,
+  NLMSG_MIN_TYPE,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
   NLMSGERR_ATTR_MISS_NEST,
@@ -246,6 +247,8 @@ export class NetlinkSocket {
   private bbuf: Buffer | undefined
   private readonly blens = new Int32Array(BATCH_SLOTS)
   private readonly sender = new Uint32Array(2)
+  /** The message handed to a dump's decoder, rewritten for each item (see {@link dump}). */
+  private readonly cursor: NlMsg = { type: 0, flags: 0, seq: 0, pid: 0, buf: Buffer.alloc(0), off: 0, end: 0 }
   private seq = 0
   private inFlight = 0
   private readonly maxInFlight: number
@@ -382,7 +385,9 @@ export class NetlinkSocket {
    * Starts a dump (NLM_F_DUMP is added) and returns its decoded items as an
    * async iterable. Items are read from the kernel only as fast as they are
    * consumed. Breaking out of the loop early drains the rest of the dump in
-   * the background.
+   * the background. `decode` gets one message object that is rewritten for every
+   * item (like its `buf`, it is only valid during the call): keep what you read
+   * from it, not the object.
    */
   dump<T>(msg: Buffer, decode: (msg: NlMsg) => T | undefined, opts: DumpOptions = {}): DumpIterable<T> {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -976,12 +981,27 @@ export class NetlinkSocket {
           continue
         }
       }
+      const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
+      if (p !== undefined && p.dump !== undefined && type >= NLMSG_MIN_TYPE && !trace) {
+        // A dump's data message: decoded through one reused cursor instead of a new message
+        // object per item (a 100,000-route dump allocated 7.7 MB of them).
+        const c = this.cursor
+        c.type = type
+        c.flags = flags
+        c.seq = seq
+        c.pid = pid
+        c.buf = buf
+        c.off = off + NLMSG_HDRLEN
+        c.end = off + len
+        this.onDumpItem(p, p.dump, c)
+        off += (len + 3) & ~3
+        continue
+      }
       const msg: NlMsg = { type, flags, seq, pid, buf, off: off + NLMSG_HDRLEN, end: off + len }
       if (trace) {
         if (debug.enabled) debug('recv %s seq=%d len=%d flags=0x%s groups=%d', messageTypeName(type), seq, len, flags.toString(16), groups)
         if (hexlog.enabled) hexlog('recv seq=%d %s', seq, buf.toString('hex', off, off + len))
       }
-      const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
       if (p) this.onReply(p, msg)
       else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
       off += (len + 3) & ~3
@@ -1014,29 +1034,7 @@ export class NetlinkSocket {
     }
     if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) return
     if (p.dump) {
-      const s = p.dump
-      if (msg.flags & NLM_F_DUMP_INTR) this.onIntr(p, s)
-      if (s.discard || p.settled) return
-      let v: unknown
-      try {
-        v = p.decode!(msg)
-      } catch (err) {
-        this.settle(p, err, true)
-        return
-      }
-      if (v === undefined) return
-      if (s.policy === 'retry' && !s.released) {
-        s.held.push(v)
-        if (s.held.length >= s.holdLimit) {
-          s.released = true
-          for (const x of s.held) s.queue.push(x)
-          s.held.length = 0
-          this.wake(s)
-        }
-      } else {
-        s.queue.push(v)
-        this.wake(s)
-      }
+      this.onDumpItem(p, p.dump, msg)
       return
     }
     if (p.decode) {
@@ -1052,6 +1050,32 @@ export class NetlinkSocket {
     if (p.ackless) {
       this.forget(p)
       this.settle(p, undefined, false)
+    }
+  }
+
+  /** A data message of a dump: decoded and queued for the consumer. */
+  private onDumpItem(p: Pending, s: DumpState, msg: NlMsg): void {
+    if (msg.flags & NLM_F_DUMP_INTR) this.onIntr(p, s)
+    if (s.discard || p.settled) return
+    let v: unknown
+    try {
+      v = p.decode!(msg)
+    } catch (err) {
+      this.settle(p, err, true)
+      return
+    }
+    if (v === undefined) return
+    if (s.policy === 'retry' && !s.released) {
+      s.held.push(v)
+      if (s.held.length >= s.holdLimit) {
+        s.released = true
+        for (const x of s.held) s.queue.push(x)
+        s.held.length = 0
+        this.wake(s)
+      }
+    } else {
+      s.queue.push(v)
+      this.wake(s)
     }
   }
 

@@ -137,6 +137,22 @@ t.test('multipart dump streams every item in order', async t => {
   s.close()
 })
 
+t.test("a dump's decoder sees each item's header through one reused message object", async t => {
+  const { k } = dumpKernel(3, 4)
+  const s = NetlinkSocket.open({ binding: k })
+  const objs = new Set<object>()
+  const seen: string[] = []
+  const got = await s.dump(msg(T_GET), m => {
+    objs.add(m)
+    seen.push(`${m.type}/${m.flags}/${m.seq === k.sent[0]!.seq}/${m.pid}/${m.end - m.off}`)
+    return m.buf.readUInt32LE(m.off)
+  }).toArray()
+  t.same(got, Array.from({ length: 12 }, (_, i) => i), 'every payload read at its offset')
+  t.same(new Set(seen), new Set([`${T_NEW}/2/true/${k.sent[0]!.pid}/4`]), 'type, flags, seq, pid and length of every item')
+  t.equal(objs.size, 1, 'one message object for all items')
+  s.close()
+})
+
 t.test('batches() streams the same items in arrays; toArray() collects them', async t => {
   {
     const { k } = dumpKernel(10, 100)
