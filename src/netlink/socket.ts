@@ -201,8 +201,19 @@ interface Pending {
 
 const enum Result { List, Void, One }
 
+function clearQueue(s: DumpState): void {
+  s.queue = []
+  s.head = s.tail = 0
+}
+
 interface DumpState {
+  /**
+   * Decoded items waiting for the consumer: queue[head..tail). Written by index into storage
+   * sized like the last batch (a push-grown array allocated ~3x its final size per batch).
+   */
   queue: unknown[]
+  head: number
+  tail: number
   done: boolean
   error: unknown
   waiter: (() => void) | undefined
@@ -398,7 +409,7 @@ export class NetlinkSocket {
     const start = (): void => {
       msg.writeUInt16LE(msg.readUInt16LE(6) | NLM_F_DUMP, 6)
       state = {
-        queue: [], done: false, error: undefined, waiter: undefined, discard: false,
+        queue: [], head: 0, tail: 0, done: false, error: undefined, waiter: undefined, discard: false,
         policy: opts.onInterrupt ?? 'retry', interrupted: false, attempts: 1,
         maxAttempts: Math.max(1, opts.maxAttempts ?? 3), holdLimit: opts.holdLimit ?? 2048,
         released: false, held: [],
@@ -421,7 +432,7 @@ export class NetlinkSocket {
     const wait = async (): Promise<boolean> => {
       const s = state!
       for (;;) {
-        if (s.queue.length > 0) return true
+        if (s.tail > s.head) return true
         if (s.error !== undefined) {
           const e = s.error
           s.error = undefined
@@ -437,14 +448,31 @@ export class NetlinkSocket {
     }
     const shiftOne = (): T => {
       const s = state!
-      const v = s.queue.shift() as T
-      if (s.queue.length < HIGH_WATER / 2 && !s.done) sock.pump()
+      const v = s.queue[s.head] as T
+      s.queue[s.head++] = undefined
+      if (s.head === s.tail) s.head = s.tail = 0
+      if (s.tail - s.head < HIGH_WATER / 2 && !s.done) {
+        // Refilled before it empties: move what is left to the front so the storage is reused.
+        if (s.head > 0) {
+          const n = s.tail - s.head
+          s.queue.copyWithin(0, s.head, s.tail)
+          s.queue.fill(undefined, n, s.tail)
+          s.head = 0
+          s.tail = n
+        }
+        sock.pump()
+      }
       return v
     }
     const takeAll = (): T[] => {
       const s = state!
-      const all = s.queue as T[]
-      s.queue = []
+      let all = s.queue as T[]
+      if (s.head === 0) {
+        all.length = s.tail
+        // The next batch is likely the size of this one (one or two kernel datagrams' worth).
+        s.queue = s.done ? [] : new Array(Math.min(Math.max(s.tail, 16), 4 * HIGH_WATER))
+      } else all = all.slice(s.head, s.tail)
+      s.head = s.tail = 0
       if (!s.done) sock.pump()
       return all
     }
@@ -462,13 +490,13 @@ export class NetlinkSocket {
         next: (): Promise<IteratorResult<V>> => {
           if (startError !== undefined) return Promise.reject(startError)
           // Fast path without an async function's machinery: data is usually queued.
-          if (state!.queue.length > 0) return Promise.resolve({ value: take(), done: false })
+          if (state!.tail > state!.head) return Promise.resolve({ value: take(), done: false })
           return slow()
         },
         return: async (): Promise<IteratorResult<V>> => {
           if (state && !state.done) {
             state.discard = true
-            state.queue.length = 0
+            clearQueue(state)
             state.held.length = 0
             sock.pump()
           }
@@ -821,7 +849,7 @@ export class NetlinkSocket {
     const d = this.activeDump
     if (d && d.sent && d.dump) {
       if (d.dump.discard || d.settled) return true
-      if (d.dump.queue.length < HIGH_WATER) return true
+      if (d.dump.tail - d.dump.head < HIGH_WATER) return true
     }
     return this.groupCount > 0
   }
@@ -1069,12 +1097,12 @@ export class NetlinkSocket {
       s.held.push(v)
       if (s.held.length >= s.holdLimit) {
         s.released = true
-        for (const x of s.held) s.queue.push(x)
+        for (const x of s.held) s.queue[s.tail++] = x
         s.held.length = 0
         this.wake(s)
       }
     } else {
-      s.queue.push(v)
+      s.queue[s.tail++] = v
       this.wake(s)
     }
   }
@@ -1084,7 +1112,7 @@ export class NetlinkSocket {
     s.interrupted = true
     debug('dump %s seq=%d interrupted (policy %s, attempt %d)', messageTypeName(p.type), p.seq, s.policy, s.attempts)
     if (s.policy === 'throw' || (s.policy === 'retry' && (s.released || s.attempts >= s.maxAttempts))) {
-      s.queue.length = 0
+      clearQueue(s)
       s.held.length = 0
       this.settle(p, new DumpInterruptedError(this.infoOf(p.msg, p.seq, p.what), s.attempts), true)
     }
@@ -1108,7 +1136,7 @@ export class NetlinkSocket {
     }
     if (!p.settled) {
       if (s.held.length) {
-        for (const x of s.held) s.queue.push(x)
+        for (const x of s.held) s.queue[s.tail++] = x
         s.held.length = 0
       }
       this.settle(p, undefined, false)
