@@ -91,7 +91,9 @@ export class SeqTable<V> {
   clear(): void {
     this.keys.fill(0)
     this.vals.fill(undefined)
-    this.overflow = undefined
+    // Only when set: storing into a field V8 has seen only its initial value in marks it
+    // mutable, which deoptimizes every compiled caller of get() (seen on the first close()).
+    if (this.overflow !== undefined) this.overflow = undefined
     this.size = 0
   }
 
