@@ -4,7 +4,7 @@
 // and by this library, each in fresh throw-away network namespaces, several times.
 //
 //   node bench/run.mjs [--quick] [--only W1,W3] [--reps N] [--contenders c-seq,ip-batch,...]
-//                      [--write-docs|--no-docs] [--rebuild] [--strict]
+//                      [--write-docs|--no-docs] [--rebuild] [--strict] [--cpu N|none]
 //
 // Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN), `ip` and a C compiler. Every namespace it
 // makes is named rtnl-bench-<pid>-<n> and deleted after use, on exit and on
@@ -18,6 +18,7 @@ import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { NsPool, sweepStale } from './lib/netns.mjs'
+import { CpuPinner } from './lib/cpu.mjs'
 import { killChildren } from './lib/proc.mjs'
 import { addRatios, finishRow, mdTable, ratioSvg, textTable } from './lib/report.mjs'
 import { OUT, ROOT, prepareTools, removeScratch } from './lib/tools.mjs'
@@ -43,7 +44,9 @@ const USAGE = `usage: node bench/run.mjs [options]
   --write-docs        write docs/benchmarks.md + .svg even for a partial or quick run
   --no-docs           do not write docs/ (a full run of every workload does by default)
   --rebuild           run \`npm run build\` before the library contenders even if dist/ exists
-  --strict            a failing library contender fails the run too`
+  --strict            a failing library contender fails the run too
+  --cpu N|none        pin the whole run to CPU N, or do not pin (default: before each
+                      contender's run, pin to the CPU fastest in a short C calibration)`
 
 const { values: opt } = parseArgs({
   options: {
@@ -55,6 +58,7 @@ const { values: opt } = parseArgs({
     'no-docs': { type: 'boolean', default: false },
     rebuild: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
+    cpu: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 })
@@ -136,8 +140,10 @@ async function main() {
   if (stale.length) log(`bench: deleted ${stale.length} namespace(s) left by earlier runs that died: ${stale.join(' ')}`)
 
   tools = await prepareTools()
-  const meta = { ...machine(), date: new Date().toISOString(), quick, pid: process.pid }
+  const pinner = await CpuPinner.create(opt.cpu, tools, pool, quick)
+  const meta = { ...machine(), date: new Date().toISOString(), quick, pid: process.pid, pinning: pinner.why }
   log(`bench: ${meta.cpu}, ${meta.cores} cores, Linux ${meta.kernel}, Node ${meta.node}, ${meta.ip}${quick ? ' [--quick]' : ''}`)
+  log(`bench: ${pinner.why}`)
 
   /** @type {Contender[]} */ const active = []
   /** @type {{ contender: string, label: string, reason: string }[]} */ const skipped = []
@@ -156,6 +162,8 @@ async function main() {
   for (const w of workloads) {
     const sizes = quick ? w.sizes.quick : w.sizes.full
     const reps = repsArg ?? (quick ? 1 : w.id === 'W4' || w.id === 'W5' ? 3 : 5)
+    // Timed dumps per process (their median counts; the first is reported beside it).
+    const dumps = quick ? 2 : 5
     /** @type {Map<string, { c: Contender, phases: string[] }>} */ const plan = new Map()
     for (const c of active) {
       const phases = c.phasesFor(w)
@@ -169,7 +177,7 @@ async function main() {
       plan.set(c.id, { c, phases })
     }
     log(`\n${w.id}: ${w.title} (n=${sizes.n}, warm-up ${sizes.warm}, ${reps} rep${reps > 1 ? 's' : ''})`)
-    /** @type {Map<string, Map<string, { reps: number[], count: number|null, rss: number|null, sampled: number|null }>>} */
+    /** @type {Map<string, Map<string, { reps: number[], firsts: number[], count: number|null, rss: number|null, growth: number|null, sampled: number|null }>>} */
     const acc = new Map()
     const failed = new Set()
     const order = [...plan.values()]
@@ -184,7 +192,8 @@ async function main() {
           made.push(inst)
           const warm = await makeInstance(w, pool, sizes.warm)
           made.push(warm)
-          const outcome = await c.run({ w, inst, warm, phases, tools, quick })
+          const pin = await pinner.pick()
+          const outcome = await c.run({ w, inst, warm, phases, tools, quick, dumps })
           const bad = await w.verify(inst, outcome.done ?? inst.n)
           if (bad) throw new Error(`wrong kernel state afterwards: ${bad}`)
           const parts = []
@@ -193,16 +202,17 @@ async function main() {
             if (!r) throw new Error(`no result for phase ${phase}`)
             const byPhase = acc.get(phase) ?? new Map()
             acc.set(phase, byPhase)
-            const a = byPhase.get(c.id) ?? { reps: [], count: null, rss: null, growth: null, sampled: null }
+            const a = byPhase.get(c.id) ?? { reps: [], firsts: [], count: null, rss: null, growth: null, sampled: null }
             byPhase.set(c.id, a)
             a.reps.push(r.seconds)
+            if (r.first !== undefined && r.first !== null) a.firsts.push(r.first)
             if (r.count !== undefined && r.count !== null) a.count = r.count
             if (r.maxRssKiB !== undefined && r.maxRssKiB !== null) a.rss = Math.max(a.rss ?? 0, r.maxRssKiB)
             if (r.rssGrowthKiB !== undefined && r.rssGrowthKiB !== null) a.growth = Math.max(a.growth ?? 0, r.rssGrowthKiB)
             if (r.sampled) a.sampled = r.sampled
-            parts.push(`${phase} ${r.seconds.toFixed(4)} s${r.sampled ? ` (~ from ${r.sampled})` : ''}`)
+            parts.push(`${phase} ${r.seconds.toFixed(4)} s${r.sampled ? ` (~ from ${r.sampled})` : ''}${r.first != null ? ` (first ${r.first.toFixed(4)} s)` : ''}`)
           }
-          log(`  rep ${rep + 1}/${reps}  ${c.id.padEnd(15)} ${parts.join(', ')}`)
+          log(`  rep ${rep + 1}/${reps}  ${c.id.padEnd(15)} ${parts.join(', ')}${pin.us ? `  [CPU ${pin.cpu}; calibration ${Object.entries(pin.us).map(([k, v]) => `${k}:${v.toFixed(1)}`).join(' ')} µs]` : ''}`)
         } catch (e) {
           if (stopping) return
           const msg = /** @type {Error} */ (e).message
@@ -217,7 +227,7 @@ async function main() {
       }
     }
     /** @type {WorkloadReport} */
-    const report = { id: w.id, title: w.title, n: sizes.n, reps, note: w.note, phases: [] }
+    const report = { id: w.id, title: w.title, n: sizes.n, reps, dumps, note: w.note, phases: [] }
     for (const phase of w.phases) {
       const u = w.units[phase]
       /** @type {import('./lib/report.mjs').PhaseReport} */
@@ -226,7 +236,7 @@ async function main() {
         const a = acc.get(phase)?.get(c.id)
         if (!a || failed.has(c.id) || !a.reps.length) continue
         p.rows.push(finishRow({
-          contender: c.id, label: c.label, style: c.style, reps: a.reps, ops: w.ops(phase, sizes.n),
+          contender: c.id, label: c.label, style: c.style, reps: a.reps, firsts: a.firsts, ops: w.ops(phase, sizes.n),
           count: a.count, maxRssKiB: a.rss, rssGrowthKiB: a.growth, sampled: a.sampled,
         }, p))
       }
@@ -237,13 +247,16 @@ async function main() {
     console.log(`\n${textTable(report)}`)
   }
 
+  await pinner.close(pool)
   const left = pool.leftovers()
   const seconds = (Date.now() - t0) / 1000
   const notes = [
     'ratio: median time / median time of the C reference of the same style (ᵖ: C pipelined); dumps against C sequential; † where C does not run the workload: against ip -batch.',
     '~ from k: one-process-per-command figures are k commands timed and extrapolated to n.',
     'Timed: the work only (not process start, socket creation, namespace setup or the warm-up, which runs on an identical smaller copy in its own namespaces).',
+    `Dumps: each process times its dump ${quick ? 2 : 5} times in a row after the warm-up and reports the median; the first of them is listed under the table (for a JIT runtime it includes growing its heap).`,
   ]
+  meta.pinning = pinner.summary()
   const results = { meta: { ...meta, seconds }, notes, skipped, errors, workloads: reports, leftNamespaces: left }
   mkdirSync(OUT, { recursive: true })
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
@@ -303,6 +316,9 @@ Generated by \`node bench/run.mjs${m.quick ? ' --quick' : ''}\` (\`npm run bench
   dump (at most 50 passes), so that a JIT has compiled the loop (rtnetlink, pyroute2; C needs
   no warm-up but gets one pass; the npm \`netlink\` package can only reach the timed
   namespace and dumps its links there).
+- CPU: ${m.pinning}. The virtual CPUs of a VM need not be equally fast: on this machine one
+  took up to 1.7x as long as the other for the same C work, and which one was slow changed
+  within minutes. A contender's processes (and the \`ip\` it times) run on the CPU chosen for it.
 - Each contender that runs code (C, Node, Python) does each phase in its own process, which
   reports the timing and its peak RSS (VmHWM of its own memory map; \`getrusage\`'s ru_maxrss is
   not used because it also counts the pre-exec image of the parent that forked the process).

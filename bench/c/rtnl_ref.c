@@ -13,12 +13,15 @@
  *
  *   rtnl_ref [--netns NS] [--warm-netns NS] [--netns2 NS] [--warm-netns2 NS]
  *            [--pipe N] OP [--count N] [--warm-count N] [--index I] [--dev NAME]
- *            [--base A.B.C.D] [--plen P]
+ *            [--base A.B.C.D] [--plen P] [--repeat K]
  *   OP: getlink | addr-add | addr-dump | route-add | route-dump | link-churn
  *
  *   rtnl_ref exec [--stdout-null] -- CMD ARGS...           time one process
  *   rtnl_ref spawn-each --file F [--stdout-null] -- CMD ARGS...
  *            one process per line of F (its words appended to CMD ARGS), in order
+ *
+ * --repeat K (dumps): the timed dump runs K times in this process after the warm-up;
+ * seconds is their median, first the first one's, runs all of them.
  *
  * Prints one JSON object: seconds (timed part only), ops, count (messages decoded),
  * checksum, maxrss_kib (VmHWM of this process; for exec/spawn-each the largest child's
@@ -353,6 +356,7 @@ struct opts {
   const char *dev;
   uint32_t base; /* host order */
   int plen;
+  int repeat; /* dumps: timed runs in this process (the figure is their median) */
 };
 
 static struct batch batch;
@@ -616,6 +620,21 @@ static int main_spawn(int argc, char **argv, int each) {
   return rc;
 }
 
+#define MAX_REPEAT 64
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Median of n values (sorts a copy). */
+static double median_of(const double *v, int n) {
+  double s[MAX_REPEAT];
+  memcpy(s, v, sizeof *v * (size_t)n);
+  qsort(s, (size_t)n, sizeof *s, cmp_double);
+  return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
 static uint32_t parse_ipv4(const char *s) {
   struct in_addr a;
   if (inet_pton(AF_INET, s, &a) != 1) fail("bad --base address");
@@ -642,6 +661,7 @@ int main(int argc, char **argv) {
     else if (OPT("--dev")) o.dev = v;
     else if (OPT("--base")) o.base = parse_ipv4(v);
     else if (OPT("--plen")) o.plen = atoi(v);
+    else if (OPT("--repeat")) o.repeat = atoi(v);
     else if (a[0] != '-' && !o.op) o.op = a;
     else {
       fprintf(stderr, "rtnl_ref: bad argument %s\n", a);
@@ -652,18 +672,32 @@ int main(int argc, char **argv) {
   if (!o.op) fail("missing operation");
   if (o.pipe > MAX_PIPE) fail("--pipe too large");
   if (o.count < 0 || o.count > 100000000L) fail("--count out of range");
+  if (o.repeat < 0 || o.repeat > MAX_REPEAT) fail("--repeat out of range");
+  if (o.repeat > 1 && strstr(o.op, "-dump") == NULL) fail("--repeat is for dumps");
   rbuf = malloc(RECV_BUF);
   batch.buf = malloc((size_t)MAX_PIPE * REQ_MAX);
   if (!rbuf || !batch.buf) die("malloc");
 
   struct tally warm = {0}, t = {0};
   if (o.warm_netns && o.warm_count > 0) run_op(&o, o.warm_netns, o.warm_netns2, o.warm_count, &warm);
-  double secs = run_op(&o, o.netns, o.netns2, o.count, &t);
+  double runs[MAX_REPEAT];
+  int nrun = o.repeat > 1 ? o.repeat : 1;
+  for (int k = 0; k < nrun; k++) {
+    struct tally tk = {0};
+    runs[k] = run_op(&o, o.netns, o.netns2, o.count, &tk);
+    t = tk;
+  }
+  double secs = median_of(runs, nrun);
   printf("{\"op\":\"%s\",\"mode\":\"%s\",\"pipe\":%d,\"seconds\":%.9f,\"ops\":%ld,\"count\":%llu,\"attrs\":%llu,"
          "\"checksum\":%llu,\"maxrss_kib\":%ld",
          o.op, o.pipe > 1 ? "pipelined" : "sequential", o.pipe > 1 ? o.pipe : 1, secs,
          !strcmp(o.op, "link-churn") ? 5 * o.count : o.count, (unsigned long long)t.count,
          (unsigned long long)t.attrs, (unsigned long long)t.checksum, maxrss_self());
+  if (nrun > 1) {
+    printf(",\"first\":%.9f,\"runs\":[", runs[0]);
+    for (int k = 0; k < nrun; k++) printf("%s%.9f", k ? "," : "", runs[k]);
+    printf("]");
+  }
   if (!strcmp(o.op, "link-churn"))
     printf(",\"phases\":{\"create\":%.6f,\"move\":%.6f,\"upA\":%.6f,\"upB\":%.6f,\"delete\":%.6f}", phase_seconds[0],
            phase_seconds[1], phase_seconds[2], phase_seconds[3], phase_seconds[4]);

@@ -36,7 +36,7 @@ function make(style) {
     async probe({ tools }) {
       return tools.ref ? null : tools.refWhy
     },
-    async run({ w, inst, warm, phases, tools }) {
+    async run({ w, inst, warm, phases, tools, dumps }) {
       if (!tools.ref) throw new Error(tools.refWhy)
       /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
       const out = {}
@@ -47,8 +47,9 @@ function make(style) {
         if (style === 'pipe') args.push('--pipe', String(PIPE))
         args.push(op, '--count', String(inst.n), '--index', String(inst.index), '--dev', inst.dev,
           '--base', inst.base, '--plen', String(inst.plen))
+        if (phase === 'dump' && dumps > 1) args.push('--repeat', String(dumps))
         const j = await runJson(tools.ref, args)
-        out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib }
+        out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib, first: j.first }
         if (j.phases) out[phase].detail = j.phases
       }
       return { phases: out }

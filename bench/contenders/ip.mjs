@@ -1,6 +1,7 @@
 // iproute2 `ip` as a contender: `ip -batch` on generated files, and one `ip` process per
 // command (a sample, timed and extrapolated). Processes are timed by rtnl_ref exec /
 // spawn-each (fork/exec/wait in C, no Node spawn overhead); their output goes to /dev/null.
+import { median } from '../lib/report.mjs'
 import { scratchFile, timeEach, timeProcess } from '../lib/tools.mjs'
 
 /** @typedef {import('../lib/contender.mjs').Contender} Contender */
@@ -67,7 +68,7 @@ export const ipCmd = {
   note: 'one `ip -n NS ...` process per command; a sample of the items is timed and extrapolated to n (marked ~)',
   phasesFor: w => w.phases,
   async probe() { return null },
-  async run({ w, inst, warm, phases, tools, quick }) {
+  async run({ w, inst, warm, phases, tools, quick, dumps }) {
     const sizes = quick ? w.sizes.quick : w.sizes.full
     const k = Math.min(sizes.sample, inst.n)
     /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
@@ -77,8 +78,10 @@ export const ipCmd = {
       if (phase === 'dump') {
         if (!w.ipDump) throw new Error(`${w.id} has no ip dump command`)
         await timeProcess(tools, ['ip', ...w.ipDump(warm, phase)], { stdoutNull: true })
-        const t = await timeProcess(tools, ['ip', ...w.ipDump(inst, phase)], { stdoutNull: true })
-        out[phase] = { seconds: t.seconds, maxRssKiB: t.maxRssKiB }
+        // `dumps` processes, like the in-process repeats of the other contenders.
+        const ts = []
+        for (let i = 0; i < Math.max(1, dumps); i++) ts.push(await timeProcess(tools, ['ip', ...w.ipDump(inst, phase)], { stdoutNull: true }))
+        out[phase] = { seconds: median(ts.map(t => t.seconds)), maxRssKiB: Math.max(...ts.map(t => t.maxRssKiB ?? 0)) || null, first: ts[0].seconds }
         continue
       }
       const kw = Math.min(k, warm.n)

@@ -7,6 +7,9 @@
 // state of `inst` (workload.verify), then deletes every namespace of both.
 //
 // Time only the work itself (not process start, not opening sockets, not the warm-up).
+// A dump phase is timed `dumps` times in a row in the same process and reports the median
+// (a JIT runtime's first large dump also pays for growing its heap; that one is reported
+// as `first`).
 // Contenders that run code in Node start one child process per phase so that its peak
 // RSS (process.resourceUsage().maxRSS) is that contender's alone.
 
@@ -23,6 +26,8 @@
  * @property {number|null} [maxRssKiB] peak RSS of the process that did the phase
  * @property {number} [sampled]        items actually timed when extrapolated to inst.n
  * @property {Record<string, number>} [detail]  optional sub-timings (seconds), shown in results.json
+ * @property {number} [first]          dumps timed several times in one process: the first of them
+ *                                     (seconds is then their median)
  */
 
 /**
@@ -39,6 +44,8 @@
  * @property {string[]} phases      the phases to run (subset of w.phases, in order)
  * @property {import('./tools.mjs').Tools} tools
  * @property {boolean} quick
+ * @property {number} dumps         a dump phase is timed this many times in its process, after
+ *                                  the warm-up; it reports their median (and the first)
  */
 
 /**

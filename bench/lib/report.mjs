@@ -7,6 +7,8 @@
  * @property {string} label
  * @property {'seq'|'pipe'} style
  * @property {number[]} reps         seconds of each repetition
+ * @property {number[]} [firsts]     dumps: the first timed dump of each repetition's process
+ * @property {number|null} [first]   median of firsts
  * @property {number} median
  * @property {number} min
  * @property {number} max
@@ -34,6 +36,7 @@
  * @property {string} title
  * @property {number} n
  * @property {number} reps
+ * @property {number} [dumps]  timed dumps per process (the figure is their median)
  * @property {string} note
  * @property {PhaseReport[]} phases
  */
@@ -112,6 +115,7 @@ export function finishRow(partial, p) {
   const med = median(partial.reps)
   return {
     ...partial,
+    first: partial.firsts?.length ? median(partial.firsts) : null,
     median: med,
     min: Math.min(...partial.reps),
     max: Math.max(...partial.reps),
@@ -149,7 +153,25 @@ export function textTable(w) {
     for (const r of p.rows)
       rows.push([p.phase, labelOf(r), fmtSeconds(r.median), fmtSeconds(r.min), fmtSeconds(r.max), perOpText(r, p), ratioText(r), fmtRss(r.maxRssKiB, r.rssGrowthKiB)])
   const title = `${w.id}  ${w.title}  (n=${w.n}, ${w.reps} rep${w.reps > 1 ? 's' : ''})`
-  return `${title}\n${grid(rows, [false, false, true, true, true, true, true, true])}`
+  const firsts = w.phases.map(firstLine).filter(Boolean)
+  return `${title}\n${grid(rows, [false, false, true, true, true, true, true, true])}${firsts.length ? `\n${firsts.join('\n')}` : ''}`
+}
+
+/**
+ * A dump phase timed several times per process: the first timed dump of each process (median
+ * over the repetitions), with its ratio to the reference's median.
+ * @param {PhaseReport} p @returns {string}
+ */
+function firstLine(p) {
+  const rows = p.rows.filter(r => r.first !== null && r.first !== undefined)
+  if (!rows.length) return ''
+  const by = new Map(p.rows.map(r => [r.contender, r]))
+  const parts = rows.map(r => {
+    const base = r.ref ? by.get(r.ref) : undefined
+    const ratio = base && base.median > 0 ? ` (${(/** @type {number} */ (r.first) / base.median).toFixed(2)}x)` : ''
+    return `${r.label} ${fmtSeconds(/** @type {number} */ (r.first))}${ratio}`
+  })
+  return `first timed ${p.phase} of each process (median over the repetitions; ratio to the reference's median): ${parts.join('; ')}`
 }
 
 /** @param {string} s */
@@ -167,6 +189,8 @@ export function mdTable(w) {
   for (const p of w.phases)
     for (const r of p.rows)
       out.push(`| ${p.phase} | ${mdEscape(labelOf(r))} | ${fmtSeconds(r.median)} | ${fmtSeconds(r.min)} | ${fmtSeconds(r.max)} | ${perOpText(r, p)} | ${ratioText(r)} | ${fmtRss(r.maxRssKiB, r.rssGrowthKiB)} |`)
+  const firsts = w.phases.map(firstLine).filter(Boolean)
+  if (firsts.length) out.push('', ...firsts.map(f => `${w.dumps} timed dumps per process; the table gives their median. The ${f}.`))
   return out.join('\n')
 }
 
