@@ -19,7 +19,8 @@ export const nlmsghdr = BufferLayout.struct([
 /**
  * One netlink message inside a received datagram. buf is the socket's receive
  * buffer: decoders must copy what they keep, because it is reused for the next
- * datagram. A dump's decoder also gets the same NlMsg object for every item.
+ * datagram. Decoders of replies and dumps also get one NlMsg object rewritten for every
+ * message (only listeners get their own): keep what you read from it, not the object.
  */
 export interface NlMsg {
   type: number

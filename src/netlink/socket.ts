@@ -95,7 +95,8 @@ export interface RequestOptions<T> {
   what?: string
   /**
    * Decodes each reply message (other than the ACK) while the receive buffer is
-   * valid. Without it replies are ignored and the promise resolves to [].
+   * valid. Without it replies are ignored and the promise resolves to []. The message
+   * object is rewritten for the next message: keep what you read, not `msg`.
    */
   decode?: (msg: NlMsg) => T | undefined
   /**
@@ -194,7 +195,10 @@ interface Pending {
   dump: DumpState | undefined
   /** What the promise resolves with: the reply list, nothing (requestVoid) or the first reply (requestOne). */
   result: Result
-  /** Outcome of a request settled before its promise existed (sent and answered at once). */
+  /**
+   * Outcome of a request settled before its promise existed (sent and answered at once);
+   * before that, a requestOne()'s first decoded reply.
+   */
   failed: boolean
   value: unknown
 }
@@ -258,7 +262,7 @@ export class NetlinkSocket {
   private bbuf: Buffer | undefined
   private readonly blens = new Int32Array(BATCH_SLOTS)
   private readonly sender = new Uint32Array(2)
-  /** The message handed to a dump's decoder, rewritten for each item (see {@link dump}). */
+  /** The message handed to decoders of replies and dumps, rewritten for each one (see NlMsg). */
   private readonly cursor: NlMsg = { type: 0, flags: 0, seq: 0, pid: 0, buf: Buffer.alloc(0), off: 0, end: 0 }
   private seq = 0
   private inFlight = 0
@@ -662,7 +666,7 @@ export class NetlinkSocket {
     }
     // A failed in-flight request stays in `pending` (marked settled) so its late
     // answer is recognised and dropped; it is removed when that answer arrives.
-    const value = failed ? err : p.result === Result.List ? (p.results ?? []) : p.result === Result.One ? p.results?.[0] : undefined
+    const value = failed ? err : p.result === Result.List ? (p.results ?? []) : p.result === Result.One ? p.value : undefined
     if (p.resolve === undefined) {
       // Sent and answered inside start(): it returns a settled promise.
       p.failed = failed
@@ -1019,18 +1023,8 @@ export class NetlinkSocket {
         }
       }
       const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
-      if (p !== undefined && p.dump !== undefined && type >= NLMSG_MIN_TYPE && !trace) {
-        // A dump's data message: decoded through one reused cursor instead of a new message
-        // object per item (a 100,000-route dump allocated 7.7 MB of them).
-        const c = this.cursor
-        c.type = type
-        c.flags = flags
-        c.seq = seq
-        c.pid = pid
-        c.buf = buf
-        c.off = off + NLMSG_HDRLEN
-        c.end = off + len
-        this.onDumpItem(p, p.dump, c)
+      if (p !== undefined && type >= NLMSG_MIN_TYPE && !trace) {
+        this.onData(p, type, flags, seq, pid, buf, off, len)
         off += (len + 3) & ~3
         continue
       }
@@ -1077,7 +1071,10 @@ export class NetlinkSocket {
     if (p.decode) {
       try {
         const v = p.decode(msg)
-        if (v !== undefined) (p.results ??= []).push(v)
+        if (v !== undefined) {
+          if (p.result !== Result.One) (p.results ??= []).push(v)
+          else if (p.value === undefined) p.value = v // requestOne: the first reply, no list
+        }
       } catch (err) {
         this.settle(p, err, true)
         if (p.ackless) this.forget(p)
@@ -1088,6 +1085,23 @@ export class NetlinkSocket {
       this.forget(p)
       this.settle(p, undefined, false)
     }
+  }
+
+  /**
+   * A data message answering a request or a dump: decoded through one reused cursor instead
+   * of a new message object each (a 100,000-route dump allocated 7.7 MB of them).
+   */
+  private onData(p: Pending, type: number, flags: number, seq: number, pid: number, buf: Buffer, off: number, len: number): void {
+    const c = this.cursor
+    c.type = type
+    c.flags = flags
+    c.seq = seq
+    c.pid = pid
+    c.buf = buf
+    c.off = off + NLMSG_HDRLEN
+    c.end = off + len
+    if (p.dump !== undefined) this.onDumpItem(p, p.dump, c)
+    else this.onReply(p, c)
   }
 
   /** A data message of a dump: decoded and queued for the consumer. */

@@ -137,6 +137,23 @@ t.test('multipart dump streams every item in order', async t => {
   s.close()
 })
 
+t.test('replies to a request are decoded through the reused message object; requestOne keeps the first', async t => {
+  const k = new FakeKernel(m => {
+    k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(7)), nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(8)), errorMsg(m, 0))
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  const objs = new Set<object>()
+  const got = await s.request(msg(T_GET), { decode: m => { objs.add(m); return `${m.type}/${m.seq === k.sent[0]!.seq}/${m.buf.readUInt32LE(m.off)}` } })
+  t.same(got, [`${T_NEW}/true/7`, `${T_NEW}/true/8`], 'both replies, in order, each with its own header and payload')
+  t.equal(objs.size, 1, 'one message object')
+  const k2 = new FakeKernel(m => k2.reply(nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(5)), nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(6))))
+  const s2 = NetlinkSocket.open({ binding: k2 })
+  t.equal(await s2.requestOne(msg(T_GET), m => m.buf.readUInt32LE(m.off), 'x'), 5, 'requestOne: the first reply')
+  t.equal(await s2.requestOne(msg(T_GET), () => undefined, 'x'), undefined, 'requestOne: undefined when decode skips it')
+  s.close()
+  s2.close()
+})
+
 t.test("a dump's decoder sees each item's header through one reused message object", async t => {
   const { k } = dumpKernel(3, 4)
   const s = NetlinkSocket.open({ binding: k })

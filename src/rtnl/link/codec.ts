@@ -151,13 +151,16 @@ type LinkFactory = (v: unknown[]) => Link
  * attribute (which left ~1.7 KB of garbage per link). Shapes are few (lo, veth, bridge...).
  */
 const factories = new Map<number, LinkFactory>()
-let lastKey = -1
+// The last shape's mask words, compared as two small integers (their 64-bit key is a double,
+// a heap number allocated per call).
+let lastLo = -1
+let lastHi = -1
 let lastFactory: LinkFactory | undefined
 let codegen = true
 
 function factoryFor(lo: number, hi: number): LinkFactory {
+  if (lo === lastLo && hi === lastHi) return lastFactory!
   const key = hi * 0x100000000 + (lo >>> 0)
-  if (key === lastKey) return lastFactory!
   let f = factories.get(key)
   if (f === undefined) {
     const present: number[] = []
@@ -173,7 +176,8 @@ function factoryFor(lo: number, hi: number): LinkFactory {
     }
     factories.set(key, f)
   }
-  lastKey = key
+  lastLo = lo
+  lastHi = hi
   lastFactory = f
   return f
 }
