@@ -40,6 +40,32 @@ t.test('IPv6 with lifetimes and a peer', async t => {
   t.match(decodeAddrAt(v6, 0, v6.length), { family: 'inet6', address: 'fe80::1', peer: 'fe80::2', scope: 'link', flags: ['nodad'], preferredLifetime: 1800, validLifetime: 3600 })
 })
 
+t.test('decoded addresses hold exactly the fields present, in the kernel\'s order; flags are the caller\'s', async t => {
+  const a = decodeAddrAt(v4, 0, v4.length)
+  t.same(Object.keys(a), ['family', 'index', 'address', 'prefixLength', 'cidr', 'scope', 'flags', 'broadcast', 'label',
+    'cacheInfo', 'preferredLifetime', 'validLifetime'], 'no keys of absent fields, no peer when IFA_ADDRESS equals IFA_LOCAL')
+  const b = decodeAddrAt(v4, 0, v4.length)
+  t.not(a.flags, b.flags, 'each address gets its own flags array')
+  a.flags.push('secondary')
+  t.same(decodeAddrAt(v4, 0, v4.length).flags, ['permanent'], 'changing one does not change the next')
+  // A bare address (no label, no cacheinfo), an unknown attribute and no flags at all.
+  const bare = hex`
+    02 20 00 00 05 00 00 00            # AF_INET /32, no flags, ifindex 5
+    08 00 02 00 0a 00 00 07            # IFA_LOCAL 10.0.0.7
+    08 00 7f 00 01 02 03 04            # attribute 127 (unknown)
+  `
+  const c = decodeAddrAt(bare, 0, bare.length)
+  t.same(Object.keys(c), ['family', 'index', 'address', 'prefixLength', 'cidr', 'scope', 'flags', 'unknown'])
+  t.match(c, { address: '10.0.0.7', cidr: '10.0.0.7/32', flags: [], unknown: [{ type: 127, data: Buffer.from([1, 2, 3, 4]) }] })
+  // Local and peer differ (point-to-point IPv4).
+  const p2p = hex`
+    02 20 00 00 05 00 00 00
+    08 00 01 00 0a 00 00 02            # IFA_ADDRESS 10.0.0.2 (peer)
+    08 00 02 00 0a 00 00 01            # IFA_LOCAL 10.0.0.1
+  `
+  t.match(decodeAddrAt(p2p, 0, p2p.length), { address: '10.0.0.1', cidr: '10.0.0.1/32', peer: '10.0.0.2' })
+})
+
 t.test('malformed', async t => {
   t.throws(() => decodeAddrAt(Buffer.alloc(4), 0, 4), DecodeError)
   const bad = hex`02 18 00 00 05 00 00 00 07 00 02 00 0a 00 00`

@@ -8,6 +8,7 @@ import { childPaths, encodeAttrs, type Codec } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { formatMac } from '../../util/ip.js'
+import { Shapes } from '../../util/shapes.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { kindByName, portKindByName } from './kinds/index.js'
 import { ARPHRD, IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkInfo, type LinkStats, type OperState } from './schema.js'
@@ -143,56 +144,8 @@ const enum S {
 /** Values of the message being decoded, by FIELDS index (only the present ones are read). */
 const vals: unknown[] = new Array<unknown>(FIELDS.length).fill(undefined)
 
-type LinkFactory = (v: unknown[]) => Link
-
-/**
- * One object literal per set of present fields: the Link is allocated once at its final size
- * with one hidden class per shape, instead of growing its property backing store attribute by
- * attribute (which left ~1.7 KB of garbage per link). Shapes are few (lo, veth, bridge...).
- */
-const factories = new Map<number, LinkFactory>()
-// The last shape's mask words, compared as two small integers (their 64-bit key is a double,
-// a heap number allocated per call).
-let lastLo = -1
-let lastHi = -1
-let lastFactory: LinkFactory | undefined
-let codegen = true
-
-function factoryFor(lo: number, hi: number): LinkFactory {
-  if (lo === lastLo && hi === lastHi) return lastFactory!
-  const key = hi * 0x100000000 + (lo >>> 0)
-  let f = factories.get(key)
-  if (f === undefined) {
-    const present: number[] = []
-    for (let i = 0; i < FIELDS.length; i++) {
-      const bit = i - 7
-      if (bit < 0 || (bit < 32 ? (lo >>> bit) & 1 : (hi >>> (bit - 32)) & 1)) present.push(i)
-    }
-    f = factories.size < 512 ? compileFactory(present) : undefined
-    f ??= (v): Link => {
-      const o: Record<string, unknown> = {}
-      for (const i of present) o[FIELDS[i]!] = v[i]
-      return o as unknown as Link
-    }
-    factories.set(key, f)
-  }
-  lastLo = lo
-  lastHi = hi
-  lastFactory = f
-  return f
-}
-
-/** `v => ({ index: v[0], name: v[1], ... })` for these fields (only our constant names go in the source). */
-function compileFactory(present: number[]): LinkFactory | undefined {
-  if (!codegen) return undefined
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function('v', `return { ${present.map(i => `${FIELDS[i]}: v[${i}]`).join(', ')} }`) as LinkFactory
-  } catch {
-    codegen = false // --disallow-code-generation-from-strings: build objects field by field
-    return undefined
-  }
-}
+/** One object literal per set of present fields (see util/shapes.ts). Shapes are few (lo, veth, bridge...). */
+const LINK_SHAPES = new Shapes<Link>(FIELDS, 7)
 
 export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
   if (end - off < IFINFOMSG_LEN) decodeFail('RTM_NEWLINK shorter than struct ifinfomsg', buf, off, 'RTM_NEWLINK')
@@ -269,7 +222,7 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
     }
     o += (len + 3) & ~3
   }
-  const link = factoryFor(lo, hi)(v)
+  const link = LINK_SHAPES.of(lo, hi)(v)
   if (extra !== undefined) addExtra(link, extra)
   if (unknown !== undefined) link.unknown = unknown
   return link

@@ -1,0 +1,44 @@
+// util/shapes.ts: one object literal per set of present fields.
+import t from 'tap'
+import { Shapes } from '../../src/util/shapes.js'
+
+const FIELDS = ['a', 'b', 'c', 'd', 'e'] as const
+
+t.test('objects carry the always-present fields and exactly the optional ones in the mask', async t => {
+  const s = new Shapes<Record<string, unknown>>(FIELDS, 2)
+  const v = [1, 2, 3, 4, 5]
+  t.same(s.of(0)(v), { a: 1, b: 2 })
+  t.same(Object.keys(s.of(0b101)(v)), ['a', 'b', 'c', 'e'], 'fields in declaration order')
+  t.same(s.of(0b010)(v), { a: 1, b: 2, d: 4 })
+  t.equal(s.of(0b010), s.of(0b010), 'one factory per set')
+  t.not(s.of(0b010), s.of(0b011), 'another set, another factory')
+  const x = s.of(0b111)(v)
+  const y = s.of(0b111)(['x', 'y', 'z', 'w', 'q'])
+  t.same(y, { a: 'x', b: 'y', c: 'z', d: 'w', e: 'q' }, 'values come from the array each call')
+  t.not(x, y, 'a new object each call')
+})
+
+t.test('the high mask word selects fields 32 and up', async t => {
+  const many = Array.from({ length: 40 }, (_, i) => `f${i}`)
+  const s = new Shapes<Record<string, unknown>>(many, 1)
+  const v = many.map((_, i) => i)
+  t.same(s.of(1 << 31, 0b101)(v), { f0: 0, f32: 32, f33: 33, f35: 35 })
+})
+
+t.test('past 512 sets, objects are built field by field (the same result)', async t => {
+  const many = Array.from({ length: 12 }, (_, i) => `g${i}`)
+  const s = new Shapes<Record<string, unknown>>(many, 0)
+  const v = many.map((_, i) => i * 10)
+  for (let m = 0; m < 600; m++) {
+    const o = s.of(m)(v)
+    const want: Record<string, number> = {}
+    for (let i = 0; i < 12; i++) if ((m >>> i) & 1) want[`g${i}`] = i * 10
+    if (JSON.stringify(o) !== JSON.stringify(want)) t.fail(`mask ${m}: ${JSON.stringify(o)}`)
+  }
+  t.pass('600 sets checked, in order')
+})
+
+t.test('field names must be identifiers (they go into generated code)', async t => {
+  t.throws(() => new Shapes(['ok', 'not ok'], 1), /bad field name/)
+  t.throws(() => new Shapes(['a', 'b}; evil(); ({'], 1), /bad field name/)
+})
