@@ -4,9 +4,11 @@
 // dump), and which one was slow changed from one minute to the next. Left to the scheduler,
 // each contender's process lands on either, so two contenders could differ by 50% for no
 // reason of their own. So before each contender's run the harness times a short C reference
-// calibration on every CPU it may use and pins itself, and with it the processes it starts
-// next (affinity is inherited), to the fastest. `--cpu N` pins the whole run to CPU N
-// instead; `--cpu none` does not pin.
+// calibration on every CPU it may use and restricts itself, and with it the processes it
+// starts next (affinity is inherited), to the CPUs within 10% of the fastest. When all are
+// (the usual case) nothing is restricted: pinning a runtime with helper threads (V8's
+// parallel GC) to one CPU costs it ~5% here, which the harness must not impose either.
+// `--cpu N` pins the whole run to CPU N instead; `--cpu none` turns this off.
 import { readFileSync } from 'node:fs'
 import { run, runJson } from './proc.mjs'
 
@@ -26,9 +28,9 @@ export function allowedCpus() {
   }
 }
 
-/** Pins every thread of this process to `cpu` (children started later inherit it). @param {number} cpu */
-async function pinSelf(cpu) {
-  await run('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { timeoutMs: 10_000, stdout: 'ignore' })
+/** Sets the CPUs of every thread of this process (children started later inherit them). @param {number[]} cpus */
+async function pinSelf(cpus) {
+  await run('taskset', ['-a', '-p', '-c', cpus.join(','), String(process.pid)], { timeoutMs: 10_000, stdout: 'ignore' })
 }
 
 export class CpuPinner {
@@ -60,27 +62,27 @@ export class CpuPinner {
     if (arg !== undefined) {
       const cpu = Number(arg)
       if (!Number.isInteger(cpu) || (cpus.length && !cpus.includes(cpu))) throw new Error(`--cpu ${arg}: not one of the allowed CPUs ${cpus.join(',')}`)
-      await pinSelf(cpu)
+      await pinSelf([cpu])
       return new CpuPinner('fixed', `pinned to CPU ${cpu} (--cpu)`, [cpu], null, null)
     }
     if (cpus.length < 2) return new CpuPinner('off', 'not pinned: one CPU', cpus, null, null)
     if (quick || !tools.ref) {
-      await pinSelf(cpus[0])
+      await pinSelf([cpus[0]])
       return new CpuPinner('fixed', `pinned to CPU ${cpus[0]} (${quick ? '--quick: no calibration' : 'no C reference to calibrate with'})`, [cpus[0]], null, null)
     }
     const ns = await pool.create()
-    return new CpuPinner('auto', `each contender run pinned to the fastest of CPUs ${cpus.join(',')} in a calibration just before it`, cpus, tools.ref, ns)
+    return new CpuPinner('auto', `before each contender run, a calibration on CPUs ${cpus.join(',')} restricts it to those within 10% of the fastest`, cpus, tools.ref, ns)
   }
 
   /**
    * Before a contender's run: in auto mode, times 2,000 RTM_GETLINK round trips of the C
-   * reference on each CPU (two rounds, interleaved, the best of each counts) and pins this
-   * process to the fastest. Returns the CPU, or null when not pinned.
-   * @returns {Promise<{ cpu: number|null, us?: Record<string, number> }>}
+   * reference on each CPU (two rounds, interleaved, the best of each counts) and restricts
+   * this process to the CPUs within 10% of the fastest. Returns them (null: not pinned).
+   * @returns {Promise<{ cpus: number[]|null, us?: Record<string, number> }>}
    */
   async pick() {
-    if (this.mode === 'off') return { cpu: null }
-    if (this.mode === 'fixed') return { cpu: this.cpus[0] }
+    if (this.mode === 'off') return { cpus: null }
+    if (this.mode === 'fixed') return { cpus: this.cpus }
     /** @type {Record<string, number>} */ const best = {}
     for (let round = 0; round < 2; round++) {
       for (const cpu of this.cpus) {
@@ -89,10 +91,12 @@ export class CpuPinner {
         best[cpu] = Math.min(best[cpu] ?? Infinity, (j.seconds / 2000) * 1e6)
       }
     }
-    const cpu = this.cpus.reduce((a, b) => (best[b] < best[a] ? b : a))
-    await pinSelf(cpu)
-    this.chosen[cpu] = (this.chosen[cpu] ?? 0) + 1
-    return { cpu, us: best }
+    const fastest = Math.min(...this.cpus.map(c => best[c]))
+    const cpus = this.cpus.filter(c => best[c] <= fastest * 1.1)
+    await pinSelf(cpus)
+    const key = cpus.length === this.cpus.length ? 'all' : cpus.join(',')
+    this.chosen[key] = (this.chosen[key] ?? 0) + 1
+    return { cpus, us: best }
   }
 
   /** Deletes the calibration namespace. @param {{ delete(names: string[]): Promise<void> }} pool */
@@ -106,7 +110,7 @@ export class CpuPinner {
   summary() {
     if (this.mode !== 'auto') return this.why
     const n = Object.values(this.chosen).reduce((a, b) => a + b, 0)
-    const counts = Object.entries(this.chosen).map(([c, k]) => `CPU ${c} ${k}x`).join(', ')
+    const counts = Object.entries(this.chosen).map(([c, k]) => `${c === 'all' ? 'all CPUs' : `CPU ${c}`} ${k}x`).join(', ')
     return `${this.why} (${n} runs: ${counts || 'none'})`
   }
 }
