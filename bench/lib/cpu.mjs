@@ -81,7 +81,7 @@ export class CpuPinner {
    * @returns {Promise<{ cpus: number[]|null, us?: Record<string, number> }>}
    */
   async pick() {
-    if (this.mode === 'off') return { cpus: null }
+    if (this.mode === 'off' || (this.mode === 'auto' && !this.ns)) return { cpus: null }
     if (this.mode === 'fixed') return { cpus: this.cpus }
     /** @type {Record<string, number>} */ const best = {}
     for (let round = 0; round < 2; round++) {
@@ -103,7 +103,6 @@ export class CpuPinner {
   async close(pool) {
     if (this.ns) await pool.delete([this.ns])
     this.ns = null
-    if (this.mode === 'auto') this.mode = 'off'
   }
 
   /** What the report says about pinning. */
