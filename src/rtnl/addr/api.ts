@@ -11,6 +11,7 @@ import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants
 import type { NlMsg } from '../../netlink/header.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, type Family } from '../../util/ip.js'
+import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
 import { callOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
@@ -108,19 +109,8 @@ const enum A { broadcast = 7, label, metric, cacheInfo, preferredLifetime, valid
 const ADDR_SHAPES = new Shapes<Addr>(ADDR_FIELDS, 7)
 /** Values of the message being decoded, by ADDR_FIELDS index. */
 const av: unknown[] = new Array<unknown>(ADDR_FIELDS.length).fill(undefined)
-const flagCache = new Map<number, AddrFlag[]>()
-
 /** IFA_F_* bits → names (each distinct value computed once; the caller gets its own array). */
-function addrFlags(bits: number): AddrFlag[] {
-  if (bits === 0) return []
-  let names = flagCache.get(bits)
-  if (names === undefined) {
-    names = []
-    for (const [n, v] of FLAG_NAMES) if (bits & v) names.push(n)
-    if (flagCache.size < 256) flagCache.set(bits, names)
-  }
-  return names.slice()
-}
+const addrFlags = bitNamer(FLAG_NAMES, 256)
 
 /**
  * Straight-line decode (a switch over IFA_*), the hot path of address dumps. The Addr is

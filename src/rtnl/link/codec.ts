@@ -8,6 +8,7 @@ import { childPaths, encodeAttrs, type Codec } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
 import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { formatMac } from '../../util/ip.js'
+import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { kindByName, portKindByName } from './kinds/index.js'
@@ -94,19 +95,8 @@ export interface Link extends KindData, PortData {
   unknown?: RawAttr[]
 }
 
-const FLAG_NAMES = Object.entries(IFF) as [LinkFlag, number][]
-const flagCache = new Map<number, LinkFlag[]>()
-
 /** IFF_* bits → names (each distinct value computed once; the caller gets its own array). */
-export function flagsToNames(flags: number): LinkFlag[] {
-  let names = flagCache.get(flags)
-  if (names === undefined) {
-    names = []
-    for (const [n, v] of FLAG_NAMES) if (flags & v) names.push(n)
-    if (flagCache.size < 1024) flagCache.set(flags, names)
-  }
-  return names.slice()
-}
+export const flagsToNames = bitNamer(Object.entries(IFF) as [LinkFlag, number][], 1024)
 
 /** Decodes an RTM_NEWLINK message (payload from msg.off to msg.end). */
 export function decodeLink(msg: NlMsg): Link {

@@ -9,6 +9,7 @@ import { ip } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
 import { AF_INET, AF_INET6, formatIp, parseIp } from '../../util/ip.js'
+import { bitNamer } from '../../util/bits.js'
 
 export const RTM_NEWROUTE = 24
 export const RTM_DELROUTE = 25
@@ -108,11 +109,7 @@ export interface Nexthop {
 }
 
 const NH_FLAG_NAMES = Object.entries(RTNH_F) as [NexthopFlag, number][]
-export function nexthopFlags(bits: number): NexthopFlag[] {
-  const out: NexthopFlag[] = []
-  for (const [n, v] of NH_FLAG_NAMES) if (bits & v) out.push(n)
-  return out
-}
+export const nexthopFlags = bitNamer(NH_FLAG_NAMES, 64)
 export function nexthopFlagBits(flags: readonly NexthopFlag[] | undefined): number {
   let b = 0
   for (const f of flags ?? []) b |= RTNH_F[f]

@@ -1,0 +1,18 @@
+/**
+ * Bit sets → names, for the flags of decoded objects: each distinct value is worked out once
+ * and cached (up to `cacheSize` values); every call returns the caller's own array (empty
+ * for 0, with no backing store), so changing one object's flags never changes another's.
+ */
+export function bitNamer<N extends string>(names: readonly (readonly [N, number])[], cacheSize: number): (bits: number) => N[] {
+  const cache = new Map<number, N[]>()
+  return (bits: number): N[] => {
+    if (bits === 0) return []
+    let out = cache.get(bits)
+    if (out === undefined) {
+      out = []
+      for (const [n, v] of names) if (bits & v) out.push(n)
+      if (cache.size < cacheSize) cache.set(bits, out)
+    }
+    return out.slice()
+  }
+}
