@@ -28,27 +28,53 @@ export interface ParsedCidr extends ParsedIp {
 }
 
 function parseIpv4(s: string): Buffer | undefined {
-  // Hand-rolled (no split/regex): this runs once per address in bulk adds.
-  const n = s.length
-  if (n < 7 || n > 15) return undefined
   const out = Buffer.allocUnsafe(4)
+  return parseIpv4Into(s, 0, s.length, out, 0) ? out : undefined
+}
+
+/**
+ * Parses the dotted IPv4 address s[start..end) into out[off..off+4); false when it is not one
+ * (no leading zeros, no other forms). Hand-rolled (no split/regex): this runs once per address
+ * in bulk adds.
+ */
+export function parseIpv4Into(s: string, start: number, end: number, out: Uint8Array, off: number): boolean {
+  const n = end - start
+  if (n < 7 || n > 15) return false
   let part = 0
   let value = 0
   let digits = 0
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? s.charCodeAt(i) : 46 /* '.' */
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? s.charCodeAt(i) : 46 /* '.' */
     if (c === 46) {
-      if (digits === 0 || part > 3) return undefined
-      out[part++] = value
+      if (digits === 0 || part > 3) return false
+      out[off + part++] = value
       value = 0
       digits = 0
     } else if (c >= 48 && c <= 57) {
-      if (digits > 0 && value === 0) return undefined // leading zero
+      if (digits > 0 && value === 0) return false // leading zero
       value = value * 10 + (c - 48)
-      if (++digits > 3 || value > 255) return undefined
-    } else return undefined
+      if (++digits > 3 || value > 255) return false
+    } else return false
   }
-  return part === 4 ? out : undefined
+  return part === 4
+}
+
+/**
+ * `'a.b.c.d'` or `'a.b.c.d/n'` parsed into out[off..off+4): the prefix length (32 without
+ * one), or -1 for anything else, which the caller hands to {@link parseCidr} for its error.
+ */
+export function parseIpv4CidrInto(s: string, out: Uint8Array, off: number): number {
+  const slash = s.indexOf('/')
+  if (slash < 0) return parseIpv4Into(s, 0, s.length, out, off) ? 32 : -1
+  const n = s.length - slash - 1
+  if (n < 1 || n > 2 || !parseIpv4Into(s, 0, slash, out, off)) return -1
+  let v = 0
+  for (let i = slash + 1; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 48 || c > 57) return -1
+    v = v * 10 + (c - 48)
+  }
+  return v <= 32 ? v : -1
 }
 
 function parseIpv6(s: string): Buffer | undefined {

@@ -1,6 +1,6 @@
 // Address codec: bytes per <linux/if_addr.h>, decode and re-encode.
 import t from 'tap'
-import { addrMessage, decodeAddrAt } from '../../src/rtnl/addr/api.js'
+import { AddrApi, addrMessage, decodeAddrAt, plainAddMessage } from '../../src/rtnl/addr/api.js'
 import { ifaddrmsg, RTM_NEWADDR } from '../../src/rtnl/addr/schema.js'
 import { DecodeError } from '../../src/errors.js'
 
@@ -64,6 +64,17 @@ t.test('decoded addresses hold exactly the fields present, in the kernel\'s orde
     08 00 02 00 0a 00 00 01            # IFA_LOCAL 10.0.0.1
   `
   t.match(decodeAddrAt(p2p, 0, p2p.length), { address: '10.0.0.1', cidr: '10.0.0.1/32', peer: '10.0.0.2' })
+})
+
+t.test('the message of a plain add is byte for byte the general path\'s', async t => {
+  const api = new AddrApi(undefined as never) as unknown as { buildAdd(o: object, flag: number): (index: number) => Buffer }
+  for (const address of ['10.0.0.1/24', '10.0.0.1', '127.0.0.1/8', '127.255.0.9/32', '0.0.0.0/0', '255.255.255.255/32', '192.168.1.1/1', '1.2.3.4/09'])
+    for (const [flag, nl] of [[0x200, 0x600], [0x100, 0x500]] as const) { // EXCL / REPLACE (with CREATE)
+      const want = api.buildAdd({ link: 7, address }, flag)(7)
+      t.same(plainAddMessage(address, 7, nl), want, `${address} ${flag === 0x100 ? 'replace' : 'add'}`)
+    }
+  for (const address of ['10.0.0.1/33', '10.0.0.01/24', '10.0.0.1/', '10.0.0.1/024', '10.0.0/24', 'fe80::1/64', '10.0.0.1/2x', ' 10.0.0.1'])
+    t.equal(plainAddMessage(address, 7, 0x600), undefined, `${JSON.stringify(address)}: general path`)
 })
 
 t.test('malformed', async t => {

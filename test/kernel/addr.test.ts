@@ -81,6 +81,23 @@ t.test('10,000 addresses added pipelined to a port-less bridge, listed and match
   t.equal(ipBulk.addr_info.length, 10_000, 'ip counts the same')
 })
 
+t.test('adds by link index (the written-straight message) land as ip sees them', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'ix0', kind: 'bridge' })
+  const ix = await rtnl.link.index('ix0')
+  await rtnl.addr.add({ link: ix, address: '10.7.0.1/24' })
+  await rtnl.addr.add({ link: ix, address: '10.7.1.1' })
+  await rtnl.addr.add({ link: 1, address: '127.0.0.2/8' })
+  await t.rejects(rtnl.addr.add({ link: ix, address: '10.7.0.1/24' }), { code: 'EEXIST' }, 'EXCL by default')
+  await rtnl.addr.add({ link: ix, address: '10.7.0.1/24', replace: true })
+  await t.rejects(rtnl.addr.add({ link: ix, address: '10.7.0.01/24' }), ValidationError, 'a leading zero takes the general path and its error')
+  const [ipIx] = await ns.ip('-4', 'address', 'show', 'dev', 'ix0')
+  t.same(ipIx.addr_info.map((a: any) => `${a.local}/${a.prefixlen} ${a.scope}`).sort(), ['10.7.0.1/24 global', '10.7.1.1/32 global'])
+  const [ipLo] = await ns.ip('-4', 'address', 'show', 'dev', 'lo')
+  t.ok(ipLo.addr_info.some((a: any) => a.local === '127.0.0.2' && a.prefixlen === 8 && a.scope === 'host'), 'loopback range: scope host')
+})
+
 t.test('errors before anything is sent, and from the kernel', async t => {
   const { rtnl } = freshNetNs(t)
   await rtnl.link.add({ name: 'e0', kind: 'ifb' })

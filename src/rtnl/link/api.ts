@@ -393,3 +393,11 @@ export function callOpts(o: CallOptions): CallOptions {
   if (o.signal !== undefined) r.signal = o.signal
   return r
 }
+
+/** The socket options of one request: what it is about (for errors), timeout, signal. */
+export function requestOpts(what: string, o: CallOptions): { what: string; timeout?: number; signal?: AbortSignal } {
+  const r: { what: string; timeout?: number; signal?: AbortSignal } = { what }
+  if (o.timeout !== undefined) r.timeout = o.timeout
+  if (o.signal !== undefined) r.signal = o.signal
+  return r
+}

@@ -7,7 +7,7 @@ import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netli
 import { AF_INET, AF_INET6, AF_UNSPEC, familyNumber, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp, type Family } from '../../util/ip.js'
 import { rawIp } from '../../attr/types.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
-import { callOpts, type CallOptions } from '../link/api.js'
+import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import {
@@ -206,10 +206,7 @@ export class RouteApi {
 
   private sendBuilt(opts: RouteOptions, type: number, flags: number, names: Map<LinkRef, number> | undefined): Promise<void> {
     const { h, attrs } = this.build(opts, type === RTM_DELROUTE, names)
-    const ro: { what: string; timeout?: number; signal?: AbortSignal } = { what: opts.dst }
-    if (opts.timeout !== undefined) ro.timeout = opts.timeout
-    if (opts.signal !== undefined) ro.signal = opts.signal
-    return this.sock.requestVoid(routeMessage(type, flags, h, attrs), ro)
+    return this.sock.requestVoid(routeMessage(type, flags, h, attrs), requestOpts(opts.dst, opts))
   }
 
   private build(o: RouteOptions, forDelete: boolean, names: Map<LinkRef, number> | undefined): { h: RtMsgHeader; attrs: RouteAttrs } {
