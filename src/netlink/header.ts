@@ -6,6 +6,7 @@
  */
 import BufferLayout from 'buffer-layout'
 import { NLMSG_HDRLEN } from './constants.js'
+import { wr16, wr32 } from '../util/le.js'
 
 /** Declaration of struct nlmsghdr, checked against the hand-written reader in tests. */
 export const nlmsghdr = BufferLayout.struct([
@@ -53,3 +54,15 @@ export function readHeader(buf: Buffer, off: number): NlMsgHeader {
 }
 
 export { NLMSG_HDRLEN }
+
+/**
+ * Writes the nlmsghdr of a request built by hand (straight-line builders of hot requests):
+ * length, type and flags; seq and port id 0 (the socket stamps them when it sends).
+ */
+export function putNlmsghdr(b: Buffer, len: number, type: number, flags: number): void {
+  wr32(b, 0, len)
+  wr16(b, 4, type)
+  wr16(b, 6, flags)
+  wr32(b, 8, 0)
+  wr32(b, 12, 0)
+}

@@ -1,8 +1,9 @@
 // Route codec: bytes per <linux/rtnetlink.h>; the straight-line decoder checked
 // against the table-driven one; encode ↔ decode round trips.
 import t from 'tap'
-import { decodeRouteAt, routeMessage } from '../../src/rtnl/route/codec.js'
-import { RTA, rtmsg, RTM_NEWROUTE } from '../../src/rtnl/route/schema.js'
+import { decodeRouteAt, routeMessage, type RtMsgHeader } from '../../src/rtnl/route/codec.js'
+import { plainRouteMessage, RouteApi, type RouteOptions } from '../../src/rtnl/route/api.js'
+import { RTA, rtmsg, RTM_NEWROUTE, type RouteAttrs } from '../../src/rtnl/route/schema.js'
 import { decodeAttrs } from '../../src/attr/table.js'
 import { DecodeError } from '../../src/errors.js'
 
@@ -69,4 +70,26 @@ t.test('malformed route messages give DecodeError', async t => {
   t.throws(() => decodeRouteAt(shortOif, 0, shortOif.length), { name: 'DecodeError', path: 'RTM_NEWROUTE > RTA_OIF' })
   const badMp = hex`02 10 00 00 fe 04 00 01 00 00 00 00  0c 00 09 00 20 00 00 00 03 00 00 00`
   t.throws(() => decodeRouteAt(badMp, 0, badMp.length), { name: 'DecodeError', path: 'RTM_NEWROUTE > RTA_MULTIPATH' })
+})
+
+t.test('the message of a plain route add is byte for byte the general path\'s', async t => {
+  const api = new RouteApi(undefined as never) as unknown as { build(o: RouteOptions, del: boolean, names: undefined): { h: RtMsgHeader; attrs: RouteAttrs } }
+  const general = (o: RouteOptions, nl: number) => { const { h, attrs } = api.build(o, false, undefined); return routeMessage(RTM_NEWROUTE, nl, h, attrs) }
+  const cases: RouteOptions[] = []
+  for (const dst of ['10.0.0.0/8', '10.1.2.3/32', '10.1.2.3', '0.0.0.0/0', '192.168.0.0/16'])
+    for (const extra of [{}, { type: 'blackhole' as const }, { dev: 3 }, { gateway: '10.9.9.9' }, { dev: 3, gateway: '10.9.9.9', metric: 100 },
+      { type: 'local' as const, dev: 1 }, { type: 'broadcast' as const, dev: 2 }, { type: 'unreachable' as const, table: 1000 },
+      { table: 'local' as const, protocol: 'static' as const }, { table: 100, protocol: 42, scope: 'host' as const }, { metric: 0, scope: 200 },
+      { type: 'prohibit' as const, metric: 0xffffffff }])
+      cases.push({ dst, ...extra })
+  for (const o of cases)
+    for (const nl of [0x600, 0x500, 0x2400]) // CREATE|EXCL, CREATE|REPLACE, CREATE|APPEND
+      t.same(plainRouteMessage(o, nl), general(o, nl), `${JSON.stringify(o)} flags 0x${nl.toString(16)}`)
+  const others: RouteOptions[] = [
+    { dst: 'default', gateway: '10.0.0.1' }, { dst: '10.0.0.1/8' }, { dst: 'fe80::/64' }, { dst: '10.0.0.0/8', dev: 'eth0' },
+    { dst: '10.0.0.0/8', gateway: 'fe80::1' }, { dst: '10.0.0.0/8', via: 'fe80::1' }, { dst: '10.0.0.0/8', table: 'nope' as never },
+    { dst: '10.0.0.0/8', type: 'nope' as never }, { dst: '10.0.0.0/8', metric: -1 }, { dst: '10.0.0.0/8', dev: 0 },
+    { dst: '10.0.0.0/8', onlink: true, gateway: '10.0.0.1' }, { dst: '10.0.0.0/8', family: 'inet' }, { dst: '10.0.0.0/8', scope: 'nope' as never },
+  ]
+  for (const o of others) t.equal(plainRouteMessage(o, 0x600), undefined, `${JSON.stringify(o)}: general path`)
 })

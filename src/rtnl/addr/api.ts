@@ -8,7 +8,7 @@ import { NlWriter } from '../../attr/writer.js'
 import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
-import type { NlMsg } from '../../netlink/header.js'
+import { putNlmsghdr, type NlMsg } from '../../netlink/header.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
@@ -208,11 +208,7 @@ export function plainAddMessage(address: string, index: number, nlFlags: number)
   const b = Buffer.allocUnsafe(40)
   const plen = parseIpv4CidrInto(address, b, 28)
   if (plen < 0) return undefined
-  wr32(b, 0, 40)
-  wr16(b, 4, RTM_NEWADDR)
-  wr16(b, 6, nlFlags)
-  wr32(b, 8, 0)
-  wr32(b, 12, 0)
+  putNlmsghdr(b, 40, RTM_NEWADDR, nlFlags)
   b[16] = AF_INET
   b[17] = plen
   b[18] = 0

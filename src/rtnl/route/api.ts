@@ -4,7 +4,9 @@
 import { ValidationError } from '../../errors.js'
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
-import { AF_INET, AF_INET6, AF_UNSPEC, familyNumber, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp, type Family } from '../../util/ip.js'
+import { AF_INET, AF_INET6, AF_UNSPEC, familyNumber, formatIp, isNetworkAddress, networkOf, parseCidr, parseIp, parseIpv4CidrInto, parseIpv4Into, type Family } from '../../util/ip.js'
+import { wr16, wr32 } from '../../util/le.js'
+import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
@@ -195,6 +197,10 @@ export class RouteApi {
    */
   private send(opts: RouteOptions, type: number, flags: number): Promise<void> {
     try {
+      if (type === RTM_NEWROUTE) {
+        const m = plainRouteMessage(opts, flags)
+        if (m !== undefined) return this.sock.requestVoid(m, requestOpts(opts.dst, opts))
+      }
       const refs = linkNames(opts)
       if (refs.length === 0) return this.sendBuilt(opts, type, flags, undefined)
       return Promise.all(refs.map(r => resolveLink(this.sock, r, 'dev')))
@@ -311,6 +317,87 @@ export class RouteApi {
     void nexthopFlagBits
     return { h, attrs }
   }
+}
+
+const dstBytes = new Uint8Array(4)
+
+/**
+ * RTM_NEWROUTE for the common route, an IPv4 prefix with any of type, dev (an index), gateway
+ * (IPv4), metric, table, protocol and scope, written straight into its message: the bytes
+ * build() + routeMessage() produce (tested), without the parsed-prefix, header and attribute
+ * objects and the table-driven encoder. undefined for anything else, and for anything invalid:
+ * the general path then validates and reports in its own order.
+ */
+export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | undefined {
+  if (typeof o !== 'object' || o === null || typeof o.dst !== 'string' || o.family !== undefined || o.src !== undefined ||
+    o.via !== undefined || o.prefsrc !== undefined || o.metrics !== undefined || o.expires !== undefined ||
+    o.pref !== undefined || o.mark !== undefined || o.multipath !== undefined || o.tos !== undefined || o.onlink !== undefined) return undefined
+  const dev = o.dev
+  if (dev !== undefined && (typeof dev !== 'number' || !Number.isInteger(dev) || dev <= 0 || dev > 0x7fffffff)) return undefined
+  const metric = o.metric
+  if (metric !== undefined && !(Number.isInteger(metric) && metric >= 0 && metric <= 0xffffffff)) return undefined
+  const gw = o.gateway
+  if (gw !== undefined && typeof gw !== 'string') return undefined
+  const dstLen = parseIpv4CidrInto(o.dst, dstBytes, 0)
+  if (dstLen < 0 || !isNetworkAddress(dstBytes, dstLen)) return undefined
+  let table: number, type: number, protocol: number, scope: number
+  try {
+    table = tableNumber(o.table, TABLES.main)
+    type = o.type !== undefined ? typeNumber(o.type) : ROUTE_TYPES.unicast
+    protocol = protocolNumber(o.protocol ?? 'boot')
+    scope = o.scope !== undefined ? scopeNumber(o.scope) : -1
+  } catch {
+    return undefined
+  }
+  if (scope < 0) {
+    if (type === ROUTE_TYPES.local || type === ROUTE_TYPES.nat) scope = SCOPES.host
+    else if (type === ROUTE_TYPES.broadcast || type === ROUTE_TYPES.multicast || type === ROUTE_TYPES.anycast) scope = SCOPES.link
+    else if (type === ROUTE_TYPES.unicast && gw === undefined) scope = SCOPES.link
+    else scope = SCOPES.universe
+  }
+  const len = 28 + (dstLen > 0 ? 8 : 0) + (dev !== undefined ? 8 : 0) + (gw !== undefined ? 8 : 0) + (metric !== undefined ? 8 : 0) + (table >= 256 ? 8 : 0)
+  const b = Buffer.allocUnsafe(len)
+  let o2 = 28
+  if (gw !== undefined) {
+    // The gateway's attribute comes after RTA_DST and RTA_OIF (table order).
+    const at = 28 + (dstLen > 0 ? 8 : 0) + (dev !== undefined ? 8 : 0) + 4
+    if (!parseIpv4Into(gw, 0, gw.length, b, at)) return undefined
+  }
+  putNlmsghdr(b, len, RTM_NEWROUTE, nlFlags)
+  b[16] = AF_INET
+  b[17] = dstLen
+  b[18] = 0
+  b[19] = 0
+  b[20] = table < 256 ? table : TABLES.unspec
+  b[21] = protocol
+  b[22] = scope
+  b[23] = type
+  wr32(b, 24, 0)
+  if (dstLen > 0) {
+    wr16(b, o2, 8)
+    wr16(b, o2 + 2, 1) // RTA_DST
+    b[o2 + 4] = dstBytes[0]!
+    b[o2 + 5] = dstBytes[1]!
+    b[o2 + 6] = dstBytes[2]!
+    b[o2 + 7] = dstBytes[3]!
+    o2 += 8
+  }
+  if (dev !== undefined) o2 = u32Attr(b, o2, 4, dev) // RTA_OIF
+  if (gw !== undefined) {
+    wr16(b, o2, 8)
+    wr16(b, o2 + 2, 5) // RTA_GATEWAY (written above)
+    o2 += 8
+  }
+  if (metric !== undefined) o2 = u32Attr(b, o2, 6, metric) // RTA_PRIORITY
+  if (table >= 256) u32Attr(b, o2, 15, table) // RTA_TABLE
+  return b
+}
+
+function u32Attr(b: Buffer, o: number, type: number, v: number): number {
+  wr16(b, o, 8)
+  wr16(b, o + 2, type)
+  wr32(b, o + 4, v)
+  return o + 8
 }
 
 const NO_NAMES: readonly string[] = Object.freeze([])
