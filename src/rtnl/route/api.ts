@@ -13,7 +13,7 @@ import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import {
-  nexthopFlagBits, PROTOCOLS, ROUTE_TYPES, RTM_DELROUTE, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F,
+  PROTOCOLS, ROUTE_TYPES, RTM_DELROUTE, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F,
   TABLES, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteMetrics, type RouteProtocol, type RouteType,
 } from './schema.js'
 
@@ -314,7 +314,6 @@ export class RouteApi {
       }
       attrs.multipath = nhs
     }
-    void nexthopFlagBits
     return { h, attrs }
   }
 }
