@@ -42,3 +42,18 @@ t.test('field names must be identifiers (they go into generated code)', async t 
   t.throws(() => new Shapes(['ok', 'not ok'], 1), /bad field name/)
   t.throws(() => new Shapes(['a', 'b}; evil(); ({'], 1), /bad field name/)
 })
+
+t.test('with code generation disallowed, objects are built field by field (same results)', async t => {
+  const { execFileSync } = await import('node:child_process')
+  const { fileURLToPath } = await import('node:url')
+  const { decodeAddrAt } = await import('../../src/rtnl/addr/api.js')
+  // IPv4 10.0.0.1/24 on ifindex 5 with IFA_ADDRESS, IFA_LOCAL and IFA_LABEL "eth0"
+  const msg = Buffer.from('0218800005000000' + '080001000a000001' + '080002000a000001' + '0900030065746830' + '00000000', 'hex')
+  const script = fileURLToPath(new URL('../helpers/shapes-nocodegen.ts', import.meta.url))
+  const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', script, msg.toString('hex')], { encoding: 'utf8', timeout: 60_000 })
+  const got = JSON.parse(out)
+  t.same(got.shapes, [{ a: 1 }, { a: 1, b: 2, d: 4 }, { a: 'w', b: 'x', c: 'y', d: 'z' }])
+  t.same(Object.keys(got.addr), Object.keys(decodeAddrAt(msg, 0, msg.length)), 'the same keys, in the same order')
+  t.same(got.addr, JSON.parse(JSON.stringify(decodeAddrAt(msg, 0, msg.length))), 'the same address')
+  t.equal(got.addr.label, 'eth0')
+})
