@@ -210,6 +210,12 @@ function clearQueue(s: DumpState): void {
   s.head = s.tail = 0
 }
 
+/** Moves the items held back in 'retry' mode to the consumer's queue. */
+function releaseHeld(s: DumpState): void {
+  for (const x of s.held) s.queue[s.tail++] = x
+  s.held.length = 0
+}
+
 interface DumpState {
   /**
    * Decoded items waiting for the consumer: queue[head..tail). Written by index into storage
@@ -1011,22 +1017,21 @@ export class NetlinkSocket {
         } else for (const l of this.errorListeners) l(err)
         return
       }
-      if (type === NLMSG_ERROR && groups === 0 && pid === this.portId && len >= NLMSG_HDRLEN + 4 && !trace && rdS32(buf, off + NLMSG_HDRLEN) === 0) {
-        // A plain ACK (error 0) of a pending request: settle it without building a message
-        // object (bulk changes get one per request).
-        const p = this.pending.get(seq)
-        if (p !== undefined && p.dump === undefined && !p.settled) {
+      const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
+      if (p !== undefined && !trace) {
+        if (type === NLMSG_ERROR && p.dump === undefined && !p.settled && len >= NLMSG_HDRLEN + 4 && rdS32(buf, off + NLMSG_HDRLEN) === 0) {
+          // A plain ACK (error 0) of a pending request: settled without a message object
+          // (bulk changes get one per request).
           this.forget(p)
           this.settle(p, undefined, false)
           off += (len + 3) & ~3
           continue
         }
-      }
-      const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
-      if (p !== undefined && type >= NLMSG_MIN_TYPE && !trace) {
-        this.onData(p, type, flags, seq, pid, buf, off, len)
-        off += (len + 3) & ~3
-        continue
+        if (type >= NLMSG_MIN_TYPE) {
+          this.onData(p, type, flags, seq, pid, buf, off, len)
+          off += (len + 3) & ~3
+          continue
+        }
       }
       const msg: NlMsg = { type, flags, seq, pid, buf, off: off + NLMSG_HDRLEN, end: off + len }
       if (trace) {
@@ -1120,8 +1125,7 @@ export class NetlinkSocket {
       s.held.push(v)
       if (s.held.length >= s.holdLimit) {
         s.released = true
-        for (const x of s.held) s.queue[s.tail++] = x
-        s.held.length = 0
+        releaseHeld(s)
         this.wake(s)
       }
     } else {
@@ -1158,10 +1162,7 @@ export class NetlinkSocket {
       return
     }
     if (!p.settled) {
-      if (s.held.length) {
-        for (const x of s.held) s.queue[s.tail++] = x
-        s.held.length = 0
-      }
+      releaseHeld(s)
       this.settle(p, undefined, false)
     } else this.dumpFinished(p)
     this.wake(s)
