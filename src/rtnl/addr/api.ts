@@ -14,7 +14,7 @@ import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, par
 import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
 import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
+import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
   IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES,
   type AddrAttrs, type AddrCacheInfo, type AddrFlag, type Scope,
@@ -192,10 +192,10 @@ function sameBytes(buf: Buffer, a: number, aLen: number, b: number, bLen: number
 
 /** An add whose message plainAddMessage() can write: a link index and no optional field. */
 function isPlainAdd(o: AddrAddOptions): boolean {
-  return typeof o === 'object' && o !== null && typeof o.link === 'number' && Number.isInteger(o.link) && o.link > 0 &&
-    o.link <= 0x7fffffff && typeof o.address === 'string' && o.peer === undefined && o.broadcast === undefined &&
-    o.label === undefined && o.scope === undefined && o.flags === undefined && o.preferredLifetime === undefined &&
-    o.validLifetime === undefined && o.metric === undefined && o.protocol === undefined
+  return typeof o === 'object' && o !== null && isLinkIndex(o.link) && typeof o.address === 'string' &&
+    o.peer === undefined && o.broadcast === undefined && o.label === undefined && o.scope === undefined &&
+    o.flags === undefined && o.preferredLifetime === undefined && o.validLifetime === undefined &&
+    o.metric === undefined && o.protocol === undefined
 }
 
 /**
@@ -230,7 +230,7 @@ function checkAddrLen(buf: Buffer, pl: number, o: number, name: string): void {
 }
 
 function addrText(buf: Buffer, p: number, pl: number, o: number, name: string): string {
-  if (pl !== 4 && pl !== 16) decodeFail(`address attribute has ${pl} bytes`, buf, o, `RTM_NEWADDR > ${name}`)
+  checkAddrLen(buf, pl, o, name)
   return formatIp(buf, p, pl)
 }
 
@@ -341,7 +341,7 @@ export class AddrApi {
     const attrs: AddrAttrs = { local: c.address }
     if (opts.peer !== undefined) attrs.address = formatIp(parseIp(opts.peer, 'peer').bytes)
     else if (hasPrefix) attrs.address = c.address
-    await this.sock.request(addrMessage(RTM_DELADDR, 0, { family: c.family, prefixlen: hasPrefix ? c.prefixLength : 0, index }, attrs), { ...callOpts(opts), what: `${opts.address} dev ${opts.link}` })
+    await this.sock.request(addrMessage(RTM_DELADDR, 0, { family: c.family, prefixlen: hasPrefix ? c.prefixLength : 0, index }, attrs), requestOpts(`${opts.address} dev ${opts.link}`, opts))
   }
 
   /**

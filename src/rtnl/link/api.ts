@@ -222,9 +222,9 @@ export class LinkApi {
       }
       const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL)
       debug('add %s kind %s', opts.name, opts.kind)
-      await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), { ...callOpts(opts), what: opts.name })
+      await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), requestOpts(opts.name, opts))
       if (alias !== undefined && opts.netns === undefined)
-        await this.sock.request(linkMessage(RTM_NEWLINK, 0, {}, { name: opts.name, alias }), { ...callOpts(opts), what: opts.name })
+        await this.sock.request(linkMessage(RTM_NEWLINK, 0, {}, { name: opts.name, alias }), requestOpts(opts.name, opts))
     } finally {
       for (const fd of toClose) closeSync(fd)
     }
@@ -279,14 +279,14 @@ export class LinkApi {
       }
       if (Object.keys(info).length) attrs['linkInfo'] = info
       debug('set %s %o', ref, Object.keys(attrs))
-      await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), { ...callOpts(opts), what: String(ref) })
+      await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), requestOpts(String(ref), opts))
       if (portInfo) {
         const h2: IfInfoHeader = {}
         const a2: Record<string, unknown> = { linkInfo: portInfo }
         if (opts.name !== undefined) a2['name'] = opts.name
         else if (h.index !== undefined) h2.index = h.index
         else a2['name'] = ref
-        await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, a2), { ...callOpts(opts), what: String(ref) })
+        await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, a2), requestOpts(String(ref), opts))
       }
     } finally {
       for (const fd of toClose) closeSync(fd)
@@ -304,7 +304,7 @@ export class LinkApi {
     const attrs: Record<string, unknown> = {}
     if (typeof ref === 'number') h.index = ref
     else attrs['name'] = ref
-    await this.sock.request(linkMessage(RTM_DELLINK, 0, h, attrs), { ...callOpts(opts), what: String(ref) })
+    await this.sock.request(linkMessage(RTM_DELLINK, 0, h, attrs), requestOpts(String(ref), opts))
   }
 
   /**
@@ -329,7 +329,7 @@ export class LinkApi {
     const attrs: Record<string, unknown> = { altNames: [name] }
     if (typeof ref === 'number') h.index = ref
     else h.index = await this.index(ref, opts)
-    await this.sock.request(linkMessage(type, type === RTM_NEWLINKPROP ? NLM_F_EXCL | NLM_F_CREATE : 0, h, attrs), { ...callOpts(opts), what: `${ref} altname ${name}` })
+    await this.sock.request(linkMessage(type, type === RTM_NEWLINKPROP ? NLM_F_EXCL | NLM_F_CREATE : 0, h, attrs), requestOpts(`${ref} altname ${name}`, opts))
   }
 
   private async commonAttrs(o: LinkCommonOptions & CallOptions, toClose: number[]): Promise<LinkAttrs & Record<string, unknown>> {

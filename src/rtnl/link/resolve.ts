@@ -31,10 +31,15 @@ export function checkLinkName(name: unknown, field = 'name'): string {
   return name
 }
 
+/** Whether v is a valid interface index (a positive 32-bit integer). */
+export function isLinkIndex(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 0x7fffffff
+}
+
 /** Checks a LinkRef's shape; returns it unchanged. */
 export function checkLinkRef(ref: unknown, field = 'link'): LinkRef {
   if (typeof ref === 'number') {
-    if (!Number.isInteger(ref) || ref <= 0 || ref > 0x7fffffff)
+    if (!isLinkIndex(ref))
       throw new ValidationError(`${field}: an interface index must be a positive integer`, field, ref)
     return ref
   }

@@ -10,7 +10,7 @@ import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
+import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import {
   PROTOCOLS, ROUTE_TYPES, RTM_DELROUTE, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F,
@@ -267,10 +267,7 @@ export class RouteApi {
     if (!forDelete || o.protocol !== undefined) h.protocol = protocolNumber(o.protocol ?? 'boot')
     if (o.scope !== undefined) h.scope = scopeNumber(o.scope)
     else if (forDelete) h.scope = SCOPES.nowhere // RT_SCOPE_NOWHERE: match any scope
-    else if (type === ROUTE_TYPES.local || type === ROUTE_TYPES.nat) h.scope = SCOPES.host
-    else if (type === ROUTE_TYPES.broadcast || type === ROUTE_TYPES.multicast || type === ROUTE_TYPES.anycast) h.scope = SCOPES.link
-    else if (type === ROUTE_TYPES.unicast && !hasGateway && !o.multipath) h.scope = SCOPES.link
-    else h.scope = SCOPES.universe
+    else h.scope = defaultScope(type, hasGateway || !!o.multipath)
     if (o.tos !== undefined) h.tos = o.tos
     if (o.onlink) h.flags = RTNH_F.onlink
     if (o.metric !== undefined) {
@@ -318,6 +315,18 @@ export class RouteApi {
   }
 }
 
+/**
+ * The scope `ip route add` gives a route of this type when none is set: host for local and
+ * nat, link for broadcast, multicast, anycast and a unicast route with no next hop
+ * (directly connected), universe otherwise.
+ */
+function defaultScope(type: number, viaNextHop: boolean): number {
+  if (type === ROUTE_TYPES.local || type === ROUTE_TYPES.nat) return SCOPES.host
+  if (type === ROUTE_TYPES.broadcast || type === ROUTE_TYPES.multicast || type === ROUTE_TYPES.anycast) return SCOPES.link
+  if (type === ROUTE_TYPES.unicast && !viaNextHop) return SCOPES.link
+  return SCOPES.universe
+}
+
 const dstBytes = new Uint8Array(4)
 
 /**
@@ -332,7 +341,7 @@ export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | un
     o.via !== undefined || o.prefsrc !== undefined || o.metrics !== undefined || o.expires !== undefined ||
     o.pref !== undefined || o.mark !== undefined || o.multipath !== undefined || o.tos !== undefined || o.onlink !== undefined) return undefined
   const dev = o.dev
-  if (dev !== undefined && (typeof dev !== 'number' || !Number.isInteger(dev) || dev <= 0 || dev > 0x7fffffff)) return undefined
+  if (dev !== undefined && !isLinkIndex(dev)) return undefined
   const metric = o.metric
   if (metric !== undefined && !(Number.isInteger(metric) && metric >= 0 && metric <= 0xffffffff)) return undefined
   const gw = o.gateway
@@ -344,15 +353,9 @@ export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | un
     table = tableNumber(o.table, TABLES.main)
     type = o.type !== undefined ? typeNumber(o.type) : ROUTE_TYPES.unicast
     protocol = protocolNumber(o.protocol ?? 'boot')
-    scope = o.scope !== undefined ? scopeNumber(o.scope) : -1
+    scope = o.scope !== undefined ? scopeNumber(o.scope) : defaultScope(type, gw !== undefined)
   } catch {
     return undefined
-  }
-  if (scope < 0) {
-    if (type === ROUTE_TYPES.local || type === ROUTE_TYPES.nat) scope = SCOPES.host
-    else if (type === ROUTE_TYPES.broadcast || type === ROUTE_TYPES.multicast || type === ROUTE_TYPES.anycast) scope = SCOPES.link
-    else if (type === ROUTE_TYPES.unicast && gw === undefined) scope = SCOPES.link
-    else scope = SCOPES.universe
   }
   const len = 28 + (dstLen > 0 ? 8 : 0) + (dev !== undefined ? 8 : 0) + (gw !== undefined ? 8 : 0) + (metric !== undefined ? 8 : 0) + (table >= 256 ? 8 : 0)
   const b = Buffer.allocUnsafe(len)
