@@ -15,6 +15,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { median } from '../lib/report.mjs'
 import { ipv4 } from '../lib/workloads.mjs'
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
@@ -230,7 +231,7 @@ async function main() {
   let rssAtStart = 0
   /** @type {number[]} */ const runs = []
   let count = 0
-  // A dump is timed `dumps` times in a row (the harness takes the median); other phases once.
+  // A dump is timed `dumps` times in a row and reports their median; other phases once.
   for (let k = 0; k < (phase === 'dump' ? Math.max(1, dumps) : 1); k++) {
     count = await phaseRun(w, phase, inst, mode, chunk, t => {
       if (t === 'start') {
@@ -241,9 +242,7 @@ async function main() {
     runs.push(Number(t1 - t0) / 1e9)
   }
   const peak = peakRssKiB()
-  const sorted = [...runs].sort((a, b) => a - b)
-  const mid = sorted.length >> 1
-  const seconds = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  const seconds = median(runs)
   // Growth: how far the peak rose above the RSS the process had when the timed work began
   // (Node's own baseline, ~45 MiB, is not the library's).
   console.log(JSON.stringify({ seconds, count, maxrss_kib: peak, rss_growth_kib: Math.max(0, peak - rssAtStart), first: runs.length > 1 ? runs[0] : undefined, runs }))

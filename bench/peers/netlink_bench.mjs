@@ -9,6 +9,7 @@
 // distort the peak RSS). Prints one JSON line: seconds, count, maxrss_kib.
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
+import { median } from '../lib/report.mjs'
 
 const require = createRequire(import.meta.url)
 const { createRtNetlink, FlagsNew } = require('netlink')
@@ -55,7 +56,7 @@ async function main() {
     t1 = process.hrtime.bigint()
   } else if (w === 'W3' && phase === 'dump') {
     await sock.getLinks()
-    // Timed `dumps` times in a row; the harness takes the median.
+    // Timed `dumps` times in a row; their median is reported.
     for (let k = 0; k < Math.max(1, spec.dumps ?? 1); k++) {
       count = 0
       t0 = process.hrtime.bigint()
@@ -67,12 +68,7 @@ async function main() {
   } else {
     throw new Error(`netlink_bench: unsupported phase ${w}/${phase}`)
   }
-  let seconds = Number(t1 - t0) / 1e9
-  if (runs.length > 1) {
-    const s = [...runs].sort((a, b) => a - b)
-    const m = s.length >> 1
-    seconds = s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-  }
+  const seconds = runs.length > 1 ? median(runs) : Number(t1 - t0) / 1e9
   console.log(JSON.stringify({ seconds, count, maxrss_kib: peakRssKiB(), first: runs.length > 1 ? runs[0] : undefined, runs: runs.length > 1 ? runs : undefined }))
 }
 

@@ -83,7 +83,7 @@ def main():
         passes = min(50, -(-spec['inst']['n'] // spec['warm']['n'])) if ph == 'dump' else 1
         for _ in range(passes):
             phase(w, ph, spec['warm'])
-    # A dump is timed `dumps` times in a row; the harness takes the median.
+    # A dump is timed `dumps` times in a row; their median is reported.
     runs = []
     for _ in range(max(1, spec.get('dumps', 1)) if ph == 'dump' else 1):
         seconds, count = phase(w, ph, spec['inst'])
