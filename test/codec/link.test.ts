@@ -136,7 +136,7 @@ t.test('fixed-size attributes read in line are length-checked too', async t => {
   }
 })
 
-t.test('newer per-device attributes decode; IFLA_MAP is not reported; empty nests stay raw', async t => {
+t.test('newer per-device attributes decode; IFLA_MAP and empty devlink/DPLL nests are not reported', async t => {
   const msg = hex`
     00 00 01 00 09 00 00 00  43 10 01 00 00 00 00 00   # ifinfomsg: ether, index 9, UP|BROADCAST|RUNNING|MULTICAST|LOWER_UP
     08 00 3f 00 00 00 01 00                            # IFLA_GSO_IPV4_MAX_SIZE 65536
@@ -146,12 +146,16 @@ t.test('newer per-device attributes decode; IFLA_MAP is not reported; empty nest
     06 00 45 00 20 00 00 00                            # IFLA_TAILROOM 32
     24 00 0e 00 01 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00   # IFLA_MAP
     04 00 3e 80                                        # IFLA_DEVLINK_PORT (empty nest)
+    04 00 41 80                                        # IFLA_DPLL_PIN (empty nest)
   `
   const l = decodeLinkAt(msg, 0, msg.length) as unknown as Record<string, unknown>
   t.match(l, { gsoIpv4MaxSize: 65536, groIpv4MaxSize: 65536, netnsImmutable: true, headroom: 16, tailroom: 32, up: true, lowerUp: true })
   t.same(l['flags'], ['UP', 'BROADCAST', 'RUNNING', 'MULTICAST', 'LOWER_UP'])
   t.notOk('map' in l, 'IFLA_MAP skipped')
-  t.same(l['unknown'], [{ type: 0x803e, data: new Uint8Array(0) }])
+  t.notOk('unknown' in l, 'empty IFLA_DEVLINK_PORT and IFLA_DPLL_PIN are not reported')
+  // with content (a device that has a devlink port) the nest is kept raw
+  const port = Buffer.concat([msg, hex`0c 00 3e 80 08 00 01 00 2a 00 00 00`])
+  t.same((decodeLinkAt(port, 0, port.length) as { unknown?: unknown }).unknown, [{ type: 0x803e, data: Buffer.from([8, 0, 1, 0, 42, 0, 0, 0]) }])
   // flag name lists come from a cache: each Link still owns its array
   ;(l['flags'] as string[]).push('X')
   t.same((decodeLinkAt(msg, 0, msg.length) as { flags: string[] }).flags, ['UP', 'BROADCAST', 'RUNNING', 'MULTICAST', 'LOWER_UP'])

@@ -106,7 +106,8 @@ export function decodeLink(msg: NlMsg): Link {
 // Attributes read straight into the Link (a switch instead of a table lookup and a codec call):
 // the ones every link message carries. The rest goes through the IFLA table.
 // Not reported: the legacy 32-bit counters (IFLA_STATS64 has them), per-family data, XDP state,
-// the legacy ISA resources of IFLA_MAP (`ip` does not print them either), request-only attributes.
+// the legacy ISA resources of IFLA_MAP (`ip` does not print them either), request-only attributes,
+// empty devlink-port and DPLL-pin nests.
 const STATS64 = IFLA.byType[23]!.codec as Codec<LinkStats>
 
 const LINK_PATHS = childPaths(IFLA, 'RTM_NEWLINK')
@@ -199,10 +200,13 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
       case 68: v[slot = S.headroom] = u16(buf, p, pl, o); break
       case 69: v[slot = S.tailroom] = u16(buf, p, pl, o); break
       case 7: case 14: case 19: case 26: case 28: case 29: case 43: break                  // not reported (above)
+      // IFLA_DEVLINK_PORT, IFLA_DPLL_PIN: nests of the devlink/dpll families, empty on every device
+      // without such hardware (a Link would otherwise carry two empty unknowns); raw when not empty.
+      case 62: case 65: if (pl !== 0) (unknown ??= []).push(rawAttr(buf, rawType, p, pl)); break
       default: {
         const e = IFLA.byType[t]
         if (e) (extra ??= []).push(e.key, e.codec.decode(buf, p, pl, LINK_PATHS[t]!))
-        else (unknown ??= []).push({ type: rawType, data: copyBytes(buf, p, p + pl) })
+        else (unknown ??= []).push(rawAttr(buf, rawType, p, pl))
       }
     }
     if (slot !== 0) {
@@ -240,6 +244,10 @@ function addExtra(link: Link, extra: unknown[]): void {
       l[plugin?.key ?? 'portData'] = info.slaveData
     }
   }
+}
+
+function rawAttr(buf: Buffer, type: number, p: number, pl: number): RawAttr {
+  return { type, data: copyBytes(buf, p, p + pl) }
 }
 
 const OPER: OperState[] = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 'testing', 'dormant', 'up']
