@@ -33,11 +33,11 @@ export const pyroute2 = {
     }
     return 'pyroute2 not installed (apt-get install python3-pyroute2)'
   },
-  async run({ w, inst, warm, phases, dumps }) {
+  async run({ w, inst, warm, phases, dumps, warmPasses }) {
     /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
     const out = {}
     for (const phase of phases) {
-      const spec = { w: w.id, phase, inst, warm, dumps }
+      const spec = { w: w.id, phase, inst, warm, dumps, warmPasses: warmPasses[phase] }
       const j = await runJson(/** @type {string} */ (python), [join(PEERS, 'pyroute2_bench.py'), JSON.stringify(spec)], { timeoutMs: 1_800_000 })
       out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib, first: j.first }
     }
@@ -61,11 +61,11 @@ export const netlinkNpm = {
     this.label = `npm netlink ${version} (Node), sequential`
     return null
   },
-  async run({ w, inst, warm, phases, dumps }) {
+  async run({ w, inst, warm, phases, dumps, warmPasses }) {
     /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
     const out = {}
     for (const phase of phases) {
-      const spec = { w: w.id, phase, inst, warm, dumps }
+      const spec = { w: w.id, phase, inst, warm, dumps, warmPasses: warmPasses[phase] }
       const j = await runJson('ip', ['netns', 'exec', inst.ns[0], process.execPath, join(PEERS, 'netlink_bench.mjs'), JSON.stringify(spec)],
         { timeoutMs: 1_800_000 })
       out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib, first: j.first }

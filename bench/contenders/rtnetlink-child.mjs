@@ -16,7 +16,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { median } from '../lib/report.mjs'
-import { ipv4 } from '../lib/workloads.mjs'
+import { ipv4, warmPasses } from '../lib/workloads.mjs'
 
 const ROOT = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 /** The compiled library; RTNL_BENCH_LIB=/path/to/index.js benchmarks another build. */
@@ -183,15 +183,6 @@ async function phaseRun(w, phase, inst, mode, chunk, clock) {
   }
 }
 
-/**
- * Passes of the warm-up: one, except for dumps, which repeat the smaller dump until they
- * have decoded as many objects as the timed one (a JIT compiles a loop only after enough
- * iterations; one pass over a 5,000-route copy leaves a 100,000-route dump half interpreted).
- * The same rule as pyroute2_bench.py. @param {string} phase @param {number} n @param {number} warmN
- */
-function warmPasses(phase, n, warmN) {
-  return phase === 'dump' ? Math.min(50, Math.ceil(n / warmN)) : 1
-}
 
 /** Current RSS (KiB): VmRSS. */
 function rssKiB() {
@@ -225,7 +216,9 @@ async function main() {
   if (cmd !== 'run') throw new Error('usage: rtnetlink-child.mjs probe|run JSON')
   await load()
   const { w, phase, mode, chunk = 256, inst, warm, dumps = 1 } = spec
-  if (warm && warm.n > 0) for (let i = 0; i < warmPasses(phase, inst.n, warm.n); i++) await phaseRun(w, phase, warm, mode, chunk, () => {})
+  // The harness's rule for every contender (bench/lib/workloads.mjs warmPasses()).
+  const passes = spec.warmPasses ?? warmPasses(phase, inst.n, warm?.n ?? 0, false)
+  if (warm && warm.n > 0) for (let i = 0; i < passes; i++) await phaseRun(w, phase, warm, mode, chunk, () => {})
   /** @type {bigint} */ let t0 = 0n
   /** @type {bigint} */ let t1 = 0n
   let rssAtStart = 0

@@ -64,11 +64,11 @@ function make(style) {
       const f = features[w.id]
       return f ? `rtnetlink: ${f}` : null
     },
-    async run({ w, inst, warm, phases, dumps }) {
+    async run({ w, inst, warm, phases, dumps, warmPasses }) {
       /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
       const out = {}
       for (const phase of phases) {
-        const spec = { w: w.id, phase, mode: style, chunk: CHUNK, inst, warm, dumps }
+        const spec = { w: w.id, phase, mode: style, chunk: CHUNK, inst, warm, dumps, warmPasses: warmPasses[phase] }
         const j = await runJson(process.execPath, [CHILD, 'run', JSON.stringify(spec)])
         out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib, rssGrowthKiB: j.rss_growth_kib, first: j.first }
       }

@@ -46,6 +46,9 @@
  * @property {boolean} quick
  * @property {number} dumps         a dump phase is timed this many times in its process, after
  *                                  the warm-up; it reports their median (and the first)
+ * @property {Record<string, number>} warmPasses  per phase: how many times to run the warm-up
+ *                                  copy (workloads.mjs warmPasses(): 1 for adds; GETs and dumps
+ *                                  repeat until a JIT has seen enough work)
  */
 
 /**

@@ -78,9 +78,9 @@ def main():
     spec = json.loads(sys.argv[1])
     w, ph = spec['w'], spec['phase']
     if spec.get('warm') and spec['warm']['n'] > 0:
-        # Dumps: repeat the smaller warm-up dump until it has decoded as many objects as the
-        # timed one (the rule of every contender; see rtnetlink-child.mjs).
-        passes = min(50, -(-spec['inst']['n'] // spec['warm']['n'])) if ph == 'dump' else 1
+        # Passes of the warm-up: the harness's rule for every contender (bench/lib/workloads.mjs
+        # warmPasses(): GETs and dumps repeat the smaller copy, adds run it once).
+        passes = spec.get('warmPasses', 1)
         for _ in range(passes):
             phase(w, ph, spec['warm'])
     # A dump is timed `dumps` times in a row; their median is reported.
