@@ -81,4 +81,6 @@ t.test('malformed', async t => {
   t.throws(() => decodeAddrAt(Buffer.alloc(4), 0, 4), DecodeError)
   const bad = hex`02 18 00 00 05 00 00 00 07 00 02 00 0a 00 00`
   t.throws(() => decodeAddrAt(bad, 0, bad.length), { name: 'DecodeError', path: 'RTM_NEWADDR > IFA_LOCAL' })
+  const shortCache = hex`02 18 00 00 05 00 00 00 0c 00 06 00 ff ff ff ff ff ff ff ff`
+  t.throws(() => decodeAddrAt(shortCache, 0, shortCache.length), { name: 'DecodeError', path: 'RTM_NEWADDR > IFA_CACHEINFO' }, 'IFA_CACHEINFO shorter than 16 bytes')
 })

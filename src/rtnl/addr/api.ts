@@ -16,7 +16,7 @@ import { Shapes } from '../../util/shapes.js'
 import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
-  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES,
+  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES, cacheInfoAt,
   type AddrAttrs, type AddrCacheInfo, type AddrFlag, type Scope,
 } from './schema.js'
 
@@ -145,17 +145,19 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
       case 8: if (pl >= 4) flagBits = rd32(buf, p); break
       case 9: if (pl >= 4) { v[A.metric] = rd32(buf, p); mask |= 1 << (A.metric - 7) } break
       case 11: if (pl >= 1) { v[A.protocol] = buf[p]!; mask |= 1 << (A.protocol - 7) } break
+      case 6: {                                                                  // IFA_CACHEINFO
+        const ci = cacheInfoAt(buf, p, pl, ADDR_PATHS[6]!)
+        v[A.cacheInfo] = ci
+        v[A.preferredLifetime] = lifetime(ci.preferred)
+        v[A.validLifetime] = lifetime(ci.valid)
+        mask |= (1 << (A.cacheInfo - 7)) | (1 << (A.preferredLifetime - 7)) | (1 << (A.validLifetime - 7))
+        break
+      }
       default: {
         const e = IFA.byType[t]
         if (e) {
           const x = e.codec.decode(buf, p, pl, ADDR_PATHS[t]!)
-          if (t === 6) {
-            const ci = x as AddrCacheInfo
-            v[A.cacheInfo] = ci
-            v[A.preferredLifetime] = lifetime(ci.preferred)
-            v[A.validLifetime] = lifetime(ci.valid)
-            mask |= (1 << (A.cacheInfo - 7)) | (1 << (A.preferredLifetime - 7)) | (1 << (A.validLifetime - 7))
-          } else if (t === 5) {
+          if (t === 5) {
             v[A.anycast] = x
             mask |= 1 << (A.anycast - 7)
           }

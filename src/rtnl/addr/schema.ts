@@ -30,12 +30,15 @@ export interface AddrCacheInfo {
   updated: number
 }
 
+/** Reads a struct ifa_cacheinfo (also called in line by the address dump decoder). */
+export function cacheInfoAt(buf: Buffer, off: number, len: number, path: string): AddrCacheInfo {
+  if (len < 16) decodeFail('ifa_cacheinfo needs 16 bytes', buf, off, path)
+  return { preferred: rd32(buf, off), valid: rd32(buf, off + 4), created: rd32(buf, off + 8), updated: rd32(buf, off + 12) }
+}
+
 const cacheInfo: Codec<AddrCacheInfo> = {
   kind: 'ifa_cacheinfo',
-  decode(buf, off, len, path) {
-    if (len < 16) decodeFail('ifa_cacheinfo needs 16 bytes', buf, off, path)
-    return { preferred: rd32(buf, off), valid: rd32(buf, off + 4), created: rd32(buf, off + 8), updated: rd32(buf, off + 12) }
-  },
+  decode: cacheInfoAt,
   encode(w, t, v) {
     const b = Buffer.alloc(16)
     b.writeUInt32LE(v.preferred >>> 0, 0)
