@@ -241,3 +241,19 @@ t.test('names and MACs come out right however often they repeat or collide in th
   }
   t.equal(bad, 0, 'every decoded name and address equals its source')
 })
+
+t.test('vxlan: presence flags, the flow-label policy and the reserved bits, bytes per if_link.h', async t => {
+  const m = linkMessage(RTM_NEWLINK, 0, { index: 3 }, {
+    linkInfo: { kind: 'vxlan', data: { id: 1, gbp: true, gpe: false, labelPolicy: 'inherit', reservedBits: '0800000000000000' } },
+  })
+  const nest = hex`
+    08 00 01 00 01 00 00 00                          # IFLA_VXLAN_ID 1
+    04 00 17 00                                      # IFLA_VXLAN_GBP (flag; gpe: false sends nothing)
+    08 00 20 00 01 00 00 00                          # IFLA_VXLAN_LABEL_POLICY inherit
+    0c 00 21 00 08 00 00 00 00 00 00 00              # IFLA_VXLAN_RESERVED_BITS
+  `
+  t.ok(m.includes(nest), 'the IFLA_INFO_DATA attributes, in table order')
+  const l = decodeLinkAt(m, 16, m.length)
+  t.same(l.vxlan, { id: 1, gbp: true, labelPolicy: 'inherit', reservedBits: '0800000000000000' })
+})
+

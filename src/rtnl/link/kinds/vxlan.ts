@@ -1,5 +1,5 @@
 /** vxlan: IFLA_VXLAN_* (IFLA_INFO_DATA of kind "vxlan"), <linux/if_link.h>. */
-import { attrTable, be16, bool8, u32, u8, type Codec } from '../../../attr/table.js'
+import { attrTable, be16, bool8, enumOf, flag, hex, u32, u8, type Codec } from '../../../attr/table.js'
 import { ip } from '../../../attr/types.js'
 import { decodeFail } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'
@@ -43,12 +43,19 @@ export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
   IFLA_VXLAN_UDP_ZERO_CSUM6_RX: [20, 'udpZeroCsum6Rx', bool8],
   IFLA_VXLAN_REMCSUM_TX: [21, 'remcsumTx', bool8],
   IFLA_VXLAN_REMCSUM_RX: [22, 'remcsumRx', bool8],
+  IFLA_VXLAN_GBP: [23, 'gbp', flag],                   // group policy extension (present = on)
+  IFLA_VXLAN_REMCSUM_NOPARTIAL: [24, 'remcsumNoPartial', flag],
   IFLA_VXLAN_COLLECT_METADATA: [25, 'external', bool8],
   IFLA_VXLAN_LABEL: [26, 'label', u32],
+  IFLA_VXLAN_GPE: [27, 'gpe', flag],                   // generic protocol extension (present = on)
   IFLA_VXLAN_TTL_INHERIT: [28, 'ttlInherit', bool8],
   IFLA_VXLAN_DF: [29, 'df', u8],
   IFLA_VXLAN_VNIFILTER: [30, 'vniFilter', bool8],
   IFLA_VXLAN_LOCALBYPASS: [31, 'localBypass', bool8],
+  // Newer than the uapi headers of this machine (Debian 12): numbers from the kernel's if_link.h.
+  IFLA_VXLAN_LABEL_POLICY: [32, 'labelPolicy', enumOf(u32, { fixed: 0, inherit: 1 })], // IPv6 flow label
+  IFLA_VXLAN_RESERVED_BITS: [33, 'reservedBits', hex],  // struct vxlanhdr (8 bytes, network order), as hex
+  IFLA_VXLAN_MC_ROUTE: [34, 'mcRoute', bool8],
 })
 
 export const vxlan: LinkKind = {
@@ -61,5 +68,9 @@ export const vxlan: LinkKind = {
       throw new ValidationError('vxlan.id: expected a non-negative integer VNI', 'vxlan.id', o['id'])
     if (o['port'] !== undefined && (!Number.isInteger(o['port']) || (o['port'] as number) < 0 || (o['port'] as number) > 65535))
       throw new ValidationError('vxlan.port: expected a UDP port (0-65535)', 'vxlan.port', o['port'])
+    if (o['reservedBits'] !== undefined && !(typeof o['reservedBits'] === 'string' && /^[0-9a-f]{16}$/i.test(o['reservedBits'])))
+      throw new ValidationError('vxlan.reservedBits: expected the 8-byte VXLAN header as 16 hex digits', 'vxlan.reservedBits', o['reservedBits'])
+    if (o['labelPolicy'] !== undefined && o['labelPolicy'] !== 'fixed' && o['labelPolicy'] !== 'inherit')
+      throw new ValidationError("vxlan.labelPolicy: expected 'fixed' or 'inherit'", 'vxlan.labelPolicy', o['labelPolicy'])
   },
 }
