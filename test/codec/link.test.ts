@@ -257,3 +257,15 @@ t.test('vxlan: presence flags, the flow-label policy and the reserved bits, byte
   t.same(l.vxlan, { id: 1, gbp: true, labelPolicy: 'inherit', reservedBits: '0800000000000000' })
 })
 
+t.test('bridge: IFLA_BR_MULTI_BOOLOPT sets only the options given', async t => {
+  const m = linkMessage(RTM_NEWLINK, 0, { index: 3 }, { linkInfo: { kind: 'bridge', data: { boolopts: { noLinkLocalLearn: true, mstEnabled: false } } } })
+  // struct br_boolopt_multi: optval = bit 0, optmask = bits 0 and 2
+  t.ok(m.includes(hex`0c 00 2e 00 01 00 00 00 05 00 00 00`), 'optval 0x1, optmask 0x5')
+  const reported = Buffer.concat([hex`00 00 01 00 03 00 00 00 00 00 00 00 00 00 00 00`,
+    hex`28 00 12 80 0b 00 01 00 62 72 69 64 67 65 00 00 18 00 02 80 0c 00 2e 00 02 00 00 00 1f 00 00 00 08 00 30 00 07 00 00 00`])
+  t.same(decodeLinkAt(reported, 0, reported.length).bridge, {
+    boolopts: { noLinkLocalLearn: false, mcastVlanSnooping: true, mstEnabled: false, mdbOffloadFailNotification: false, fdbLocalVlan0: false },
+    fdbLearned: 7,
+  })
+})
+

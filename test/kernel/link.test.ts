@@ -92,6 +92,17 @@ t.test('a bridge with three ports and port settings', async t => {
   t.same(bridgeJson.map((p: any) => p.ifname).sort(), ['p1', 'p2', 'p3'], 'bridge agrees on the ports')
   await rtnl.link.set('p3', { master: null })
   t.equal((await rtnl.link.get('p3')).master, undefined, 'nomaster')
+  // IFLA_BR_MULTI_BOOLOPT by name (only the options given change) and the FDB learning limit
+  const before = (await rtnl.link.get('br0')).bridge!
+  t.match(before, { boolopts: { noLinkLocalLearn: false, mstEnabled: false }, fdbLearned: Number })
+  t.notOk('unknown' in before, 'every IFLA_BR attribute of this kernel is known')
+  await rtnl.link.set('br0', { bridge: { boolopts: { noLinkLocalLearn: true }, fdbMaxLearned: 100 } })
+  const after = (await rtnl.link.get('br0')).bridge!
+  t.same(after['boolopts'], { ...(before['boolopts'] as object), noLinkLocalLearn: true }, 'one option changed, the others kept')
+  t.equal(after['fdbMaxLearned'], 100)
+  const [ipBr] = await ns.ip('-d', 'link', 'show', 'br0')
+  t.equal(ipBr.linkinfo.info_data.no_linklocal_learn, 1, 'ip sees no_linklocal_learn')
+  await t.rejects(rtnl.link.set('br0', { bridge: { boolopts: { noSuchOption: true } } }), { name: 'ValidationError', field: 'bridge.boolopts.noSuchOption' })
   const vf = await rtnl.link.set('br0', { bridge: { vlanFiltering: true } }).then(() => undefined, e => e)
   if (vf) {
     t.equal(vf.code, 'EOPNOTSUPP', 'this kernel lacks CONFIG_BRIDGE_VLAN_FILTERING')

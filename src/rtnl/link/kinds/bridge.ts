@@ -1,7 +1,45 @@
 /** bridge: IFLA_BR_* (IFLA_INFO_DATA of kind "bridge"), <linux/if_link.h>. */
-import { attrTable, be16, bool8, hex, u16, u32, u64, u8 } from '../../../attr/table.js'
+import { attrTable, be16, bool8, hex, u16, u32, u64, u8, type Codec } from '../../../attr/table.js'
 import { mac } from '../../../attr/types.js'
+import { decodeFail } from '../../../attr/codec.js'
+import { rd32 } from '../../../util/le.js'
+import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
+
+/** enum br_boolopt_id (<linux/if_bridge.h>; bits 3 and 4 are newer than the headers here). */
+const BOOLOPTS = ['noLinkLocalLearn', 'mcastVlanSnooping', 'mstEnabled', 'mdbOffloadFailNotification', 'fdbLocalVlan0'] as const
+export type BridgeBoolopt = (typeof BOOLOPTS)[number]
+
+/**
+ * IFLA_BR_MULTI_BOOLOPT, struct br_boolopt_multi { __u32 optval; __u32 optmask; }: the options
+ * by name. Decoded: every option the kernel knows (its optmask). Encoded: only the options
+ * given (optmask), so the others keep their value.
+ */
+const boolopts: Codec<Partial<Record<BridgeBoolopt, boolean>>> = {
+  kind: 'br_boolopt_multi',
+  decode(buf, off, len, path) {
+    if (len < 8) decodeFail('br_boolopt_multi needs 8 bytes', buf, off, path)
+    const val = rd32(buf, off)
+    const mask = rd32(buf, off + 4)
+    const out: Partial<Record<BridgeBoolopt, boolean>> = {}
+    for (let i = 0; i < BOOLOPTS.length; i++) if (mask & (1 << i)) out[BOOLOPTS[i]!] = (val & (1 << i)) !== 0
+    return out
+  },
+  encode(w, t, v) {
+    const b = Buffer.alloc(8)
+    let val = 0
+    let mask = 0
+    for (let i = 0; i < BOOLOPTS.length; i++) {
+      const x = v[BOOLOPTS[i]!]
+      if (x === undefined) continue
+      mask |= 1 << i
+      if (x) val |= 1 << i
+    }
+    b.writeUInt32LE(val >>> 0, 0)
+    b.writeUInt32LE(mask >>> 0, 4)
+    w.attrBytes(t, b)
+  },
+}
 
 // Times are in clock_t (centiseconds, USER_HZ = 100) as the kernel takes them.
 export const IFLA_BR = attrTable('IFLA_BR', {
@@ -48,6 +86,24 @@ export const IFLA_BR = attrTable('IFLA_BR', {
   IFLA_BR_MCAST_IGMP_VERSION: [43, 'multicastIgmpVersion', u8],
   IFLA_BR_MCAST_MLD_VERSION: [44, 'multicastMldVersion', u8],
   IFLA_BR_VLAN_STATS_PER_PORT: [45, 'vlanStatsPerPort', bool8],
+  IFLA_BR_MULTI_BOOLOPT: [46, 'boolopts', boolopts],
+  // Newer than the uapi headers of this machine (Debian 12): numbers from the kernel's if_link.h.
+  IFLA_BR_FDB_N_LEARNED: [48, 'fdbLearned', u32, { readOnly: true }],
+  IFLA_BR_FDB_MAX_LEARNED: [49, 'fdbMaxLearned', u32],
 })
 
-export const bridge: LinkKind = { kind: 'bridge', key: 'bridge', data: IFLA_BR }
+export const bridge: LinkKind = {
+  kind: 'bridge',
+  key: 'bridge',
+  data: IFLA_BR,
+  check(o) {
+    const b = o['boolopts']
+    if (b === undefined) return
+    if (typeof b !== 'object' || b === null) throw new ValidationError('bridge.boolopts: expected an object of booleans', 'bridge.boolopts', b)
+    for (const [k, v] of Object.entries(b)) {
+      if (!(BOOLOPTS as readonly string[]).includes(k))
+        throw new ValidationError(`bridge.boolopts.${k}: unknown option (known: ${BOOLOPTS.join(', ')})`, `bridge.boolopts.${k}`, v)
+      if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`bridge.boolopts.${k}: expected a boolean`, `bridge.boolopts.${k}`, v)
+    }
+  },
+}
