@@ -26,15 +26,15 @@ import { WARM_FLOOR, WARM_MAX_PASSES, WORKLOADS, instanceNames, makeInstance, wa
 import { cPipe, cSeq } from './contenders/c.mjs'
 import { ipBatch, ipCmd } from './contenders/ip.mjs'
 import { netlinkNpm, pyroute2 } from './contenders/peers.mjs'
-import { rtnetlinkPipe, rtnetlinkSeq } from './contenders/rtnetlink.mjs'
+import { nodeFloor, nodeFloorAwait, rtnetlinkPipe, rtnetlinkSeq } from './contenders/rtnetlink.mjs'
 
 /** @typedef {import('./lib/contender.mjs').Contender} Contender */
 /** @typedef {import('./lib/report.mjs').WorkloadReport} WorkloadReport */
 
 /** Every contender, in the order of the tables. @type {Contender[]} */
-const CONTENDERS = [cSeq, cPipe, rtnetlinkSeq, rtnetlinkPipe, ipBatch, ipCmd, pyroute2, netlinkNpm]
+const CONTENDERS = [cSeq, cPipe, rtnetlinkSeq, rtnetlinkPipe, nodeFloor, nodeFloorAwait, ipBatch, ipCmd, pyroute2, netlinkNpm]
 /** Contenders whose failure does not fail the run (unless --strict): the library under development. */
-const SOFT = new Set(['rtnetlink-seq', 'rtnetlink-pipe'])
+const SOFT = new Set(['rtnetlink-seq', 'rtnetlink-pipe', 'node-floor', 'node-floor-await'])
 
 const USAGE = `usage: node bench/run.mjs [options]
   --quick             tiny sizes, 1 repetition (CI: proves the harness works, < 60 s)

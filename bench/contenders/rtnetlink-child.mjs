@@ -68,6 +68,52 @@ async function each(n, mode, chunk, f) {
   }
 }
 
+/**
+ * W1's floor for any Node client on this machine: the library's native helper sends a
+ * prebuilt RTM_GETLINK (the bytes link.get sends) and reads the answer in one call, n times,
+ * with no encoding, no decoding and no request bookkeeping; with `awaitEach`, plus one
+ * `await` of an already resolved promise per request. Every answer is checked to be the
+ * RTM_NEWLINK of the link asked for.
+ * @param {any} r @param {number} index @param {number} n @param {boolean} awaitEach
+ * @param {(t: 'start'|'stop') => void} clock
+ */
+async function floorLoop(r, index, n, awaitEach, clock) {
+  const { native } = await import(pathToFileURL(join(dirname(DIST_INDEX), 'native', 'binding.js')).href)
+  const b = native()
+  const fd = r.sock?.fd
+  if (typeof fd !== 'number' || typeof b.sendRecv !== 'function') throw new Error('this build exposes no socket fd or sendRecv')
+  // nlmsghdr (RTM_GETLINK, NLM_F_REQUEST) + ifinfomsg (index) + IFLA_EXT_MASK (VF | SKIP_STATS)
+  const req = Buffer.alloc(40)
+  req.writeUInt32LE(40, 0)
+  req.writeUInt16LE(18, 4)
+  req.writeUInt16LE(1, 6)
+  req.writeInt32LE(index, 20)
+  req.writeUInt16LE(8, 32)
+  req.writeUInt16LE(29, 34)
+  req.writeUInt32LE(9, 36)
+  const buf = Buffer.allocUnsafe(65536)
+  const sender = new Uint32Array(2)
+  const check = (/** @type {number} */ got) => {
+    if (got < 36 || buf.readUInt16LE(4) !== 16 || buf.readInt32LE(20) !== index) throw new Error(`floor: no RTM_NEWLINK of index ${index} (read ${got})`)
+  }
+  let seq = 1
+  clock('start')
+  if (awaitEach) {
+    for (let i = 0; i < n; i++) {
+      req.writeUInt32LE(seq++, 8)
+      const got = await Promise.resolve(b.sendRecv(fd, req, buf, sender))
+      if (i === 0 || i === n - 1) check(got)
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      req.writeUInt32LE(seq++, 8)
+      const got = b.sendRecv(fd, req, buf, sender)
+      if (i === 0 || i === n - 1) check(got)
+    }
+  }
+  clock('stop')
+}
+
 /** Features per workload: null when usable, else why not. */
 async function probe(/** @type {{ ns: string }} */ spec) {
   await load()
@@ -131,6 +177,10 @@ async function phaseRun(w, phase, inst, mode, chunk, clock) {
     switch (`${w}/${phase}`) {
       case 'W1/getlink': {
         const index = inst.index
+        if (mode === 'floor' || mode === 'floor-await') {
+          await floorLoop(r, index, inst.n, mode === 'floor-await', clock)
+          break
+        }
         clock('start')
         await each(inst.n, mode, chunk, () => r.link.get(index))
         clock('stop')

@@ -41,8 +41,12 @@ async function probeOnce(ctx) {
   }
 }
 
-/** @param {'seq'|'pipe'} style @returns {Contender} */
-function make(style) {
+/**
+ * @param {'seq'|'pipe'} style
+ * @param {'seq'|'pipe'|'floor'|'floor-await'} [mode]  what the child runs (default: the style)
+ * @returns {Contender}
+ */
+function make(style, mode = style) {
   /** @type {Record<string, string|null>} */ let features = {}
   return {
     id: style === 'seq' ? 'rtnetlink-seq' : 'rtnetlink-pipe',
@@ -68,7 +72,7 @@ function make(style) {
       /** @type {Record<string, import('../lib/contender.mjs').PhaseResult>} */
       const out = {}
       for (const phase of phases) {
-        const spec = { w: w.id, phase, mode: style, chunk: CHUNK, inst, warm, dumps, warmPasses: warmPasses[phase] }
+        const spec = { w: w.id, phase, mode, chunk: CHUNK, inst, warm, dumps, warmPasses: warmPasses[phase] }
         const j = await runJson(process.execPath, [CHILD, 'run', JSON.stringify(spec)])
         out[phase] = { seconds: j.seconds, count: j.count, maxRssKiB: j.maxrss_kib, rssGrowthKiB: j.rss_growth_kib, first: j.first }
       }
@@ -77,5 +81,25 @@ function make(style) {
   }
 }
 
+/**
+ * W1 reference rows, not contenders: what any Node client pays per round trip on this machine
+ * before it encodes or decodes anything (the library's native helper, a prebuilt request),
+ * and the same plus the one `await` a promise API costs. They put the 1.3x target in context.
+ * @param {'floor'|'floor-await'} mode @returns {Contender}
+ */
+function floor(mode) {
+  return {
+    ...make('seq', mode),
+    id: mode === 'floor' ? 'node-floor' : 'node-floor-await',
+    label: mode === 'floor' ? 'Node floor: native round trip only (reference)' : 'Node floor: native round trip + one await (reference)',
+    note: mode === 'floor'
+      ? "W1 only: the library's native helper sends a prebuilt RTM_GETLINK and reads the answer in one call, in a plain loop: no encoding, decoding or request bookkeeping"
+      : 'the same, plus one `await` of an already resolved promise per request (what any promise-returning API costs)',
+    phasesFor: w => (w.id === 'W1' ? ['getlink'] : null),
+  }
+}
+
+export const nodeFloor = floor('floor')
+export const nodeFloorAwait = floor('floor-await')
 export const rtnetlinkSeq = make('seq')
 export const rtnetlinkPipe = make('pipe')
