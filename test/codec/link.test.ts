@@ -267,5 +267,13 @@ t.test('bridge: IFLA_BR_MULTI_BOOLOPT sets only the options given', async t => {
     boolopts: { noLinkLocalLearn: false, mcastVlanSnooping: true, mstEnabled: false, mdbOffloadFailNotification: false, fdbLocalVlan0: false },
     fdbLearned: 7,
   })
+  const short = hex`
+    00 00 01 00 03 00 00 00  00 00 00 00 00 00 00 00    # ifinfomsg, index 3
+    1c 00 12 80                                         # IFLA_LINKINFO
+      0b 00 01 00 62 72 69 64 67 65 00 00               #   IFLA_INFO_KIND "bridge"
+      0c 00 02 80                                       #   IFLA_INFO_DATA
+        08 00 2e 00 02 00 00 00                         #     IFLA_BR_MULTI_BOOLOPT cut to 4 bytes
+  `
+  t.throws(() => decodeLinkAt(short, 0, short.length), { name: 'DecodeError', path: /IFLA_BR_MULTI_BOOLOPT$/ }, 'a truncated br_boolopt_multi')
 })
 
