@@ -70,7 +70,9 @@ export const vxlan: LinkKind = {
       throw new ValidationError('vxlan.port: expected a UDP port (0-65535)', 'vxlan.port', o['port'])
     if (o['reservedBits'] !== undefined && !(typeof o['reservedBits'] === 'string' && /^[0-9a-f]{16}$/i.test(o['reservedBits'])))
       throw new ValidationError('vxlan.reservedBits: expected the 8-byte VXLAN header as 16 hex digits', 'vxlan.reservedBits', o['reservedBits'])
-    if (o['labelPolicy'] !== undefined && o['labelPolicy'] !== 'fixed' && o['labelPolicy'] !== 'inherit')
-      throw new ValidationError("vxlan.labelPolicy: expected 'fixed' or 'inherit'", 'vxlan.labelPolicy', o['labelPolicy'])
+    // A number passes too: a policy newer than this library decodes as its number.
+    const lp = o['labelPolicy']
+    if (lp !== undefined && lp !== 'fixed' && lp !== 'inherit' && !(Number.isInteger(lp) && (lp as number) >= 0 && (lp as number) <= 0xffffffff))
+      throw new ValidationError("vxlan.labelPolicy: expected 'fixed', 'inherit' or a policy number", 'vxlan.labelPolicy', lp)
   },
 }
