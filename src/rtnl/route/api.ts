@@ -328,6 +328,7 @@ function defaultScope(type: number, viaNextHop: boolean): number {
 }
 
 const dstBytes = new Uint8Array(4)
+const gwBytes = new Uint8Array(4)
 
 /**
  * RTM_NEWROUTE for the common route, an IPv4 prefix with any of type, dev (an index), gateway
@@ -345,7 +346,7 @@ export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | un
   const metric = o.metric
   if (metric !== undefined && !(Number.isInteger(metric) && metric >= 0 && metric <= 0xffffffff)) return undefined
   const gw = o.gateway
-  if (gw !== undefined && typeof gw !== 'string') return undefined
+  if (gw !== undefined && (typeof gw !== 'string' || !parseIpv4Into(gw, 0, gw.length, gwBytes, 0))) return undefined
   const dstLen = parseIpv4CidrInto(o.dst, dstBytes, 0)
   if (dstLen < 0 || !isNetworkAddress(dstBytes, dstLen)) return undefined
   let table: number, type: number, protocol: number, scope: number
@@ -360,11 +361,6 @@ export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | un
   const len = 28 + (dstLen > 0 ? 8 : 0) + (dev !== undefined ? 8 : 0) + (gw !== undefined ? 8 : 0) + (metric !== undefined ? 8 : 0) + (table >= 256 ? 8 : 0)
   const b = Buffer.allocUnsafe(len)
   let o2 = 28
-  if (gw !== undefined) {
-    // The gateway's attribute comes after RTA_DST and RTA_OIF (table order).
-    const at = 28 + (dstLen > 0 ? 8 : 0) + (dev !== undefined ? 8 : 0) + 4
-    if (!parseIpv4Into(gw, 0, gw.length, b, at)) return undefined
-  }
   putNlmsghdr(b, len, RTM_NEWROUTE, nlFlags)
   b[16] = AF_INET
   b[17] = dstLen
@@ -375,24 +371,23 @@ export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | un
   b[22] = scope
   b[23] = type
   wr32(b, 24, 0)
-  if (dstLen > 0) {
-    wr16(b, o2, 8)
-    wr16(b, o2 + 2, 1) // RTA_DST
-    b[o2 + 4] = dstBytes[0]!
-    b[o2 + 5] = dstBytes[1]!
-    b[o2 + 6] = dstBytes[2]!
-    b[o2 + 7] = dstBytes[3]!
-    o2 += 8
-  }
+  // Attributes in table order: RTA_DST, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_TABLE.
+  if (dstLen > 0) o2 = ipv4Attr(b, o2, 1, dstBytes) // RTA_DST
   if (dev !== undefined) o2 = u32Attr(b, o2, 4, dev) // RTA_OIF
-  if (gw !== undefined) {
-    wr16(b, o2, 8)
-    wr16(b, o2 + 2, 5) // RTA_GATEWAY (written above)
-    o2 += 8
-  }
+  if (gw !== undefined) o2 = ipv4Attr(b, o2, 5, gwBytes) // RTA_GATEWAY
   if (metric !== undefined) o2 = u32Attr(b, o2, 6, metric) // RTA_PRIORITY
   if (table >= 256) u32Attr(b, o2, 15, table) // RTA_TABLE
   return b
+}
+
+function ipv4Attr(b: Buffer, o: number, type: number, a: Uint8Array): number {
+  wr16(b, o, 8)
+  wr16(b, o + 2, type)
+  b[o + 4] = a[0]!
+  b[o + 5] = a[1]!
+  b[o + 6] = a[2]!
+  b[o + 7] = a[3]!
+  return o + 8
 }
 
 function u32Attr(b: Buffer, o: number, type: number, v: number): number {
