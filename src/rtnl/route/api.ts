@@ -9,7 +9,7 @@ import { wr16, wr32 } from '../../util/le.js'
 import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
-import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
+import { requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import {
@@ -159,8 +159,8 @@ export class RouteApi {
     if (opts.oif !== undefined) attrs.oif = await resolveLink(this.sock, checkLinkRef(opts.oif, 'oif'), 'oif')
     if (opts.mark !== undefined) attrs.mark = opts.mark
     const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
-    const [r] = await this.sock.request(routeMessage(RTM_GETROUTE, 0, h, attrs), { ...callOpts(opts), ack: false, what: opts.dst, decode: decodeRoute })
-    return r!
+    // One RTM_NEWROUTE answers (an error otherwise); decodeRoute never skips it.
+    return (await this.sock.requestOne(routeMessage(RTM_GETROUTE, 0, h, attrs), decodeRoute, opts.dst, opts))!
   }
 
   /**
