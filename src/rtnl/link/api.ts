@@ -388,15 +388,16 @@ export class LinkApi {
 
 /** The timeout/signal part of an options object (for passing to the socket). */
 export function callOpts(o: CallOptions): CallOptions {
-  const r: CallOptions = {}
-  if (o.timeout !== undefined) r.timeout = o.timeout
-  if (o.signal !== undefined) r.signal = o.signal
-  return r
+  return copyCallOpts({}, o)
 }
 
 /** The socket options of one request: what it is about (for errors), timeout, signal. */
-export function requestOpts(what: string, o: CallOptions): { what: string; timeout?: number; signal?: AbortSignal } {
-  const r: { what: string; timeout?: number; signal?: AbortSignal } = { what }
+export function requestOpts(what: string, o: CallOptions): CallOptions & { what: string } {
+  return copyCallOpts<CallOptions & { what: string }>({ what }, o)
+}
+
+/** Copies the timeout and signal that are set in o onto r. */
+function copyCallOpts<R extends CallOptions>(r: R, o: CallOptions): R {
   if (o.timeout !== undefined) r.timeout = o.timeout
   if (o.signal !== undefined) r.signal = o.signal
   return r
