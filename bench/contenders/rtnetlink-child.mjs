@@ -78,19 +78,16 @@ async function each(n, mode, chunk, f) {
  * @param {(t: 'start'|'stop') => void} clock
  */
 async function floorLoop(r, index, n, awaitEach, clock) {
-  const { native } = await import(pathToFileURL(join(dirname(DIST_INDEX), 'native', 'binding.js')).href)
+  const lib = dirname(DIST_INDEX)
+  const { native } = await import(pathToFileURL(join(lib, 'native', 'binding.js')).href)
+  const { getLinkRequest } = await import(pathToFileURL(join(lib, 'rtnl', 'link', 'resolve.js')).href)
   const b = native()
   const fd = r.sock?.fd
   if (typeof fd !== 'number' || typeof b.sendRecv !== 'function') throw new Error('this build exposes no socket fd or sendRecv')
-  // nlmsghdr (RTM_GETLINK, NLM_F_REQUEST) + ifinfomsg (index) + IFLA_EXT_MASK (VF | SKIP_STATS)
-  const req = Buffer.alloc(40)
-  req.writeUInt32LE(40, 0)
-  req.writeUInt16LE(18, 4)
+  // The library's own request builder, with link.get()'s IFLA_EXT_MASK (VF | SKIP_STATS);
+  // NLM_F_REQUEST and the sequence number are what the socket would stamp.
+  const req = getLinkRequest(index, 1 | 8)
   req.writeUInt16LE(1, 6)
-  req.writeInt32LE(index, 20)
-  req.writeUInt16LE(8, 32)
-  req.writeUInt16LE(29, 34)
-  req.writeUInt32LE(9, 36)
   const buf = Buffer.allocUnsafe(65536)
   const sender = new Uint32Array(2)
   const check = (/** @type {number} */ got) => {
