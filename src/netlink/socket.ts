@@ -239,7 +239,6 @@ interface DumpState {
 }
 
 const resolved = Promise.resolve()
-const HIGH_WATER = 1024
 // recvBatch: 64 slots of 8 KiB (ACKs and single-object replies fit; a larger one is reported truncated)
 const BATCH_SLOT = 8192
 const BATCH_SLOTS = 64
@@ -469,17 +468,11 @@ export class NetlinkSocket {
       const s = state!
       const v = s.queue[s.head] as T
       s.queue[s.head++] = undefined
-      if (s.head === s.tail) s.head = s.tail = 0
-      if (s.tail - s.head < HIGH_WATER / 2 && !s.done) {
-        // Refilled before it empties: move what is left to the front so the storage is reused.
-        if (s.head > 0) {
-          const n = s.tail - s.head
-          s.queue.copyWithin(0, s.head, s.tail)
-          s.queue.fill(undefined, n, s.tail)
-          s.head = 0
-          s.tail = n
-        }
-        sock.pump()
+      if (s.head === s.tail) {
+        s.head = s.tail = 0
+        // The next part of the dump, read now that this one is handed out: one kernel
+        // datagram's worth decoded at a time keeps what a scavenge must copy small.
+        if (!s.done) sock.pump()
       }
       return v
     }
@@ -488,8 +481,8 @@ export class NetlinkSocket {
       let all = s.queue as T[]
       if (s.head === 0) {
         all.length = s.tail
-        // The next batch is likely the size of this one (one or two kernel datagrams' worth).
-        s.queue = s.done ? [] : new Array(Math.min(Math.max(s.tail, 16), 4 * HIGH_WATER))
+        // The next batch is likely the size of this one (one kernel datagram's worth).
+        s.queue = s.done ? [] : new Array(Math.min(Math.max(s.tail, 16), 4096))
       } else all = all.slice(s.head, s.tail)
       s.head = s.tail = 0
       if (!s.done) sock.pump()
@@ -868,7 +861,12 @@ export class NetlinkSocket {
     const d = this.activeDump
     if (d && d.sent && d.dump) {
       if (d.dump.discard || d.settled) return true
-      if (d.dump.tail - d.dump.head < HIGH_WATER) return true
+      // One kernel datagram at a time: the next is read when the consumer has taken all of
+      // the last (the kernel builds it during that read anyway, so reading ahead gains
+      // nothing). Fewer decoded objects alive means less for each scavenge to copy, and V8
+      // grows its young generation by what scavenges copy: a 1M-route dump raised the peak
+      // RSS by 24 MiB with 1,024 objects queued ahead, by 8 MiB with one datagram's worth.
+      if (d.dump.tail === d.dump.head) return true
     }
     return this.groupCount > 0
   }

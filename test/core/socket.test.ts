@@ -286,10 +286,44 @@ t.test('dump back-pressure: the kernel is not read ahead of the consumer', async
   for await (const _ of s.dump(msg(T_GET), m => m.type, { onInterrupt: 'partial' })) {
     if (++n === 10) {
       await new Promise(r => setImmediate(r))
-      t.ok(produced < 30, `read ahead bounded (${produced} of 100 parts produced after 10 items)`)
+      // Part 1 was read (the kernel then built part 2); part 2 waits until part 1 is taken.
+      t.equal(produced, 2, 'one part read at a time: nothing read ahead of the consumer')
     }
+    if (n === 99) t.equal(produced, 2, 'the next part is not read before the last item of this one is taken')
+    if (n === 100) t.equal(produced, 3, 'taking the last item reads the next part')
   }
   t.equal(n, 10000)
+  s.close()
+})
+
+t.test('dump back-pressure by batches: one kernel datagram per batch, the next read as it is handed out', async t => {
+  let produced = 0
+  let seqOf = 0
+  let pidOf = 0
+  const k = new FakeKernel(m => { seqOf = m.seq; pidOf = m.pid; next() })
+  const next = () => {
+    if (produced >= 20) { k.queue.push({ data: nlmsg(3, 2, seqOf, pidOf, u32buf(0)), groups: 0 }); return }
+    const msgs = []
+    for (let i = 0; i < 100; i++) msgs.push(nlmsg(T_NEW, 2, seqOf, pidOf, u32buf(produced * 100 + i)))
+    produced++
+    k.queue.push({ data: Buffer.concat(msgs), groups: 0 })
+  }
+  const recv = k.recvmsg.bind(k)
+  k.recvmsg = (fd, buf, sender) => { const r = recv(fd, buf, sender); if (r > 0 && buf.readUInt16LE(4) !== 3) next(); return r }
+  const s = NetlinkSocket.open({ binding: k })
+  const sizes: number[] = []
+  let first = -1
+  for await (const b of s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off), { onInterrupt: 'partial' }).batches()) {
+    if (sizes.length === 0) {
+      first = b[0] as number
+      await new Promise(r => setImmediate(r))
+      // Taking batch 1 read part 2 (so the kernel built part 3); nothing further.
+      t.equal(produced, 3, 'one datagram read ahead of the batch being consumed, no more')
+    }
+    sizes.push(b.length)
+  }
+  t.equal(first, 0)
+  t.same(sizes, new Array(20).fill(100), 'every batch is one datagram of 100 objects')
   s.close()
 })
 
