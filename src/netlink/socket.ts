@@ -127,10 +127,11 @@ export interface DumpIterable<T> extends AsyncIterable<T> {
   /** True when the kernel flagged the dump as inconsistent (policy 'partial'). */
   readonly interrupted: boolean
   /**
-   * The same dump as arrays of objects: each holds what was decoded so far (up to about a
-   * thousand), so a loop takes one `await` per kernel datagram's worth instead of one per
-   * object (for 100,000 routes that halves the JavaScript time). Streamed with the same
-   * back-pressure as the object iterator; iterate a dump one way only.
+   * The same dump as arrays of objects: each is one kernel datagram's worth (up to about a
+   * thousand; in 'retry' mode the first can hold up to `holdLimit`), so a loop takes one
+   * `await` per datagram instead of one per object (for 100,000 routes that halves the
+   * JavaScript time). Streamed with the same back-pressure as the object iterator: the next
+   * datagram is read when a batch is handed out. Iterate a dump one way only.
    * @example for await (const batch of rtnl.route.list().batches()) for (const r of batch) count++
    */
   batches(): AsyncIterable<T[]>
