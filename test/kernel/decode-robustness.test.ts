@@ -1,0 +1,110 @@
+// Malformed kernel replies: real messages of this kernel (links of every kind it has, bridge
+// port data, IPv4/IPv6 addresses and routes), cut at every length and corrupted at random
+// (seeded), must decode or throw DecodeError: never another exception, never a hang.
+import t from 'tap'
+import { DecodeError } from '../../src/errors.js'
+import { decodeLinkAt } from '../../src/rtnl/link/codec.js'
+import { decodeAddrAt } from '../../src/rtnl/addr/api.js'
+import { decodeRouteAt } from '../../src/rtnl/route/codec.js'
+import type { NlMsg } from '../../src/netlink/header.js'
+import { freshNetNs } from '../helpers/ns.js'
+
+type Decoder = (buf: Buffer, off: number, end: number) => unknown
+
+/** A dump request: nlmsghdr (NLM_F_REQUEST | NLM_F_DUMP) + body. */
+function dumpRequest(type: number, body: Buffer): Buffer {
+  const b = Buffer.alloc(16 + body.length)
+  b.writeUInt32LE(b.length, 0)
+  b.writeUInt16LE(type, 4)
+  b.writeUInt16LE(0x301, 6)
+  body.copy(b, 16)
+  return b
+}
+
+/** xorshift32: the same corruptions on every run, so a failure can be replayed. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0
+  return () => {
+    s ^= s << 13
+    s >>>= 0
+    s ^= s >>> 17
+    s ^= s << 5
+    s >>>= 0
+    return s / 4294967296
+  }
+}
+
+t.test('truncated and corrupted kernel messages decode or throw DecodeError, nothing else', async t => {
+  const { rtnl } = freshNetNs(t)
+  await rtnl.link.set('lo', { up: true })
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await rtnl.link.set('v1', { master: 'br0', up: true })
+  await rtnl.link.set('v0', { up: true })
+  await rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 42, port: 4789, local: '10.9.0.1', dev: 'v0' } })
+  await rtnl.link.add({ name: 'mv0', kind: 'macvlan', parent: 'v0', macvlan: { mode: 'bridge' } })
+  await rtnl.link.add({ name: 'ifb0', kind: 'ifb' })
+  await rtnl.addr.add({ link: 'v0', address: '10.9.0.1/24' })
+  await rtnl.addr.add({ link: 'v0', address: '10.9.1.1/32', peer: '10.9.1.2' })
+  await rtnl.addr.add({ link: 'v0', address: '2001:db8::1/64', flags: ['nodad'], preferredLifetime: 100, validLifetime: 200 })
+  await rtnl.addr.add({ link: 'br0', address: '10.8.0.1/16', label: 'br0:x' })
+  await rtnl.route.add({ dst: '10.20.0.0/16', gateway: '10.9.0.2', metric: 5 })
+  await rtnl.route.add({ dst: '10.21.0.0/16', multipath: [{ gateway: '10.9.0.2', dev: 'v0', weight: 2 }, { gateway: '10.9.0.3', dev: 'v0' }] })
+  await rtnl.route.add({ dst: '10.22.0.0/16', type: 'blackhole', table: 1000, metrics: { mtu: 1400 } })
+  await rtnl.route.add({ dst: '2001:db8:1::/48', gateway: '2001:db8::2' })
+
+  const capture = async (type: number, body: Buffer): Promise<Buffer[]> => {
+    const out: Buffer[] = []
+    for await (const m of rtnl.sock.dump(dumpRequest(type, body), (m: NlMsg) => Buffer.from(m.buf.subarray(m.off, m.end)))) out.push(m)
+    return out
+  }
+  const extMask = Buffer.alloc(24) // ifinfomsg + IFLA_EXT_MASK = RTEXT_FILTER_VF
+  extMask.writeUInt16LE(8, 16)
+  extMask.writeUInt16LE(29, 18)
+  extMask.writeUInt32LE(1, 20)
+  const bridgePorts = Buffer.alloc(16)
+  bridgePorts[0] = 7 // AF_BRIDGE: the ports' IFLA_PROTINFO
+  const rtmsg = (family: number) => Buffer.from([family, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+  const sets: [string, Decoder, Buffer[]][] = [
+    ['link', decodeLinkAt, await capture(18, extMask)],
+    ['bridge port', decodeLinkAt, await capture(18, bridgePorts)],
+    ['address', decodeAddrAt, await capture(22, Buffer.alloc(8))],
+    ['IPv4 route', decodeRouteAt, await capture(26, rtmsg(2))],
+    ['IPv6 route', decodeRouteAt, await capture(26, rtmsg(10))],
+  ]
+  t.ok(sets[0]![2].length >= 7, 'every link captured')
+  t.ok(sets[1]![2].length >= 1, 'the bridge port captured')
+
+  const rnd = prng(0x5eed)
+  const failures = new Map<string, string>()
+  let cases = 0
+  const attempt = (what: string, dec: Decoder, b: Buffer, how: string): void => {
+    cases++
+    try {
+      dec(b, 0, b.length)
+    } catch (err) {
+      if (err instanceof DecodeError) return
+      const e = err as Error
+      const key = `${what}: ${e?.constructor?.name}: ${e?.message}`
+      if (!failures.has(key)) failures.set(key, `${how}: ${b.toString('hex')}`)
+    }
+  }
+  for (const [what, dec, msgs] of sets) {
+    for (const m of msgs) {
+      t.doesNotThrow(() => dec(m, 0, m.length), `${what}: the intact message decodes`)
+      for (let len = 0; len < m.length; len++) attempt(what, dec, m.subarray(0, len), `cut at ${len}`)
+      for (let k = 0; k < 400; k++) {
+        // random bytes anywhere, or a random 16-bit value where attribute lengths live
+        const b = Buffer.from(m)
+        const n = 1 + Math.floor(rnd() * 4)
+        for (let i = 0; i < n; i++) {
+          if (k & 1) b[Math.floor(rnd() * b.length)] = Math.floor(rnd() * 256)
+          else b.writeUInt16LE(Math.floor(rnd() * 65536), Math.floor(rnd() * (b.length >> 2)) * 4)
+        }
+        attempt(what, dec, b, `corrupted (case ${k})`)
+      }
+    }
+  }
+  t.ok(cases > 10_000, `${cases} malformed messages tried`)
+  t.same([...failures.entries()], [], 'no exception other than DecodeError')
+})
