@@ -9,7 +9,7 @@ import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netli
 import { parseMac } from '../../util/ip.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
-import { kindByName, portKindByName } from './kinds/index.js'
+import { kindByName, kindDataKeys, registeredPortKinds } from './kinds/index.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
   IFF, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -94,8 +94,6 @@ export interface LinkListFilter extends CallOptions {
    */
   stats?: boolean
 }
-
-const KIND_KEYS = ['bridge', 'vxlan', 'macvlan', 'ipvlan', 'vlan', 'bond'] as const
 
 function checkInt(v: unknown, field: string, min: number, max: number): void {
   if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))
@@ -202,8 +200,9 @@ export class LinkApi {
       } else if (opts.peer !== undefined) {
         throw new ValidationError(`peer: only veth links have a peer (kind is ${opts.kind})`, 'peer', opts.peer)
       }
-      for (const key of KIND_KEYS) {
-        const data = opts[key]
+      const o = opts as unknown as Record<string, Record<string, unknown> | undefined>
+      for (const key of kindDataKeys()) {
+        const data = o[key]
         if (data === undefined) continue
         if (!plugin || plugin.key !== key)
           throw new ValidationError(`${key}: options for kind ${key}, but kind is ${opts.kind}`, key, data)
@@ -252,21 +251,23 @@ export class LinkApi {
         h.change = IFF.UP
       }
       const info: Record<string, unknown> = {}
-      const kindKey = KIND_KEYS.find(k => opts[k] !== undefined)
+      const o = opts as unknown as Record<string, Record<string, unknown> | undefined>
+      const kindKey = kindDataKeys().find(k => o[k] !== undefined)
       if (kindKey) {
         const kind = opts.kind ?? (await this.get(ref, opts)).kind
         const plugin = kind ? kindByName(kind) : undefined
         if (!plugin || plugin.key !== kindKey)
-          throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, opts[kindKey])
-        plugin.check?.(opts[kindKey]!)
+          throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, o[kindKey])
+        plugin.check?.(o[kindKey]!)
         info['kind'] = kind
-        info['data'] = await this.kindData(kindKey, opts[kindKey]!, opts)
+        info['data'] = await this.kindData(kindKey, o[kindKey]!, opts)
       }
-      for (const [key, kind] of [['bridgePort', 'bridge'], ['bondPort', 'bond']] as const) {
-        const data = opts[key]
+      for (const port of registeredPortKinds()) {
+        const data = o[port.key]
         if (data === undefined) continue
-        if (!portKindByName(kind)) throw new ValidationError(`${key}: unsupported`, key, data)
-        info['slaveKind'] = kind
+        if (info['slaveKind'] !== undefined)
+          throw new ValidationError(`${port.key}: port settings of one kind at a time (${info['slaveKind']} given too)`, port.key, data)
+        info['slaveKind'] = port.kind
         info['slaveData'] = data
       }
       // The kernel applies port data through the *current* master's ops, before IFLA_MASTER

@@ -1,0 +1,8 @@
+/**
+ * The attribute codecs a kind plugin's table is written with (`registerKind()`), exported
+ * as `codecs`: `attrTable('IFLA_GENEVE', { IFLA_GENEVE_ID: [1, 'id', codecs.u32] })`.
+ * Integers are little-endian (host order on the machines Linux netlink runs on) unless
+ * named `be*` (network order).
+ */
+export { u8, u16, be16, u32, s32, be32, u64, u64big, bool8, bool32, flag, str, hex, nested, enumOf } from './table.js'
+export { ip, mac } from './types.js'
