@@ -8,8 +8,19 @@ import BufferLayout from 'buffer-layout'
 import { NLMSG_HDRLEN } from './constants.js'
 import { wr16, wr32 } from '../util/le.js'
 
+/**
+ * A fixed kernel struct declared with buffer-layout. Typed with this interface rather than
+ * buffer-layout's classes, which ship no typings: the published declarations must not need them.
+ */
+export interface StructLayout<T = Record<string, number>> {
+  /** Size in bytes. */
+  readonly span: number
+  decode(b: Uint8Array, offset?: number): T
+  encode(src: T, b: Uint8Array, offset?: number): number
+}
+
 /** Declaration of struct nlmsghdr, checked against the hand-written reader in tests. */
-export const nlmsghdr = BufferLayout.struct([
+export const nlmsghdr: StructLayout = BufferLayout.struct([
   BufferLayout.u32('len'),
   BufferLayout.u16('type'),
   BufferLayout.u16('flags'),

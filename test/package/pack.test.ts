@@ -35,4 +35,15 @@ t.test('npm pack → install with scripts blocked → open a socket', { timeout:
   t.notOk(existsSync(join(app, 'node_modules', 'rtnetlink', 'build')), 'no install script ran (no node-gyp build)')
   const { stdout } = await run(process.execPath, ['check.mjs'], { cwd: app, env })
   t.match(JSON.parse(stdout), { lo: 'lo', index: 1 }, 'prebuilt helper loaded; GETLINK answered')
+
+  // The declarations: a strict TypeScript consumer, without skipLibCheck.
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      strict: true, noEmit: true, skipLibCheck: false, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022',
+      lib: ['es2022', 'esnext.disposable'], types: ['node'], typeRoots: [join(root, 'node_modules', '@types')],
+    },
+    files: ['consumer.ts'],
+  }))
+  const tsc = await run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', app], { cwd: app, env }).catch(e => e)
+  t.equal(tsc.code ?? 0, 0, `the shipped .d.ts type-check in a strict consumer${tsc.stdout ? `:\n${tsc.stdout}` : ''}`)
 })

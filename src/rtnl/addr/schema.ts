@@ -2,6 +2,7 @@
  * Address messages: struct ifaddrmsg + IFA_* attributes, as in <linux/if_addr.h> (Linux 6.18).
  */
 import BufferLayout from 'buffer-layout'
+import type { StructLayout } from '../../netlink/header.js'
 import { rd32 } from '../../util/le.js'
 import { decodeFail } from '../../attr/codec.js'
 import { attrTable, str, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
@@ -13,7 +14,7 @@ export const RTM_DELADDR = 21
 export const RTM_GETADDR = 22
 
 /** struct ifaddrmsg { u8 family; u8 prefixlen; u8 flags; u8 scope; u32 index; } — 8 bytes. */
-export const ifaddrmsg = BufferLayout.struct([
+export const ifaddrmsg: StructLayout = BufferLayout.struct([
   BufferLayout.u8('family'),
   BufferLayout.u8('prefixlen'),
   BufferLayout.u8('flags'),

@@ -4,6 +4,7 @@
  * (kinds/), chosen from IFLA_INFO_KIND.
  */
 import BufferLayout from 'buffer-layout'
+import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32 } from '../../util/le.js'
 import { decodeFail, findAttr, readStr, type RawAttr } from '../../attr/codec.js'
 import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, u16, u32, u8, type AttrTable, type Codec } from '../../attr/table.js'
@@ -20,7 +21,7 @@ export const RTM_NEWLINKPROP = 108
 export const RTM_DELLINKPROP = 109
 
 /** struct ifinfomsg { u8 family; u8 pad; u16 type; s32 index; u32 flags; u32 change; } — 16 bytes. */
-export const ifinfomsg = BufferLayout.struct([
+export const ifinfomsg: StructLayout = BufferLayout.struct([
   BufferLayout.u8('family'),
   BufferLayout.u8('pad'),
   BufferLayout.u16('type'),

@@ -2,6 +2,7 @@
  * Route messages: struct rtmsg + RTA_* attributes, as in <linux/rtnetlink.h> (Linux 6.18).
  */
 import BufferLayout from 'buffer-layout'
+import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32, rdS32 } from '../../util/le.js'
 import { decodeFail, readStr } from '../../attr/codec.js'
 import { attrTable, s32, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
@@ -16,7 +17,7 @@ export const RTM_DELROUTE = 25
 export const RTM_GETROUTE = 26
 
 /** struct rtmsg — 12 bytes. */
-export const rtmsg = BufferLayout.struct([
+export const rtmsg: StructLayout = BufferLayout.struct([
   BufferLayout.u8('family'),
   BufferLayout.u8('dstLen'),
   BufferLayout.u8('srcLen'),
