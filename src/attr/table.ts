@@ -7,6 +7,7 @@ import { NLA_TYPE_MASK } from '../netlink/constants.js'
 import { rd16, rd32, rdS32 } from '../util/le.js'
 import type { NlWriter } from './writer.js'
 import { copyBytes, decodeFail, findAttr, type RawAttr } from './codec.js'
+import { checkKnownKeys } from '../util/keys.js'
 
 /** Encodes and decodes one attribute payload. */
 export interface Codec<T> {
@@ -54,6 +55,15 @@ export interface AttrTable<D extends Record<string, AttrDef> = Record<string, At
 export type AttrsOf<T> = T extends AttrTable<infer D>
   ? { -readonly [K in keyof D as D[K][1]]?: ValueOf<D[K][2]> } & { unknown?: RawAttr[] }
   : never
+
+/**
+ * Throws a ValidationError for a key of `obj` that `table` does not declare (a misspelt
+ * option in kind data, port data or route metrics). Read-only keys pass: a decoded object
+ * may be given back, and they are not sent.
+ */
+export function checkAttrKeys(table: AttrTable, obj: object, field: string): void {
+  checkKnownKeys(obj, table.byKey, field, table.entries.filter(e => !e.readOnly).map(e => e.key))
+}
 
 /** Declares an attribute table. Names are the kernel's (`IFLA_IFNAME`), keys camelCase. */
 export function attrTable<const D extends Record<string, AttrDef>>(name: string, defs: D): AttrTable<D> {

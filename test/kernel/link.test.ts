@@ -191,6 +191,15 @@ t.test('errors: missing links, duplicates, bad input, extack paths', async t => 
   t.equal(err.code, 'ERANGE')
   t.match(err.extack, { message: /VXLAN ID/, attribute: 'IFLA_LINKINFO > IFLA_INFO_DATA > IFLA_VXLAN_ID' }, 'the kernel blamed our IFLA_VXLAN_ID')
   await t.rejects(rtnl.link.set('x0', { master: 'nobridge' }), { code: 'ENODEV' })
+  // Misspelt keys of kind data, port data and a veth peer: named, with the nearest known key.
+  await t.rejects(rtnl.link.add({ name: 'v0', kind: 'vxlan', vxlan: { idd: 42 } as any }), { name: 'ValidationError', field: 'vxlan.idd', message: /did you mean id\?/ })
+  await t.rejects(rtnl.link.add({ name: 'v0', kind: 'bridge', bridge: { stp_state: 1 } as any }), { name: 'ValidationError', field: 'bridge.stp_state', message: /did you mean stpState\?/ })
+  await t.rejects(rtnl.link.add({ name: 'v0', kind: 'veth', peer: { nmae: 'p0' } as any }), { name: 'ValidationError', field: 'peer.nmae', message: /did you mean name\?/ })
+  await t.rejects(rtnl.link.add({ name: 'v0', kind: 'vxlan', vxlan: 42 as any }), { name: 'ValidationError', field: 'vxlan' })
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await t.rejects(rtnl.link.set('x0', { master: 'br0', bridgePort: { cots: 5 } as any }), { name: 'ValidationError', field: 'bridgePort.cots', message: /did you mean cost\?/ })
+  t.equal((await rtnl.link.get('x0')).master, undefined, 'not enslaved: the check came before the request')
+  await rtnl.link.del('br0')
   let listed = 0
   for await (const _ of rtnl.link.list()) listed++
   t.equal(listed, 2, 'nothing half-applied: lo and x0 only')

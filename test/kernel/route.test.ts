@@ -167,6 +167,10 @@ t.test('validation and kernel errors', async t => {
     { dst: '10.0.0.0/8', table: -1 }, { dst: '10.0.0.0/8', protocol: 'nope' }, { dst: '10.0.0.0/8', type: 'weird' },
     { dst: '10.0.0.0/8', multipath: [] }, { dst: '10.0.0.0/8', multipath: [{ gateway: '10.0.0.2', weight: 0 }] }, { dst: '10.0.0.0/8', expires: 5 }] as any[])
     await t.rejects(rtnl.route.add(bad), ValidationError, JSON.stringify(bad))
+  // Misspelt keys of metrics and of a multipath entry: named, with the nearest known key.
+  await t.rejects(rtnl.route.add({ dst: '10.62.0.0/16', dev: 'r0', metrics: { mut: 1400 } as any }), { name: 'ValidationError', field: 'metrics.mut', message: /did you mean mtu\?/ })
+  await t.rejects(rtnl.route.add({ dst: '10.63.0.0/16', multipath: [{ gateway: '10.0.0.2', dev: 'r0' }, { gatway: '10.0.1.2', dev: 'r1' }] as any }),
+    { name: 'ValidationError', field: 'multipath[1].gatway', message: /did you mean gateway\?/ })
   await t.rejects(rtnl.route.add({ dst: '10.60.0.0/16', dev: 'nodev0' }), { code: 'ENODEV' })
   const err = await rtnl.route.add({ dst: '10.61.0.0/16', gateway: '192.0.2.1' }).catch(e => e)
   t.type(err, NetlinkError)

@@ -7,9 +7,11 @@ import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
+import { checkKnownKeys } from '../../util/keys.js'
+import { checkAttrKeys } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
-import { kindByName, kindDataKeys, registeredPortKinds } from './kinds/index.js'
+import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind } from './kinds/index.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
   IFF, RTEXT_FILTER_SKIP_STATS, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -93,6 +95,15 @@ export interface LinkListFilter extends CallOptions {
    * Kernel 6.18 reports the link's own IFLA_STATS64 either way.
    */
   stats?: boolean
+}
+
+const PEER_KEYS: ReadonlySet<string> = new Set(['name', 'address', 'mtu', 'txQueueLen', 'alias', 'netns'])
+
+/** Kind data: an object whose keys the kind's table declares, then the kind's own checks. */
+function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts data is Record<string, unknown> {
+  if (typeof data !== 'object' || data === null) throw new ValidationError(`${key}: expected an object`, key, data)
+  if (plugin.data) checkAttrKeys(plugin.data, data, key)
+  plugin.check?.(data as Record<string, unknown>)
 }
 
 function checkInt(v: unknown, field: string, min: number, max: number): void {
@@ -206,7 +217,7 @@ export class LinkApi {
         if (data === undefined) continue
         if (!plugin || plugin.key !== key)
           throw new ValidationError(`${key}: options for kind ${key}, but kind is ${opts.kind}`, key, data)
-        plugin.check?.(data)
+        checkKindData(plugin, key, data)
         info['data'] = await this.kindData(key, data, opts)
       }
       if (plugin?.check && info['data'] === undefined && opts.kind === 'vlan') plugin.check({})
@@ -258,7 +269,7 @@ export class LinkApi {
         const plugin = kind ? kindByName(kind) : undefined
         if (!plugin || plugin.key !== kindKey)
           throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, o[kindKey])
-        plugin.check?.(o[kindKey]!)
+        checkKindData(plugin, kindKey, o[kindKey])
         info['kind'] = kind
         info['data'] = await this.kindData(kindKey, o[kindKey]!, opts)
       }
@@ -267,6 +278,8 @@ export class LinkApi {
         if (data === undefined) continue
         if (info['slaveKind'] !== undefined)
           throw new ValidationError(`${port.key}: port settings of one kind at a time (${info['slaveKind']} given too)`, port.key, data)
+        if (typeof data !== 'object' || data === null) throw new ValidationError(`${port.key}: expected an object`, port.key, data)
+        checkAttrKeys(port.data, data, port.key)
         info['slaveKind'] = port.kind
         info['slaveData'] = data
       }
@@ -362,6 +375,9 @@ export class LinkApi {
 
   private async peerAttrs(p: VethPeerOptions, toClose: number[]): Promise<Record<string, unknown>> {
     if (!p || typeof p !== 'object') throw new ValidationError('peer: expected { name, ... }', 'peer', p)
+    if ((p as { up?: unknown }).up !== undefined)
+      throw new ValidationError('peer.up: a veth peer cannot be brought up in the creating request; set it up afterwards', 'peer.up', (p as { up?: unknown }).up)
+    checkKnownKeys(p, PEER_KEYS, 'peer')
     const a: Record<string, unknown> = {}
     if (p.name !== undefined) a['name'] = checkLinkName(p.name, 'peer.name')
     checkInt(p.mtu, 'peer.mtu', 0, 0x7fffffff)
@@ -374,8 +390,6 @@ export class LinkApi {
       const fd = netnsAttrs(p.netns, a, 'peer.netns')
       if (fd !== undefined) toClose.push(fd)
     }
-    if ((p as { up?: unknown }).up !== undefined)
-      throw new ValidationError('peer.up: a veth peer cannot be brought up in the creating request; set it up afterwards', 'peer.up', (p as { up?: unknown }).up)
     return a
   }
 

@@ -8,12 +8,14 @@ import { AF_INET, AF_INET6, AF_UNSPEC, familyNumber, formatIp, isNetworkAddress,
 import { wr16, wr32 } from '../../util/le.js'
 import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
+import { checkAttrKeys } from '../../attr/table.js'
+import { checkKnownKeys } from '../../util/keys.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import { requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import {
-  PROTOCOLS, ROUTE_TYPES, RTM_DELROUTE, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F,
+  PROTOCOLS, ROUTE_TYPES, RTAX, RTM_DELROUTE, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F,
   TABLES, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteMetrics, type RouteProtocol, type RouteType,
 } from './schema.js'
 
@@ -29,6 +31,8 @@ export interface NexthopOptions {
   weight?: number
   onlink?: boolean
 }
+
+const NEXTHOP_KEYS: ReadonlySet<string> = new Set(['gateway', 'via', 'dev', 'weight', 'onlink'])
 
 /** Options of route add/replace/append/del (`ip route add ...`). */
 export interface RouteOptions extends CallOptions {
@@ -279,7 +283,11 @@ export class RouteApi {
       if (p.family !== family) throw new ValidationError('prefsrc: not of the route\'s family', 'prefsrc', o.prefsrc)
       attrs.prefsrc = formatIp(p.bytes)
     }
-    if (o.metrics !== undefined) attrs.metrics = o.metrics
+    if (o.metrics !== undefined) {
+      if (typeof o.metrics !== 'object' || o.metrics === null) throw new ValidationError('metrics: expected an object', 'metrics', o.metrics)
+      checkAttrKeys(RTAX, o.metrics, 'metrics')
+      attrs.metrics = o.metrics
+    }
     if (o.expires !== undefined) {
       if (family !== AF_INET6) throw new ValidationError('expires: IPv6 only', 'expires', o.expires)
       attrs.expires = o.expires
@@ -294,6 +302,8 @@ export class RouteApi {
       if (!Array.isArray(o.multipath) || o.multipath.length === 0) throw new ValidationError('multipath: a non-empty array of next hops', 'multipath', o.multipath)
       const nhs: Nexthop[] = []
       for (const [i, n] of o.multipath.entries()) {
+        if (typeof n !== 'object' || n === null) throw new ValidationError(`multipath[${i}]: expected { gateway, dev, ... }`, `multipath[${i}]`, n)
+        checkKnownKeys(n, NEXTHOP_KEYS, `multipath[${i}]`)
         const weight = n.weight ?? 1
         if (!Number.isInteger(weight) || weight < 1 || weight > 256) throw new ValidationError(`multipath[${i}].weight: 1-256`, `multipath[${i}].weight`, n.weight)
         const nh: Nexthop = { oif: 0, weight, flags: n.onlink ? ['onlink'] as NexthopFlag[] : [] }
