@@ -2,19 +2,9 @@
 // numbers, growth, and keys sharing a slot (one in place, the others in the overflow).
 import t from 'tap'
 import { SeqTable } from '../../src/netlink/seq-table.js'
+import { xorshift32 } from '../helpers/rng.js'
 
-/** A small deterministic PRNG (xorshift32). */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1
-  return () => {
-    x ^= x << 13
-    x >>>= 0
-    x ^= x >>> 17
-    x ^= x << 5
-    x >>>= 0
-    return x
-  }
-}
+const rng = xorshift32
 
 t.test('agrees with a Map under random operations', async t => {
   for (const seed of [1, 7, 42, 1234567]) {

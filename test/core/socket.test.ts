@@ -266,14 +266,17 @@ t.test('dumps are serialized; breaking out early drains the rest', async t => {
   s.close()
 })
 
-t.test('dump back-pressure: the kernel is not read ahead of the consumer', async t => {
+/**
+ * A kernel that builds the next part of a dump (100 messages each, u32 payloads counting up)
+ * only when the previous part is read, like netlink_dump. `produced()`: parts built so far.
+ */
+function dumpingKernel(parts: number): { k: FakeKernel; produced: () => number } {
   let produced = 0
   let seqOf = 0
   let pidOf = 0
-  // A kernel that produces the next part only when the previous was read (like netlink_dump).
   const k = new FakeKernel(m => { seqOf = m.seq; pidOf = m.pid; next() })
   const next = () => {
-    if (produced >= 100) { k.queue.push({ data: nlmsg(3, 2, seqOf, pidOf, u32buf(0)), groups: 0 }); return }
+    if (produced >= parts) { k.queue.push({ data: nlmsg(3, 2, seqOf, pidOf, u32buf(0)), groups: 0 }); return }
     const msgs = []
     for (let i = 0; i < 100; i++) msgs.push(nlmsg(T_NEW, 2, seqOf, pidOf, u32buf(produced * 100 + i)))
     produced++
@@ -281,35 +284,28 @@ t.test('dump back-pressure: the kernel is not read ahead of the consumer', async
   }
   const recv = k.recvmsg.bind(k)
   k.recvmsg = (fd, buf, sender) => { const r = recv(fd, buf, sender); if (r > 0 && buf.readUInt16LE(4) !== 3) next(); return r }
+  return { k, produced: () => produced }
+}
+
+t.test('dump back-pressure: the kernel is not read ahead of the consumer', async t => {
+  const { k, produced } = dumpingKernel(100)
   const s = NetlinkSocket.open({ binding: k })
   let n = 0
   for await (const _ of s.dump(msg(T_GET), m => m.type, { onInterrupt: 'partial' })) {
     if (++n === 10) {
       await new Promise(r => setImmediate(r))
       // Part 1 was read (the kernel then built part 2); part 2 waits until part 1 is taken.
-      t.equal(produced, 2, 'one part read at a time: nothing read ahead of the consumer')
+      t.equal(produced(), 2, 'one part read at a time: nothing read ahead of the consumer')
     }
-    if (n === 99) t.equal(produced, 2, 'the next part is not read before the last item of this one is taken')
-    if (n === 100) t.equal(produced, 3, 'taking the last item reads the next part')
+    if (n === 99) t.equal(produced(), 2, 'the next part is not read before the last item of this one is taken')
+    if (n === 100) t.equal(produced(), 3, 'taking the last item reads the next part')
   }
   t.equal(n, 10000)
   s.close()
 })
 
 t.test('dump back-pressure by batches: one kernel datagram per batch, the next read as it is handed out', async t => {
-  let produced = 0
-  let seqOf = 0
-  let pidOf = 0
-  const k = new FakeKernel(m => { seqOf = m.seq; pidOf = m.pid; next() })
-  const next = () => {
-    if (produced >= 20) { k.queue.push({ data: nlmsg(3, 2, seqOf, pidOf, u32buf(0)), groups: 0 }); return }
-    const msgs = []
-    for (let i = 0; i < 100; i++) msgs.push(nlmsg(T_NEW, 2, seqOf, pidOf, u32buf(produced * 100 + i)))
-    produced++
-    k.queue.push({ data: Buffer.concat(msgs), groups: 0 })
-  }
-  const recv = k.recvmsg.bind(k)
-  k.recvmsg = (fd, buf, sender) => { const r = recv(fd, buf, sender); if (r > 0 && buf.readUInt16LE(4) !== 3) next(); return r }
+  const { k, produced } = dumpingKernel(20)
   const s = NetlinkSocket.open({ binding: k })
   const sizes: number[] = []
   let first = -1
@@ -318,7 +314,7 @@ t.test('dump back-pressure by batches: one kernel datagram per batch, the next r
       first = b[0] as number
       await new Promise(r => setImmediate(r))
       // Taking batch 1 read part 2 (so the kernel built part 3); nothing further.
-      t.equal(produced, 3, 'one datagram read ahead of the batch being consumed, no more')
+      t.equal(produced(), 3, 'one datagram read ahead of the batch being consumed, no more')
     }
     sizes.push(b.length)
   }
