@@ -546,9 +546,9 @@ export class NetlinkSocket {
 
   /**
    * Adds a listener for messages that answer no request (multicast
-   * notifications). Called synchronously; msg.buf is reused afterwards. A
-   * listener also receives `(undefined, 0)`-free errors through the `error` argument
-   * of {@link onError}. Returns a function removing the listener.
+   * notifications). Called synchronously; msg.buf is reused afterwards. Errors that
+   * belong to no request go to {@link onError} listeners. Returns a function removing
+   * the listener.
    */
   onMessage(listener: MessageListener): () => void {
     this.listeners.add(listener)
@@ -561,7 +561,10 @@ export class NetlinkSocket {
 
   private errorListeners = new Set<(err: Error) => void>()
 
-  /** Listens for socket-level errors seen while only notifications are pending (e.g. ENOBUFS overruns). */
+  /**
+   * Listens for errors that belong to no request: ENOBUFS overruns while only notifications
+   * are wanted, and malformed datagrams that name no pending request (DecodeError).
+   */
   onError(listener: (err: Error) => void): () => void {
     this.errorListeners.add(listener)
     return () => this.errorListeners.delete(listener)
@@ -1041,6 +1044,21 @@ export class NetlinkSocket {
       else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
       off += (len + 3) & ~3
     }
+    if (off < end) this.strayBytes(groups, buf, off, end)
+  }
+
+  /**
+   * Bytes after the last message, too few for a header (the kernel never sends them): the
+   * request whose sequence number they still carry gets a DecodeError, else onError listeners.
+   */
+  private strayBytes(groups: number, buf: Buffer, off: number, end: number): void {
+    const err = new DecodeError(`${end - off} stray bytes at the end of a datagram, too few for a netlink header`, 'nlmsghdr', off, hexExcerpt(buf, off))
+    debug('stray bytes: %s', err.message)
+    const p = groups === 0 && end - off >= 12 ? this.pending.get(rd32(buf, off + 8)) : undefined
+    if (p) {
+      if (!p.dump) this.forget(p)
+      this.settle(p, err, true)
+    } else for (const l of this.errorListeners) l(err)
   }
 
   private onReply(p: Pending, msg: NlMsg): void {

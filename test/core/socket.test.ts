@@ -373,6 +373,23 @@ t.test('truncated datagram rejects its request with DecodeError and grows the bu
   s.close()
 })
 
+t.test('bytes after the last message, too few for a header: DecodeError to their request, else onError', async t => {
+  let mode: 'tail' | 'alone' = 'tail'
+  const k = new FakeKernel(m => {
+    if (mode === 'tail') k.reply(Buffer.concat([errorMsg(m, 0), Buffer.from([1, 2, 3, 4, 5])]))
+    else k.reply(nlmsg(T_NEW, 0, m.seq, m.pid).subarray(0, 14)) // seq present, header cut
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  const seen: Error[] = []
+  s.onError(e => seen.push(e))
+  await t.resolves(s.request(msg()), 'the ACK before the stray bytes counts')
+  await new Promise(r => setImmediate(r))
+  t.match(seen, [{ name: 'DecodeError', message: /5 stray bytes at the end of a datagram/ }], 'the stray bytes are reported, to no request')
+  mode = 'alone'
+  await t.rejects(s.request(msg(T_GET), { ack: false }), { name: 'DecodeError', message: /14 stray bytes at the end of a datagram/ }, 'a cut header with its seq rejects that request')
+  s.close()
+})
+
 t.test('malformed replies give DecodeError, never a hang', async t => {
   const k = new FakeKernel(m => {
     const bad = nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(8))
