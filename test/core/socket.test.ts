@@ -209,7 +209,7 @@ t.test('batches() streams the same items in arrays; toArray() collects them', as
     const { k } = dumpKernel(3, 10)
     const s = NetlinkSocket.open({ binding: k })
     let n = 0
-    const d = s.dump(msg(T_GET), m => { if (++n === 15) throw new DecodeError('bad', 'TEST', 0, ''); return n })
+    const d = s.dump(msg(T_GET), () => { if (++n === 15) throw new DecodeError('bad', 'TEST', 0, ''); return n })
     await t.rejects(d.toArray(), DecodeError)
     s.close()
   }
