@@ -2,8 +2,8 @@
  * The rtnetlink client: one NETLINK_ROUTE socket (in the current namespace or
  * created inside another) with the families hung off it: `.link`, `.addr`, `.route`.
  */
-import { closeSync, fstatSync, openSync as fsOpenSync } from 'node:fs'
-import { ValidationError } from './errors.js'
+import { closeSync, fstatSync } from 'node:fs'
+import { openNamedFd } from './netns/run-dir.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
@@ -93,7 +93,8 @@ export class Rtnl {
 
 /**
  * Opens an rtnetlink client in the current namespace, or in `opts.netns`.
- * @throws system errors (`ENOENT` for a namespace name that does not exist, `EPERM`).
+ * @throws {NetNsError} `ENOENT` for a namespace name that does not exist; {@link ValidationError} for a bad
+ *   name; system errors (`EPERM`).
  * @example const rtnl = await open(); for await (const l of rtnl.link.list()) console.log(l.name)
  */
 export async function open(opts: OpenOptions = {}): Promise<Rtnl> {
@@ -106,9 +107,7 @@ export function openSync(opts: OpenOptions = {}): Rtnl {
   if (netns === undefined) return new Rtnl(NetlinkSocket.open(rest), opts)
   if (typeof netns === 'number') return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns }), opts)
   if (typeof netns === 'string') {
-    if (!netns || netns.includes('/') || netns === '.' || netns === '..')
-      throw new ValidationError(`netns: invalid namespace name ${JSON.stringify(netns)}`, 'netns', netns)
-    const fd = fsOpenSync(`/run/netns/${netns}`, 'r')
+    const fd = openNamedFd(netns)
     try {
       return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: fd }), opts)
     } finally {
@@ -121,18 +120,14 @@ export function openSync(opts: OpenOptions = {}): Rtnl {
 /** Identity of a namespace: device and inode of its nsfs file. */
 function netnsKey(netns: NetnsLike): string {
   if (typeof netns === 'string') {
-    const st = fstatOfPath(`/run/netns/${netns}`)
-    return `${st.dev}:${st.ino}`
+    const fd = openNamedFd(netns)
+    try {
+      const st = fstatSync(fd, { bigint: true })
+      return `${st.dev}:${st.ino}`
+    } finally {
+      closeSync(fd)
+    }
   }
   const st = fstatSync(typeof netns === 'number' ? netns : netns.fd, { bigint: true })
   return `${st.dev}:${st.ino}`
-}
-
-function fstatOfPath(path: string): { dev: bigint; ino: bigint } {
-  const fd = fsOpenSync(path, 'r')
-  try {
-    return fstatSync(fd, { bigint: true })
-  } finally {
-    closeSync(fd)
-  }
 }

@@ -61,6 +61,26 @@ export function sysError(err: unknown, what: string, netns: string): NetNsError 
   return new NetNsError(`${what}: ${e?.message ?? code}`, code, netns, e?.syscall, { cause: err })
 }
 
+/**
+ * Opens /run/netns/NAME read-only for a verb that takes a namespace by name (a client's
+ * `netns`, a link's `netns`): the caller closes the fd. A name that does not exist is a
+ * NetNsError ENOENT, as from NetNs.open().
+ * @throws {ValidationError} for a bad name. @throws {NetNsError} ENOENT, EACCES, ...
+ */
+export function openNamedFd(name: unknown, field = 'netns'): number {
+  try {
+    checkNetNsName(name)
+  } catch (err) {
+    throw new ValidationError(`${field}: invalid namespace name ${JSON.stringify(name)}`, field, name)
+  }
+  try {
+    return openSync(netnsPath(name as string), 'r')
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') throw new NetNsError(`netns ${name as string} does not exist`, 'ENOENT', name as string, 'open', { cause: err })
+    throw sysError(err, `cannot open ${netnsPath(name as string)}`, name as string)
+  }
+}
+
 function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code
 }

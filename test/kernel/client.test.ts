@@ -1,7 +1,8 @@
 // The client: open() in a namespace, rtnl.in(ns) pooling by namespace identity.
 import t from 'tap'
 import { closeSync, openSync as fsOpen } from 'node:fs'
-import { openSync } from '../../src/client.js'
+import { open, openSync } from '../../src/client.js'
+import { NetNsError } from '../../src/errors.js'
 import { native } from '../../src/native/binding.js'
 import { getLinkRequest } from '../../src/rtnl/link/resolve.js'
 
@@ -34,4 +35,19 @@ t.test('rtnl.in(ns) pools one client per namespace identity', async t => {
   onClose!()
   t.ok(c.sock.isClosed, 'pooled client closes with its NetNs handle')
   t.not(rtnl2.in(handle), c, 'a new one is made on next use')
+})
+
+t.test('a namespace name that does not exist: NetNsError ENOENT from open(), in() and a link move', async t => {
+  const missing = `rtnl-missing-${process.pid}`
+  await t.rejects(open({ netns: missing }), { name: 'NetNsError', code: 'ENOENT', netns: missing, message: `netns ${missing} does not exist` })
+  t.throws(() => openSync({ netns: 'a/b' }), { name: 'ValidationError', field: 'netns' })
+  const rtnl = openSync({ netns: anon(t) })
+  t.teardown(() => rtnl.close())
+  t.throws(() => rtnl.in(missing), NetNsError)
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await t.rejects(rtnl.link.set('v0', { netns: missing }), { name: 'NetNsError', code: 'ENOENT' })
+  await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', peer: { name: 'v3', netns: missing } }), { name: 'NetNsError', code: 'ENOENT' })
+  await t.rejects(rtnl.link.set('v0', { netns: '..' }), { name: 'ValidationError', field: 'netns' })
+  t.type(await rtnl.link.get('v0'), 'object', 'v0 not moved')
+  t.equal(await rtnl.link.get('v2').catch(e => e.code), 'ENODEV', 'no v2 half-made')
 })

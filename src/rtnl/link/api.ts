@@ -2,7 +2,8 @@
  * Link verbs: `ip link` as a typed promise API. Links are referred to by name or
  * index (LinkRef); lookups are single RTM_GETLINK requests, never filtered dumps.
  */
-import { closeSync, openSync } from 'node:fs'
+import { closeSync } from 'node:fs'
+import { openNamedFd } from '../../netns/run-dir.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
@@ -114,9 +115,7 @@ function checkInt(v: unknown, field: string, min: number, max: number): void {
 /** Resolves a NetnsTarget to IFLA_NET_NS_FD / IFLA_NET_NS_PID; returns an fd to close, if one was opened. */
 function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: string): number | undefined {
   if (typeof target === 'string') {
-    if (!target || target.includes('/') || target === '.' || target === '..')
-      throw new ValidationError(`${field}: invalid namespace name ${JSON.stringify(target)}`, field, target)
-    const fd = openSync(`/run/netns/${target}`, 'r')
+    const fd = openNamedFd(target, field)
     attrs['netnsFd'] = fd
     return fd
   }
