@@ -13,7 +13,7 @@ import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netli
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
-import { callOpts, requestOpts, type CallOptions } from '../link/api.js'
+import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
   IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES, cacheInfoAt,
@@ -280,7 +280,8 @@ export class AddrApi {
    * Equivalent to `ip address show [dev LINK]` / `ip -4 address`.
    * @example for await (const a of rtnl.addr.list({ link: 'veth0' })) console.log(a.cidr)
    */
-  list(filter: AddrListFilter = {}): DumpIterable<Addr> {
+  list(filter: AddrListFilter | null = {}): DumpIterable<Addr> {
+    filter = listFilter(filter, 'addr.list')
     const family = familyNumber(filter.family)
     if (filter.link !== undefined && typeof filter.link !== 'number') {
       const sock = this.sock
@@ -337,6 +338,7 @@ export class AddrApi {
    * @example await rtnl.addr.del({ link: 'veth0', address: '10.0.0.1/24' })
    */
   async del(opts: AddrDelOptions): Promise<void> {
+    if (!opts || typeof opts !== 'object') throw new ValidationError('addr.del: options object required', 'options', opts)
     const hasPrefix = typeof opts.address === 'string' && opts.address.includes('/')
     const c = parseCidr(opts.address)
     const index = await resolveLink(this.sock, checkLinkRef(opts.link))

@@ -141,7 +141,8 @@ export class LinkApi {
    * Lists links (a dump, streamed). Equivalent to `ip link show [type KIND] [master M] [up]`.
    * @example for await (const l of rtnl.link.list({ kind: 'veth' })) console.log(l.name, l.operState)
    */
-  list(filter: LinkListFilter = {}): DumpIterable<Link> {
+  list(filter: LinkListFilter | null = {}): DumpIterable<Link> {
+    filter = listFilter(filter, 'link.list')
     const attrs: Record<string, unknown> = { extMask: RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER_SKIP_STATS) }
     let masterIndex: number | undefined
     if (filter.kind !== undefined) attrs['linkInfo'] = { kind: filter.kind }
@@ -398,6 +399,13 @@ export class LinkApi {
     if (key === 'vxlan' && out['dev'] !== undefined && typeof out['dev'] !== 'number') out['dev'] = await this.index(checkLinkRef(out['dev'], 'vxlan.dev'), o)
     return out
   }
+}
+
+/** A list() filter: null or undefined means none; anything else must be an object. */
+export function listFilter<F extends object>(filter: F | null | undefined, verb: string): F {
+  if (filter === null || filter === undefined) return {} as F
+  if (typeof filter !== 'object') throw new ValidationError(`${verb}: the filter must be an object`, 'filter', filter)
+  return filter
 }
 
 /** The timeout/signal part of an options object (for passing to the socket). */

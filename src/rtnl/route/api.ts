@@ -11,7 +11,7 @@ import { rawIp } from '../../attr/types.js'
 import { checkAttrKeys } from '../../attr/table.js'
 import { checkKnownKeys } from '../../util/keys.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
-import { requestOpts, type CallOptions } from '../link/api.js'
+import { listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import {
@@ -119,7 +119,8 @@ export class RouteApi {
    * Equivalent to `ip route show [table T] [proto P] [type T] [dev D]`.
    * @example for await (const r of rtnl.route.list({ table: 'all' })) console.log(r.dst, r.gateway)
    */
-  list(filter: RouteListFilter = {}): DumpIterable<Route> {
+  list(filter: RouteListFilter | null = {}): DumpIterable<Route> {
+    filter = listFilter(filter, 'route.list')
     const family = familyNumber(filter.family)
     const table = tableNumber(filter.table, TABLES.main)
     const h: RtMsgHeader = { family, table: table < 256 ? table : 0 }
@@ -150,6 +151,7 @@ export class RouteApi {
    * @example const r = await rtnl.route.get({ dst: '10.0.0.7' })
    */
   async get(opts: RouteGetOptions): Promise<Route> {
+    if (!opts || typeof opts !== 'object') throw new ValidationError('route.get: options object required ({ dst })', 'options', opts)
     const d = parseIp(opts.dst, 'dst')
     const attrs: RouteAttrs = { dst: formatIp(d.bytes) }
     let srcLen = 0

@@ -1,0 +1,60 @@
+// Every verb given values of every wrong type where options or fields go: it answers, or
+// rejects with one of the library's typed errors (ValidationError before anything is sent,
+// NetlinkError, NetNsError) — never a bare TypeError from deep inside, never a hang.
+import t from 'tap'
+import { NetNs } from '../../src/netns/netns.js'
+import { freshNetNs } from '../helpers/ns.js'
+
+const VALUES: unknown[] = [undefined, null, 0, 1.5, -1, '', 'x', {}, [], true, NaN, 2 ** 40, '10.0.0.1', Symbol('s')]
+const TYPED = new Set(['ValidationError', 'NetlinkError', 'NetNsError'])
+
+t.test('wrong types anywhere: typed errors only, nothing hangs', async t => {
+  const { rtnl } = freshNetNs(t)
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  const any = rtnl as any
+  const verbs: Record<string, (v: any) => Promise<unknown> | unknown> = {
+    'addr.add address': v => any.addr.add({ link: 'v0', address: v }),
+    'addr.add link': v => any.addr.add({ link: v, address: '10.0.0.1/24' }),
+    'addr.add options': v => any.addr.add(v),
+    'addr.del options': v => any.addr.del(v),
+    'addr.list filter': v => any.addr.list(v).toArray(),
+    'route.add dst': v => any.route.add({ dst: v }),
+    'route.add options': v => any.route.add(v),
+    'route.add table': v => any.route.add({ dst: '10.9.0.0/16', dev: 'v0', table: v }),
+    'route.add metric': v => any.route.add({ dst: '10.9.0.0/16', dev: 'v0', metric: v }),
+    'route.add metrics': v => any.route.add({ dst: '10.9.0.0/16', dev: 'v0', metrics: v }),
+    'route.add multipath': v => any.route.add({ dst: '10.9.0.0/16', multipath: v }),
+    'route.del options': v => any.route.del(v),
+    'route.get options': v => any.route.get(v),
+    'route.list filter': v => any.route.list(v).toArray(),
+    'link.get ref': v => any.link.get(v),
+    'link.set options': v => any.link.set('v0', v),
+    'link.set mtu': v => any.link.set('v0', { mtu: v }),
+    'link.set master': v => any.link.set('v0', { master: v }),
+    'link.set address': v => any.link.set('v0', { address: v }),
+    'link.set netns': v => any.link.set('v0', { netns: v }),
+    'link.set bridgePort': v => any.link.set('v0', { bridgePort: v }),
+    'link.add options': v => any.link.add(v),
+    'link.add name': v => any.link.add({ name: v, kind: 'bridge' }),
+    'link.add peer': v => any.link.add({ name: 'v2', kind: 'veth', peer: v }),
+    'link.add vxlan': v => any.link.add({ name: 'vx9', kind: 'vxlan', vxlan: v }),
+    'link.list filter': v => any.link.list(v).toArray(),
+    'link.del ref': v => any.link.del(v),
+    'NetNs.open': v => NetNs.open(v),
+    'NetNs.fromPid': v => NetNs.fromPid(v),
+  }
+  const wrong: string[] = []
+  let tried = 0
+  for (const [verb, call] of Object.entries(verbs)) {
+    for (const v of VALUES) {
+      tried++
+      let timer: NodeJS.Timeout | undefined
+      const hang = new Promise((_, reject) => { timer = setTimeout(() => reject(Object.assign(new Error('no answer in 2 s'), { name: 'Hang' })), 2000) })
+      const out = await Promise.race([Promise.resolve().then(() => call(v)), hang]).then(() => 'answered', (e: any) => String(e?.name))
+      clearTimeout(timer)
+      if (out !== 'answered' && !TYPED.has(out)) wrong.push(`${verb}(${typeof v === 'symbol' ? 'Symbol()' : JSON.stringify(v)}): ${out}`)
+    }
+  }
+  t.ok(tried > 300, `${tried} calls`)
+  t.same(wrong, [], 'every call answered or gave a typed error')
+})
