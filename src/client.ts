@@ -3,7 +3,8 @@
  * created inside another) with the families hung off it: `.link`, `.addr`, `.route`.
  */
 import { closeSync, fstatSync } from 'node:fs'
-import { openNamedFd } from './netns/run-dir.js'
+import { ValidationError } from './errors.js'
+import { checkNetnsFd, openNamedFd } from './netns/run-dir.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
@@ -55,7 +56,8 @@ export class Rtnl {
    * identity (device + inode), so orchestrators touching many namespaces reuse one
    * socket per namespace: `rtnl.in(ns).link.list()`. Pooled clients close with this
    * client, or when the NetNs handle they were opened for closes.
-   * @throws system errors when the namespace cannot be entered.
+   * @throws {ValidationError} for something that is not a namespace handle, fd or name;
+   *   {@link NetNsError} `ENOENT` (no such name), `ENOTNETNS`, `EBADF`.
    * @example for await (const l of rtnl.in(blue).link.list()) console.log(l.name)
    */
   in(netns: NetnsLike): Rtnl {
@@ -93,19 +95,21 @@ export class Rtnl {
 
 /**
  * Opens an rtnetlink client in the current namespace, or in `opts.netns`.
- * @throws {NetNsError} `ENOENT` for a namespace name that does not exist; {@link ValidationError} for a bad
- *   name; system errors (`EPERM`).
+ * @throws {ValidationError} for a bad name or something that is not a namespace handle or fd;
+ *   {@link NetNsError} `ENOENT` (no such name), `ENOTNETNS` (an fd that is not a network
+ *   namespace), `EBADF`; system errors (`EPERM`).
  * @example const rtnl = await open(); for await (const l of rtnl.link.list()) console.log(l.name)
  */
-export async function open(opts: OpenOptions = {}): Promise<Rtnl> {
+export async function open(opts: OpenOptions | null = {}): Promise<Rtnl> {
   return openSync(opts)
 }
 
 /** Synchronous form of {@link open}. */
-export function openSync(opts: OpenOptions = {}): Rtnl {
+export function openSync(opts: OpenOptions | null = {}): Rtnl {
+  if (opts === null || opts === undefined) opts = {}
+  if (typeof opts !== 'object') throw new ValidationError('open: the options must be an object', 'options', opts)
   const { netns, ...rest } = opts
   if (netns === undefined) return new Rtnl(NetlinkSocket.open(rest), opts)
-  if (typeof netns === 'number') return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns }), opts)
   if (typeof netns === 'string') {
     const fd = openNamedFd(netns)
     try {
@@ -114,7 +118,22 @@ export function openSync(opts: OpenOptions = {}): Rtnl {
       closeSync(fd)
     }
   }
-  return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netns.fd }), opts)
+  return new Rtnl(NetlinkSocket.open({ ...rest, netnsFd: netnsFdOf(netns) }), opts)
+}
+
+/**
+ * The fd of a NetnsLike that is not a name. Anything else is refused: a socket must never
+ * end up in the current namespace because a handle was mistyped.
+ */
+function netnsFdOf(netns: unknown): number {
+  const fd = typeof netns === 'number' ? netns : typeof netns === 'object' && netns !== null ? (netns as { fd?: unknown }).fd : undefined
+  if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
+    const closed = typeof fd === 'number' && fd < 0 && typeof netns === 'object'
+    throw new ValidationError(closed ? 'netns: the namespace handle is closed'
+      : 'netns: expected a NetNs handle (or any { fd }), a namespace fd or a name under /run/netns', 'netns', netns)
+  }
+  checkNetnsFd(fd)
+  return fd
 }
 
 /** Identity of a namespace: device and inode of its nsfs file. */
@@ -128,6 +147,6 @@ function netnsKey(netns: NetnsLike): string {
       closeSync(fd)
     }
   }
-  const st = fstatSync(typeof netns === 'number' ? netns : netns.fd, { bigint: true })
+  const st = fstatSync(netnsFdOf(netns), { bigint: true })
   return `${st.dev}:${st.ino}`
 }

@@ -81,6 +81,24 @@ export function openNamedFd(name: unknown, field = 'netns'): number {
   }
 }
 
+/** CLONE_NEWNET, what ioctl(NS_GET_NSTYPE) answers for a network namespace. */
+const NEWNET = 0x40000000
+
+/**
+ * Checks that an fd given as a namespace is one (ioctl NS_GET_NSTYPE), so a wrong fd is a
+ * NetNsError (ENOTNETNS, EBADF) before a socket is made with it.
+ */
+export function checkNetnsFd(fd: number): void {
+  let type = 0
+  try {
+    type = native().nsType(fd)
+  } catch (err) {
+    if (errCode(err) === 'EBADF') throw new NetNsError(`netns: fd ${fd} is not open`, 'EBADF', `fd ${fd}`, 'ioctl', { cause: err })
+    // ENOTTY: not an nsfs file
+  }
+  if (type !== NEWNET) throw new NetNsError(`netns: fd ${fd} is not a network namespace`, 'ENOTNETNS', `fd ${fd}`, 'ioctl')
+}
+
 function errCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code
 }

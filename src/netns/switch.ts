@@ -7,6 +7,7 @@ import { closeSync, openSync, writeSync } from 'node:fs'
 import { types } from 'node:util'
 import { native } from '../native/binding.js'
 import { sysError } from './run-dir.js'
+import { ValidationError } from '../errors.js'
 
 // <sched.h> #define CLONE_NEWNET 0x40000000 /* New network namespace. */
 export const CLONE_NEWNET = 0x40000000
@@ -32,7 +33,7 @@ export function switchDepth(): number {
  * the one it came from, and must not find that out once it is on the wrong side.
  */
 export function runIn<T>(nsfd: number, label: string, fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError('runSync: expected a function')
+  if (typeof fn !== 'function') throw new ValidationError('runSync: expected a function', 'fn', fn)
   if (types.isAsyncFunction(fn) || types.isGeneratorFunction(fn))
     throw new TypeError('runSync: fn is an async or generator function; only synchronous work may run while switched')
   const b = native()

@@ -2,11 +2,14 @@
 // rejects with one of the library's typed errors (ValidationError before anything is sent,
 // NetlinkError, NetNsError) — never a bare TypeError from deep inside, never a hang.
 import t from 'tap'
+import { open } from '../../src/client.js'
 import { NetNs } from '../../src/netns/netns.js'
 import { freshNetNs } from '../helpers/ns.js'
 
 const VALUES: unknown[] = [undefined, null, 0, 1.5, -1, '', 'x', {}, [], true, NaN, 2 ** 40, '10.0.0.1', Symbol('s')]
 const TYPED = new Set(['ValidationError', 'NetlinkError', 'NetNsError'])
+// Names that exist in no namespace on purpose: 'x' and '10.0.0.1' are tried as namespace names.
+
 
 t.test('wrong types anywhere: typed errors only, nothing hangs', async t => {
   const { rtnl } = freshNetNs(t)
@@ -40,8 +43,15 @@ t.test('wrong types anywhere: typed errors only, nothing hangs', async t => {
     'link.add vxlan': v => any.link.add({ name: 'vx9', kind: 'vxlan', vxlan: v }),
     'link.list filter': v => any.link.list(v).toArray(),
     'link.del ref': v => any.link.del(v),
+    'nsid.get': v => any.nsid.get(v),
+    'nsid.set': v => any.nsid.set(v, 5),
+    'rtnl.in': v => any.in(v),
+    'open options': v => open(v).then(r => r.close()),
+    'open netns': v => open({ netns: v }).then(r => r.close()),
     'NetNs.open': v => NetNs.open(v),
     'NetNs.fromPid': v => NetNs.fromPid(v),
+    'NetNs.fromPath': v => NetNs.fromPath(v),
+    'runSync': v => NetNs.current().runSync(v),
   }
   const wrong: string[] = []
   let tried = 0

@@ -188,7 +188,7 @@ t.test('runSync switches, always restores, refuses async work', async t => {
   t.throws(() => ns.runSync(async () => { ran = true }), TypeError)
   t.throws(() => ns.runSync(function* () { ran = true }), TypeError)
   t.notOk(ran, 'async and generator functions refused before running')
-  t.throws(() => ns.runSync('x' as unknown as () => void), TypeError)
+  t.throws(() => ns.runSync('x' as unknown as () => void), { name: 'ValidationError', field: 'fn' })
   await new Promise(r => setTimeout(r, 10))
   t.equal(unhandled, 0, 'the refused promise\'s rejection is not left unhandled')
 
