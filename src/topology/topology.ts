@@ -6,7 +6,10 @@
 import { isNetlinkError, ValidationError } from '../errors.js'
 import { NetNs } from '../netns/netns.js'
 import { openSync, type Rtnl } from '../client.js'
-import { parseCidr } from '../util/ip.js'
+import { parseCidr, parseIp } from '../util/ip.js'
+import { checkKnownKeys } from '../util/keys.js'
+import { checkNetNsName } from '../netns/run-dir.js'
+import { checkLinkName } from '../rtnl/link/resolve.js'
 import { log } from '../util/log.js'
 import type { BridgeSpec, NamespaceSpec, RouteSpec, TopologySpec, VethSpec } from './spec.js'
 
@@ -380,20 +383,78 @@ function routeDetail(r: RouteSpec): Record<string, unknown> {
   return d
 }
 
+const TOP_KEYS: ReadonlySet<string> = new Set(['namespaces'])
+const NS_KEYS: ReadonlySet<string> = new Set(['loopback', 'bridges', 'veths', 'routes'])
+const BRIDGE_KEYS: ReadonlySet<string> = new Set(['addresses', 'mtu', 'up'])
+const VETH_KEYS: ReadonlySet<string> = new Set(['addresses', 'master', 'mtu', 'up', 'peer'])
+const PEER_KEYS: ReadonlySet<string> = new Set(['addresses', 'master', 'mtu', 'up', 'name', 'netns'])
+const ROUTE_KEYS: ReadonlySet<string> = new Set(['dst', 'gateway', 'dev', 'metric'])
+
+/** A map of the spec (`{ NAME: {...} }`): an object that is not an array. */
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function checkMap(v: unknown, field: string, what: string): Record<string, unknown> {
+  if (v === undefined) return {}
+  if (!isMap(v)) throw new ValidationError(`${field}: expected ${what}`, field, v)
+  return v
+}
+
+/** A link of the spec: its options object, its name and addresses, its mtu. */
+function checkLinkSpec(v: unknown, field: string, keys: ReadonlySet<string>): void {
+  if (!isMap(v)) throw new ValidationError(`${field}: expected an object`, field, v)
+  checkKnownKeys(v, keys, field)
+  if (v['addresses'] !== undefined) {
+    if (!Array.isArray(v['addresses'])) throw new ValidationError(`${field}.addresses: expected an array of 'address/prefix' strings`, `${field}.addresses`, v['addresses'])
+    for (const a of v['addresses']) parseCidr(a, `${field}.addresses`)
+  }
+  const mtu = v['mtu']
+  if (mtu !== undefined && (!Number.isInteger(mtu) || (mtu as number) < 0 || (mtu as number) > 0x7fffffff))
+    throw new ValidationError(`${field}.mtu: expected an integer`, `${field}.mtu`, mtu)
+}
+
 function validate(spec: TopologySpec): void {
-  if (!spec || typeof spec !== 'object' || !spec.namespaces || typeof spec.namespaces !== 'object')
+  if (!isMap(spec) || !isMap(spec.namespaces))
     throw new ValidationError('topology: expected { namespaces: { NAME: {...} } }', 'namespaces', spec)
+  checkKnownKeys(spec, TOP_KEYS, 'topology')
   const names = Object.keys(spec.namespaces)
   for (const [ns, s] of Object.entries(spec.namespaces) as [string, NamespaceSpec][]) {
-    const links = new Set<string>(['lo', ...Object.keys(s.bridges ?? {}), ...Object.keys(s.veths ?? {})])
-    for (const [name, v] of Object.entries(s.veths ?? {}) as [string, VethSpec][]) {
-      if (!v.peer?.name) throw new ValidationError(`${ns}.veths.${name}: peer.name is required`, `${ns}.veths.${name}.peer`)
-      const pn = v.peer.netns ?? ns
+    try {
+      checkNetNsName(ns)
+    } catch {
+      throw new ValidationError(`topology: invalid namespace name ${JSON.stringify(ns)}`, 'namespaces', ns)
+    }
+    if (!isMap(s)) throw new ValidationError(`${ns}: expected an object ({ bridges, veths, routes })`, ns, s)
+    checkKnownKeys(s, NS_KEYS, ns)
+    const bridges = checkMap(s.bridges, `${ns}.bridges`, '{ NAME: { addresses, mtu, up } }')
+    const veths = checkMap(s.veths, `${ns}.veths`, '{ NAME: { peer: { name }, ... } }')
+    for (const [name, b] of Object.entries(bridges)) {
+      checkLinkName(name, `${ns}.bridges`)
+      checkLinkSpec(b, `${ns}.bridges.${name}`, BRIDGE_KEYS)
+    }
+    for (const [name, v] of Object.entries(veths)) {
+      checkLinkName(name, `${ns}.veths`)
+      checkLinkSpec(v, `${ns}.veths.${name}`, VETH_KEYS)
+      const peer = (v as VethSpec).peer as unknown
+      if (!isMap(peer) || typeof peer['name'] !== 'string' || !peer['name'])
+        throw new ValidationError(`${ns}.veths.${name}: peer.name is required`, `${ns}.veths.${name}.peer`, peer)
+      checkLinkSpec(peer, `${ns}.veths.${name}.peer`, PEER_KEYS)
+      checkLinkName(peer['name'], `${ns}.veths.${name}.peer.name`)
+      const pn = (peer['netns'] as string | undefined) ?? ns
       if (!names.includes(pn)) throw new ValidationError(`${ns}.veths.${name}: peer namespace ${pn} is not in the topology`, `${ns}.veths.${name}.peer.netns`, pn)
     }
-    for (const a of [...Object.values(s.bridges ?? {}), ...Object.values(s.veths ?? {})].flatMap(l => l.addresses ?? [])) parseCidr(a)
-    for (const r of s.routes ?? []) {
-      if (r.dev && !links.has(r.dev)) throw new ValidationError(`${ns}.routes: dev ${r.dev} is not a link of ${ns}`, `${ns}.routes.dev`, r.dev)
+    const links = new Set<string>(['lo', ...Object.keys(bridges), ...Object.keys(veths)])
+    if (s.routes !== undefined && !Array.isArray(s.routes)) throw new ValidationError(`${ns}.routes: expected an array of { dst, gateway, dev, metric }`, `${ns}.routes`, s.routes)
+    for (const [i, r] of (s.routes ?? []).entries() as IterableIterator<[number, RouteSpec]>) {
+      const f = `${ns}.routes[${i}]`
+      if (!isMap(r as unknown)) throw new ValidationError(`${f}: expected { dst, gateway, dev, metric }`, f, r)
+      checkKnownKeys(r, ROUTE_KEYS, f)
+      if (r.dst !== 'default') parseCidr(r.dst, `${f}.dst`)
+      if (r.gateway !== undefined) parseIp(r.gateway, `${f}.gateway`)
+      if (r.metric !== undefined && (!Number.isInteger(r.metric) || r.metric < 0 || r.metric > 0xffffffff))
+        throw new ValidationError(`${f}.metric: expected an integer 0-4294967295`, `${f}.metric`, r.metric)
+      if (r.dev !== undefined && !links.has(r.dev)) throw new ValidationError(`${ns}.routes: dev ${r.dev} is not a link of ${ns}`, `${ns}.routes.dev`, r.dev)
     }
   }
   for (const [ns, s] of Object.entries(spec.namespaces) as [string, NamespaceSpec][]) {

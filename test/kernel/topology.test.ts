@@ -106,6 +106,25 @@ t.test('spec validation', async t => {
   t.throws(() => new Topology({ namespaces: { a: { veths: { e: { peer: { name: 'f', netns: 'zz' } } } } } }), /not in the topology/)
   t.throws(() => new Topology({ namespaces: { a: { veths: { e: { master: 'nobr', peer: { name: 'f' } } } } } }), /no bridge/)
   t.throws(() => new Topology({ namespaces: { a: { bridges: { b: { addresses: ['10.0.0.1/99'] } } } } }), { name: 'ValidationError' })
+  // Shapes and spellings that would otherwise build something else than asked for.
+  const bad: [unknown, string | RegExp][] = [
+    [{ namespaces: [{ name: 'a' }] }, 'namespaces'],                                  // an array: would make a namespace "0"
+    [{ namespaces: { 'a/b': {} } }, 'namespaces'],
+    [{ namespaces: { a: {} }, bridges: {} }, 'topology.bridges'],
+    [{ namespaces: { a: 5 } }, 'a'],
+    [{ namespaces: { a: { bridge: { b: {} } } } }, 'a.bridge'],
+    [{ namespaces: { a: { bridges: [] } } }, 'a.bridges'],
+    [{ namespaces: { a: { bridges: { 'no such name!': {} } } } }, 'a.bridges'],
+    [{ namespaces: { a: { bridges: { b: { adresses: ['10.0.0.1/24'] } } } } }, 'a.bridges.b.adresses'],
+    [{ namespaces: { a: { bridges: { b: { addresses: '10.0.0.1/24' } } } } }, 'a.bridges.b.addresses'],
+    [{ namespaces: { a: { veths: { e: { peer: { name: 'f', mtu: 'x' } } } } } }, 'a.veths.e.peer.mtu'],
+    [{ namespaces: { a: { veths: { e: { peer: { name: 'this-name-is-too-long' } } } } } }, 'a.veths.e.peer.name'],
+    [{ namespaces: { a: { routes: {} } } }, 'a.routes'],
+    [{ namespaces: { a: { routes: [{ dst: 'default', gw: '10.0.0.1' }] } } }, 'a.routes[0].gw'],
+    [{ namespaces: { a: { routes: [{ dst: 'garbage' }] } } }, 'a.routes[0].dst'],
+    [{ namespaces: { a: { routes: [{ dst: 'default', gateway: '10.0.0.1', metric: -1 }] } } }, 'a.routes[0].metric'],
+  ]
+  for (const [spec, field] of bad) t.throws(() => new Topology(spec as TopologySpec), { name: 'ValidationError', field }, JSON.stringify(spec))
 })
 
 t.test('scale: 50 namespaces on one bridge, applied concurrently and destroyed', async t => {
