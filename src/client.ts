@@ -4,7 +4,7 @@
  */
 import { closeSync, fstatSync } from 'node:fs'
 import { ValidationError } from './errors.js'
-import { checkNetnsFd, openNamedFd } from './netns/run-dir.js'
+import { checkNetnsFd, closedHandle, openNamedFd } from './netns/run-dir.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
@@ -127,11 +127,9 @@ export function openSync(opts: OpenOptions | null = {}): Rtnl {
  */
 function netnsFdOf(netns: unknown): number {
   const fd = typeof netns === 'number' ? netns : typeof netns === 'object' && netns !== null ? (netns as { fd?: unknown }).fd : undefined
-  if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff) {
-    const closed = typeof fd === 'number' && fd < 0 && typeof netns === 'object'
-    throw new ValidationError(closed ? 'netns: the namespace handle is closed'
-      : 'netns: expected a NetNs handle (or any { fd }), a namespace fd or a name under /run/netns', 'netns', netns)
-  }
+  if (typeof fd === 'number' && fd < 0 && typeof netns === 'object' && netns !== null) throw closedHandle(netns, 'netns')
+  if (typeof fd !== 'number' || !Number.isInteger(fd) || fd < 0 || fd > 0x7fffffff)
+    throw new ValidationError('netns: expected a NetNs handle (or any { fd }), a namespace fd or a name under /run/netns', 'netns', netns)
   checkNetnsFd(fd)
   return fd
 }

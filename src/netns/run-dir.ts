@@ -81,6 +81,12 @@ export function openNamedFd(name: unknown, field = 'netns'): number {
   }
 }
 
+/** The error for a closed handle given as a namespace: EBADF, as the handle's own methods say. */
+export function closedHandle(handle: object, field: string): NetNsError {
+  const label = (handle as { label?: unknown }).label
+  return new NetNsError(`${field}: netns handle ${typeof label === 'string' ? `${label} ` : ''}is closed`, 'EBADF', typeof label === 'string' ? label : field)
+}
+
 /** CLONE_NEWNET, what ioctl(NS_GET_NSTYPE) answers for a network namespace. */
 const NEWNET = 0x40000000
 

@@ -3,6 +3,7 @@ import t from 'tap'
 import { closeSync, openSync as fsOpen } from 'node:fs'
 import { open, openSync } from '../../src/client.js'
 import { NetNsError } from '../../src/errors.js'
+import { NetNs } from '../../src/netns/netns.js'
 import { native } from '../../src/native/binding.js'
 import { getLinkRequest } from '../../src/rtnl/link/resolve.js'
 
@@ -50,4 +51,18 @@ t.test('a namespace name that does not exist: NetNsError ENOENT from open(), in(
   await t.rejects(rtnl.link.set('v0', { netns: '..' }), { name: 'ValidationError', field: 'netns' })
   t.type(await rtnl.link.get('v0'), 'object', 'v0 not moved')
   t.equal(await rtnl.link.get('v2').catch(e => e.code), 'ENODEV', 'no v2 half-made')
+})
+
+t.test('a closed NetNs handle: NetNsError EBADF, as from its own methods; never the current namespace', async t => {
+  const gone = NetNs.unshare()
+  gone.close()
+  t.throws(() => openSync({ netns: gone }), { name: 'NetNsError', code: 'EBADF' })
+  t.throws(() => gone.runSync(() => 1), { name: 'NetNsError', code: 'EBADF' })
+  t.throws(() => openSync({ netns: {} as any }), { name: 'ValidationError', field: 'netns' }, 'no fd at all')
+  t.throws(() => openSync({ netns: 0 }), { name: 'NetNsError', code: 'ENOTNETNS' }, 'an fd that is not a namespace')
+  const rtnl = openSync({ netns: anon(t) })
+  t.teardown(() => rtnl.close())
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await t.rejects(rtnl.link.set('v0', { netns: gone }), { name: 'NetNsError', code: 'EBADF' })
+  t.type(await rtnl.link.get('v0'), 'object', 'v0 not moved')
 })

@@ -3,7 +3,7 @@
  * index (LinkRef); lookups are single RTM_GETLINK requests, never filtered dumps.
  */
 import { closeSync } from 'node:fs'
-import { openNamedFd } from '../../netns/run-dir.js'
+import { closedHandle, openNamedFd } from '../../netns/run-dir.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
@@ -121,7 +121,7 @@ function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: 
   }
   if (target && typeof (target as { fd?: unknown }).fd === 'number') {
     const fd = (target as { fd: number }).fd
-    if (fd < 0) throw new ValidationError(`${field}: the namespace handle is closed`, field, target)
+    if (fd < 0) throw closedHandle(target, field)
     attrs['netnsFd'] = fd
     return undefined
   }
