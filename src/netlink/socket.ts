@@ -17,6 +17,7 @@ import {
   type RequestInfo,
   SocketClosedError,
   TimeoutError,
+  ValidationError,
 } from '../errors.js'
 import { native, type NativeBinding, POLL_READABLE, type PollHandle } from '../native/binding.js'
 import { SeqTable } from './seq-table.js'
@@ -240,6 +241,17 @@ interface DumpState {
 }
 
 const resolved = Promise.resolve()
+const MAX_TIMER = 0x7fffffff
+
+/** A timeout that is not a number of milliseconds >= 0, or a signal that is not an AbortSignal. */
+function badCallOpts(timeout: unknown, signal: unknown): ValidationError | undefined {
+  if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0))
+    return new ValidationError('timeout: expected milliseconds >= 0 (Infinity: none)', 'timeout', timeout)
+  if (signal !== undefined && signal !== null &&
+      !(typeof signal === 'object' && typeof (signal as AbortSignal).aborted === 'boolean' && typeof (signal as AbortSignal).addEventListener === 'function'))
+    return new ValidationError('signal: expected an AbortSignal', 'signal', signal)
+  return undefined
+}
 // recvBatch: 64 slots of 8 KiB (ACKs and single-object replies fit; a larger one is reported truncated)
 const BATCH_SLOT = 8192
 const BATCH_SLOTS = 64
@@ -301,6 +313,8 @@ export class NetlinkSocket {
     this.b = b
     this.fd = fd
     this.maxInFlight = opts.maxInFlight ?? 1024
+    const badTimeout = badCallOpts(opts.timeout, undefined)
+    if (badTimeout) throw badTimeout
     this.defaultTimeout = opts.timeout
     const opt = (name: number, on: boolean | undefined): boolean => {
       if (on === false) return false
@@ -386,7 +400,7 @@ export class NetlinkSocket {
    */
   private start(msg: Buffer, decode: ((m: NlMsg) => unknown) | undefined, what: string | number | undefined,
     opts: { timeout?: number; signal?: AbortSignal }, ackless: boolean, result: Result): Promise<unknown> {
-    const refused = this.refusal(msg, what, opts.signal)
+    const refused = this.refusal(msg, what, opts.signal, opts.timeout)
     if (refused !== undefined) return Promise.reject(refused)
     const p = this.makePending(msg, what, decode, opts.signal)
     p.ackless = ackless
@@ -434,7 +448,7 @@ export class NetlinkSocket {
         released: false, held: [],
       }
       const s = state
-      const refused = this.refusal(msg, opts.what, opts.signal)
+      const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout)
       if (refused !== undefined) {
         startError = refused
         return
@@ -611,7 +625,11 @@ export class NetlinkSocket {
   }
 
   /** Why a request cannot start (closed socket, malformed message, aborted signal), or undefined. */
-  private refusal(msg: Buffer, what: string | number | undefined, signal: AbortSignal | undefined): unknown {
+  private refusal(msg: Buffer, what: string | number | undefined, signal: AbortSignal | undefined, timeout: number | undefined): unknown {
+    if (timeout != null || signal != null) {
+      const bad = badCallOpts(timeout, signal)
+      if (bad !== undefined) return bad
+    }
     if (this.closed) {
       return this.closeError instanceof SocketClosedError || !this.closeError ? new SocketClosedError(this.infoOf(msg, 0, what)) : this.closeError
     }
@@ -638,7 +656,8 @@ export class NetlinkSocket {
       signal.addEventListener('abort', p.onAbort, { once: true })
     }
     const ms = opts.timeout ?? this.defaultTimeout
-    if (ms === undefined || ms === Infinity) return
+    // Past setTimeout's 32-bit range Node would fire after 1 ms: ~25 days or more is no timeout.
+    if (ms === undefined || ms > MAX_TIMER) return
     p.timer = setTimeout(() => this.settle(p, new TimeoutError(this.infoOf(p.msg, p.seq, p.what), ms), true), ms)
   }
 

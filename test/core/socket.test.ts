@@ -561,3 +561,25 @@ t.test('a signal and a timeout on a request answered at once leave nothing armed
   await t.rejects(s.request(msg(), { signal: ac.signal }), { name: 'AbortError' }, 'an aborted signal still refuses')
   s.close()
 })
+
+t.test('timeout and signal are checked before sending; a timeout past 2^31 ms is none', async t => {
+  const k = new FakeKernel()
+  const s = NetlinkSocket.open({ binding: k })
+  for (const timeout of [-1, NaN, '5', {}] as any[])
+    await t.rejects(s.request(msg(), { timeout }), { name: 'ValidationError', field: 'timeout' }, `timeout ${String(timeout)}`)
+  for (const signal of [{}, 5, 'x'] as any[])
+    await t.rejects(s.request(msg(), { signal }), { name: 'ValidationError', field: 'signal' }, `signal ${String(signal)}`)
+  t.equal(k.sent.length, 0, 'nothing was sent')
+  await t.rejects(s.dump(msg(T_GET), m => m.type, { timeout: -1 }).toArray(), { name: 'ValidationError', field: 'timeout' }, 'dumps too')
+  t.throws(() => NetlinkSocket.open({ binding: new FakeKernel(), timeout: -1 }), { name: 'ValidationError', field: 'timeout' }, 'the socket default too')
+  // No answer for 30 ms: a timeout of 2^31 ms must not fire (Node would run it after 1 ms).
+  k.handler = () => {}
+  const late = s.request(msg(), { timeout: 2 ** 31 }).then(() => 'answered', e => e.name)
+  const early = await Promise.race([late, new Promise(r => setTimeout(() => r('still pending'), 30))])
+  t.equal(early, 'still pending')
+  s.close()
+  t.equal(await late, 'SocketClosedError')
+  const s2 = NetlinkSocket.open({ binding: new FakeKernel() })
+  t.same(await s2.request(msg(), { timeout: Infinity, signal: null as any }), [], 'Infinity and a null signal mean none')
+  s2.close()
+})
