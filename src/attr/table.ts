@@ -268,6 +268,16 @@ export const str: Codec<string> = {
   encode: (w, t, v) => w.attrStr(t, v),
 }
 
+/**
+ * A string sent without the trailing NUL, as iproute2 sends IFLA_IFALIAS (the kernel's
+ * policy counts a NUL against the 255-byte limit); decoded like {@link str}.
+ */
+export const strBare: Codec<string> = {
+  kind: 'string',
+  decode: str.decode,
+  encode: (w, t, v) => w.attrBytes(t, Buffer.from(v, 'utf8')),
+}
+
 /** Raw bytes as a lowercase hex string. */
 export const hex: Codec<string> = {
   kind: 'binary',

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
+import { openSync } from '../../src/client.js'
 import { freshNetNs } from '../helpers/ns.js'
 
 t.test('a veth pair with both ends configured', async t => {
@@ -218,4 +219,24 @@ t.test('1,000 links listed match ip one for one', async t => {
   let veths = 0
   for await (const _ of rtnl.link.list({ kind: 'veth', up: false })) veths++
   t.equal(veths, 1000)
+})
+
+t.test('aliases on add reach both ends of a veth, in whichever namespace each end is made', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  using other = NetNs.unshare()
+  const there = openSync({ netns: other })
+  t.teardown(() => there.close())
+  await rtnl.link.add({ name: 'v0', kind: 'veth', alias: 'near end', peer: { name: 'v1', alias: 'far end', netns: other } })
+  t.equal((await rtnl.link.get('v0')).alias, 'near end')
+  t.equal((await there.link.get('v1')).alias, 'far end', 'the peer, in the other namespace')
+  await rtnl.link.add({ name: 'w0', kind: 'veth', netns: other, alias: 'moved', peer: { name: 'w1', alias: 'stayed' } })
+  t.equal((await there.link.get('w0')).alias, 'moved', 'a link made with netns gets its alias there')
+  t.equal((await rtnl.link.get('w1')).alias, 'stayed', 'its peer stays in the namespace of the request')
+  const long = 'a'.repeat(255)
+  await rtnl.link.add({ name: 'b0', kind: 'bridge', alias: long })
+  const [ip] = await ns.ip('link', 'show', 'b0')
+  t.equal(ip.ifalias, long, 'ip agrees on a 255-byte alias (IFALIASZ - 1)')
+  await rtnl.link.set('b0', { alias: '' })
+  t.equal((await rtnl.link.get('b0')).alias, undefined, 'an empty alias clears it')
 })

@@ -2,11 +2,11 @@
  * Link verbs: `ip link` as a typed promise API. Links are referred to by name or
  * index (LinkRef); lookups are single RTM_GETLINK requests, never filtered dumps.
  */
-import { closeSync } from 'node:fs'
+import { closeSync, openSync } from 'node:fs'
 import { closedHandle, openNamedFd } from '../../netns/run-dir.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
-import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
+import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { checkKnownKeys } from '../../util/keys.js'
 import { checkAttrKeys } from '../../attr/table.js'
@@ -105,6 +105,12 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
   if (typeof data !== 'object' || data === null) throw new ValidationError(`${key}: expected an object`, key, data)
   if (plugin.data) checkAttrKeys(plugin.data, data, key)
   plugin.check?.(data as Record<string, unknown>)
+}
+
+/** IFLA_IFALIAS: at most 255 bytes (IFALIASZ - 1). */
+function checkAlias(v: unknown, field: string): string {
+  if (typeof v !== 'string' || Buffer.byteLength(v) > 255) throw new ValidationError(`${field}: a string of at most 255 bytes`, field, v)
+  return v
 }
 
 function checkInt(v: unknown, field: string, min: number, max: number): void {
@@ -233,8 +239,21 @@ export class LinkApi {
       const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL)
       debug('add %s kind %s', opts.name, opts.kind)
       await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), requestOpts(opts.name, opts))
-      if (alias !== undefined && opts.netns === undefined)
-        await this.sock.request(linkMessage(RTM_NEWLINK, 0, {}, { name: opts.name, alias }), requestOpts(opts.name, opts))
+      // Kernel 6.18 ignores IFLA_IFALIAS in a creating request: the aliases are set now, in
+      // the namespace each end was created in. If that fails, the new link is removed again.
+      const later: [string, string, NetnsTarget | undefined][] = []
+      if (alias !== undefined) later.push([opts.name, alias as string, opts.netns])
+      // A peer without netns is made in this socket's namespace, wherever `netns` sends the link.
+      if (opts.kind === 'veth' && opts.peer?.alias !== undefined) later.push([opts.peer.name!, opts.peer.alias, opts.peer.netns])
+      try {
+        for (const [name, a, where] of later) await this.inNamespace(where, s => s.request(linkMessage(RTM_NEWLINK, 0, {}, { name, alias: a }), requestOpts(name, opts)))
+      } catch (err) {
+        if (!opts.replace) {
+          await this.inNamespace(opts.netns, s => s.request(linkMessage(RTM_DELLINK, 0, {}, { name: opts.name }), requestOpts(opts.name, opts)))
+            .catch(e => debug('undoing add %s after its alias failed: %s', opts.name, (e as Error).message))
+        }
+        throw err
+      }
     } finally {
       for (const fd of toClose) closeSync(fd)
     }
@@ -358,8 +377,7 @@ export class LinkApi {
     if (o.broadcast !== undefined) { parseMac(o.broadcast, 'broadcast'); a['broadcast'] = o.broadcast }
     if (o.txQueueLen !== undefined) a['txQueueLen'] = o.txQueueLen
     if (o.alias !== undefined) {
-      if (typeof o.alias !== 'string' || Buffer.byteLength(o.alias) > 255) throw new ValidationError('alias: a string of at most 255 bytes', 'alias', o.alias)
-      a['alias'] = o.alias
+      a['alias'] = checkAlias(o.alias, 'alias')
     }
     if (o.group !== undefined) a['group'] = o.group
     if (o.carrier !== undefined) a['carrier'] = !!o.carrier
@@ -385,12 +403,48 @@ export class LinkApi {
     if (p.mtu !== undefined) a['mtu'] = p.mtu
     if (p.address !== undefined) { parseMac(p.address, 'peer.address'); a['address'] = p.address }
     if (p.txQueueLen !== undefined) a['txQueueLen'] = p.txQueueLen
-    if (p.alias !== undefined) a['alias'] = p.alias
+    if (p.alias !== undefined) {
+      // Set after the pair exists (the kernel ignores IFLA_IFALIAS in a creating request).
+      checkAlias(p.alias, 'peer.alias')
+      if (p.name === undefined) throw new ValidationError('peer.alias: needs peer.name (the alias is set on the peer by name once it exists)', 'peer.alias', p.alias)
+    }
     if (p.netns !== undefined) {
       const fd = netnsAttrs(p.netns, a, 'peer.netns')
       if (fd !== undefined) toClose.push(fd)
     }
     return a
+  }
+
+  /**
+   * Runs fn with this client's socket, or with a short-lived socket in `where` (a link
+   * created with `netns`, or a veth peer created in another namespace, lives there).
+   */
+  private async inNamespace(where: NetnsTarget | undefined, fn: (s: NetlinkSocket) => Promise<unknown>): Promise<void> {
+    if (where === undefined) {
+      await fn(this.sock)
+      return
+    }
+    let fd: number
+    let own = false
+    if (typeof where === 'string') {
+      fd = openNamedFd(where)
+      own = true
+    } else if (typeof (where as { fd?: unknown }).fd === 'number') {
+      fd = (where as { fd: number }).fd
+    } else {
+      fd = openSync(`/proc/${(where as { pid: number }).pid}/ns/net`, 'r')
+      own = true
+    }
+    try {
+      const s = NetlinkSocket.open({ netnsFd: fd })
+      try {
+        await fn(s)
+      } finally {
+        s.close()
+      }
+    } finally {
+      if (own) closeSync(fd)
+    }
   }
 
   /** Kind data with link references (vxlan dev) resolved to indexes. */

@@ -7,7 +7,7 @@ import BufferLayout from 'buffer-layout'
 import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32 } from '../../util/le.js'
 import { decodeFail, findAttr, readStr, type RawAttr } from '../../attr/codec.js'
-import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, u16, u32, u8, type AttrTable, type Codec } from '../../attr/table.js'
+import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, strBare, u16, u32, u8, type AttrTable, type Codec } from '../../attr/table.js'
 import { mac } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
@@ -336,7 +336,7 @@ export const IFLA = attrTable('IFLA', {
   IFLA_LINKMODE: [17, 'linkMode', u8],
   IFLA_LINKINFO: [18, 'linkInfo', linkInfo],
   IFLA_NET_NS_PID: [19, 'netnsPid', u32],
-  IFLA_IFALIAS: [20, 'alias', str],
+  IFLA_IFALIAS: [20, 'alias', strBare],            // no NUL, as iproute2 sends it: 255 bytes fit
   IFLA_NUM_VF: [21, 'numVf', u32, { readOnly: true }],
   IFLA_STATS64: [23, 'stats64', stats64, { readOnly: true }],
   IFLA_GROUP: [27, 'group', u32],
