@@ -240,3 +240,17 @@ t.test('aliases on add reach both ends of a veth, in whichever namespace each en
   await rtnl.link.set('b0', { alias: '' })
   t.equal((await rtnl.link.get('b0')).alias, undefined, 'an empty alias clears it')
 })
+
+t.test('set({ master, bridgePort }) refused in its port part: the link goes back to its previous master', async t => {
+  const { rtnl } = freshNetNs(t)
+  await rtnl.link.add({ name: 'brA', kind: 'bridge' })
+  await rtnl.link.add({ name: 'brB', kind: 'bridge' })
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await t.rejects(rtnl.link.set('v0', { master: 'brA', bridgePort: { cost: 0 } }), { name: 'NetlinkError', code: 'ERANGE' })
+  t.equal((await rtnl.link.get('v0')).master, undefined, 'not left enslaved')
+  await rtnl.link.set('v0', { master: 'brA' })
+  await t.rejects(rtnl.link.set('v0', { master: 'brB', bridgePort: { state: 99 } }), { name: 'NetlinkError', code: 'EINVAL' })
+  t.equal((await rtnl.link.get('v0')).master, await rtnl.link.index('brA'), 'back on brA')
+  await rtnl.link.set('v0', { master: 'brB', bridgePort: { cost: 7 } })
+  t.match(await rtnl.link.get('v0'), { master: await rtnl.link.index('brB'), bridgePort: { cost: 7 } }, 'and a good one still works')
+})

@@ -311,15 +311,23 @@ export class LinkApi {
         delete info['slaveData']
       }
       if (Object.keys(info).length) attrs['linkInfo'] = info
+      // If the port settings are refused, the link goes back to its previous master.
+      const before = portInfo ? ((await this.get(ref, opts)).master ?? 0) : 0
       debug('set %s %o', ref, Object.keys(attrs))
       await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), requestOpts(String(ref), opts))
       if (portInfo) {
         const h2: IfInfoHeader = {}
-        const a2: Record<string, unknown> = { linkInfo: portInfo }
+        const a2: Record<string, unknown> = {}
         if (opts.name !== undefined) a2['name'] = opts.name
         else if (h.index !== undefined) h2.index = h.index
         else a2['name'] = ref
-        await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, a2), requestOpts(String(ref), opts))
+        try {
+          await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, { ...a2, linkInfo: portInfo }), requestOpts(String(ref), opts))
+        } catch (err) {
+          await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, { ...a2, master: before }), requestOpts(String(ref), opts))
+            .catch(e => debug('restoring the master of %s after its port settings failed: %s', ref, (e as Error).message))
+          throw err
+        }
       }
     } finally {
       for (const fd of toClose) closeSync(fd)
