@@ -2,13 +2,14 @@
 // Peak RSS growth of a streamed route dump as the table grows (the W3 memory target:
 // "under 16 MiB and flat from 100k to 1M routes"), with the library in dist/.
 //
-//   node bench/dump-rss.mjs [--sizes 100000,1000000] [-- NODE_FLAGS...]
+//   node bench/dump-rss.mjs [--sizes 100000,1000000] [--json] [--names A,W] [-- NODE_FLAGS...]
 //
 // For each size: a fresh child process warms up on a 5,000-route copy (20 dumps, like the
 // benchmark), then dumps the whole table once by batches and once object by object (two
 // children), and reports VmHWM minus the VmRSS it had when the timed dump began. Node flags
 // after `--` go to the children (e.g. `-- --max-semi-space-size=4`). Everything happens in
-// two namespaces made for the run (rtnl-rss-<pid>-a/-w) and deleted at the end.
+// two namespaces made for the run (rtnl-rss-<pid>-a/-w) and deleted at the end. --json: one
+// JSON line per measurement (bench/run.mjs reads them for docs/benchmarks.md).
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -55,23 +56,28 @@ async function main() {
   const dash = argv.indexOf('--')
   const flags = dash >= 0 ? argv.slice(dash + 1) : []
   const own = dash >= 0 ? argv.slice(0, dash) : argv
+  const json = own.includes('--json')
   const si = own.indexOf('--sizes')
   const sizes = (si >= 0 ? own[si + 1] : '100000,1000000').split(',').map(Number)
   if (sizes.some(n => !Number.isInteger(n) || n < 1 || n > 2_000_000)) throw new Error('--sizes: integers 1..2000000')
-  const ns = `rtnl-rss-${process.pid}-a`, warm = `rtnl-rss-${process.pid}-w`
+  // --names A,W: namespace names reserved by bench/run.mjs (deleted by it too if this process is killed)
+  const ni = own.indexOf('--names')
+  const [ns, warm] = ni >= 0 ? own[ni + 1].split(',') : [`rtnl-rss-${process.pid}-a`, `rtnl-rss-${process.pid}-w`]
+  if (!ns || !warm) throw new Error('--names A,W: two namespace names')
   NetNs.createSync(ns)
   NetNs.createSync(warm)
   try {
     await fill(warm, 0, 5000)
     let have = 0
-    console.log(`node flags: ${flags.join(' ') || '(none)'}`)
+    if (!json) console.log(`node flags: ${flags.join(' ') || '(none)'}`)
     for (const n of [...sizes].sort((a, b) => a - b)) {
       await fill(ns, have, n)
       have = n
       for (const how of ['batches', 'objects']) {
         const out = execFileSync(process.execPath, [...flags, fileURLToPath(import.meta.url), 'child', ns, warm, how], { encoding: 'utf8', timeout: 600_000 })
         const j = JSON.parse(out.trim().split('\n').pop() ?? '{}')
-        console.log(`${String(n).padStart(8)} routes, ${how.padEnd(7)}: ${j.ms.toFixed(0).padStart(5)} ms, peak RSS growth ${j.growthMiB.toFixed(1)} MiB`)
+        if (json) console.log(JSON.stringify({ routes: n, how, ms: j.ms, growthMiB: j.growthMiB, flags }))
+        else console.log(`${String(n).padStart(8)} routes, ${how.padEnd(7)}: ${j.ms.toFixed(0).padStart(5)} ms, peak RSS growth ${j.growthMiB.toFixed(1)} MiB`)
       }
     }
   } finally {

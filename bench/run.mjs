@@ -19,7 +19,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { NsPool, sweepStale } from './lib/netns.mjs'
 import { CpuPinner } from './lib/cpu.mjs'
-import { killChildren } from './lib/proc.mjs'
+import { killChildren, run } from './lib/proc.mjs'
 import { addRatios, finishRow, mdTable, ratioSvg, textTable } from './lib/report.mjs'
 import { OUT, ROOT, prepareTools, removeScratch } from './lib/tools.mjs'
 import { WARM_FLOOR, WARM_MAX_PASSES, WORKLOADS, instanceNames, makeInstance, warmPasses as warmPassesOf } from './lib/workloads.mjs'
@@ -249,6 +249,7 @@ async function main() {
   }
 
   await pinner.close(pool)
+  const memory = await dumpMemory(workloads, wanted, quick, pool)
   const left = pool.leftovers()
   const seconds = (Date.now() - t0) / 1000
   const notes = [
@@ -258,12 +259,12 @@ async function main() {
     `Dumps: each process times its dump ${quick ? 2 : 5} times in a row after the warm-up and reports the median; the first of them is listed under the table (for a JIT runtime it includes growing its heap).`,
   ]
   meta.pinning = pinner.summary()
-  const results = { meta: { ...meta, seconds }, notes, skipped, errors, workloads: reports, leftNamespaces: left }
+  const results = { meta: { ...meta, seconds }, notes, skipped, errors, workloads: reports, dumpMemory: memory, leftNamespaces: left }
   mkdirSync(OUT, { recursive: true })
   writeFileSync(join(OUT, 'results.json'), `${JSON.stringify(results, null, 2)}\n`)
   const subtitle = `${meta.cpu}, ${meta.cores} cores, Linux ${meta.kernel}, Node ${meta.node}${quick ? ' (quick run: tiny sizes, not representative)' : ''}`
   const svg = ratioSvg(reports, subtitle)
-  const md = markdown(results, reports, skipped, errors)
+  const md = markdown(results, reports, skipped, errors, memory)
   writeFileSync(join(OUT, 'benchmarks-ratios.svg'), svg)
   writeFileSync(join(OUT, 'benchmarks.md'), md)
   const full = !quick && !only && !wanted
@@ -282,11 +283,69 @@ async function main() {
 }
 
 /**
+ * @typedef {{ sizes: number[], rows: { routes: number, how: string, ms: number, growthMiB: number }[], error?: string }} DumpMemory
+ */
+
+/**
+ * The W3 memory target (peak RSS growth of a streamed dump under 16 MiB, flat from 100k to
+ * 1M routes), measured by bench/dump-rss.mjs: one dump per fresh process, by batches and
+ * object by object, at the two sizes. Runs with W3 and the library's contenders.
+ * @param {{ id: string }[]} workloads @param {Set<string> | null} wanted @param {boolean} quick
+ * @param {NsPool} pool names for its two namespaces (so an interrupted run deletes them too)
+ * @returns {Promise<DumpMemory | undefined>}
+ */
+async function dumpMemory(workloads, wanted, quick, pool) {
+  if (stopping || !workloads.some(w => w.id === 'W3')) return undefined
+  if (wanted && !wanted.has('rtnetlink-seq') && !wanted.has('rtnetlink-pipe')) return undefined
+  const sizes = quick ? [1000, 10000] : [100000, 1000000]
+  log(`bench: dump memory: one streamed route dump per fresh process at ${sizes.join(' and ')} routes (bench/dump-rss.mjs)`)
+  try {
+    const names = [pool.reserve(), pool.reserve()].join(',')
+    const r = await run(process.execPath, [join(ROOT, 'bench', 'dump-rss.mjs'), '--sizes', sizes.join(','), '--json', '--names', names], { timeoutMs: 1_200_000 })
+    const rows = r.stdout.trim().split('\n').filter(l => l.startsWith('{')).map(l => JSON.parse(l))
+    /** @type {DumpMemory} */
+    const m = { sizes, rows }
+    console.log(`\n${memoryText(m)}`)
+    return m
+  } catch (e) {
+    const error = String(/** @type {Error} */ (e)?.message ?? e).split('\n')[0]
+    console.log(`\ndump memory: FAILED: ${error}`)
+    return { sizes, rows: [], error }
+  }
+}
+
+/** @param {DumpMemory} m */
+function memoryText(m) {
+  const lines = ['Dump memory (bench/dump-rss.mjs): peak RSS growth of one streamed route dump in a fresh process after the warm-up']
+  for (const r of m.rows) lines.push(`  ${String(r.routes).padStart(8)} routes, ${r.how.padEnd(7)}: ${r.ms.toFixed(0).padStart(5)} ms, +${r.growthMiB.toFixed(1)} MiB`)
+  return lines.join('\n')
+}
+
+/** @param {DumpMemory} m */
+function memoryMd(m) {
+  if (m.error) return `## Dump memory\n\n\`bench/dump-rss.mjs\` failed: ${m.error}`
+  const cell = (/** @type {number} */ n, /** @type {string} */ how) => {
+    const r = m.rows.find(x => x.routes === n && x.how === how)
+    return r ? `+${r.growthMiB.toFixed(1)} MiB (${r.ms.toFixed(0)} ms)` : '–'
+  }
+  return `## Dump memory
+
+Peak RSS growth of one streamed dump of all IPv4 routes (VmHWM minus the VmRSS at the start
+of the dump), each in a fresh process after a 20-dump warm-up on a 5,000-route copy, with
+Node's default flags (\`bench/dump-rss.mjs\`; the target: under 16 MiB, flat from 100k to 1M).
+
+| routes | by batch | object by object |
+|---|---|---|
+${m.sizes.map(n => `| ${n.toLocaleString('en-US')} | ${cell(n, 'batches')} | ${cell(n, 'objects')} |`).join('\n')}`
+}
+
+/**
  * docs/benchmarks.md
  * @param {any} results @param {WorkloadReport[]} reports
  * @param {{ label: string, reason: string }[]} skipped @param {{ workload: string, contender: string, error: string }[]} errors
+ * @param {DumpMemory | undefined} memory
  */
-function markdown(results, reports, skipped, errors) {
+function markdown(results, reports, skipped, errors, memory) {
   const m = results.meta
   const contenders = CONTENDERS.map(c => `- **${c.label}**${c.note ? `: ${c.note}` : ''}`)
   return `# Benchmarks
@@ -342,7 +401,7 @@ ${contenders.join('\n')}
 ## Results
 
 ${reports.map(mdTable).join('\n\n')}
-${skipped.length ? `\n## Skipped\n\n${skipped.map(s => `- ${s.label}: ${s.reason}`).join('\n')}\n` : ''}${errors.length ? `\n## Failed\n\n${errors.map(e => `- ${e.workload} ${e.contender}: ${e.error.split('\n')[0]}`).join('\n')}\n` : ''}`
+${memory ? `\n${memoryMd(memory)}\n` : ''}${skipped.length ? `\n## Skipped\n\n${skipped.map(s => `- ${s.label}: ${s.reason}`).join('\n')}\n` : ''}${errors.length ? `\n## Failed\n\n${errors.map(e => `- ${e.workload} ${e.contender}: ${e.error.split('\n')[0]}`).join('\n')}\n` : ''}`
 }
 
 main().then(code => {
