@@ -7,7 +7,7 @@
  * (and no await ever resumes) in the wrong namespace. See docs/netns.md.
  */
 import { execFile, spawn, type ChildProcess, type ExecFileException, type ExecFileOptions, type SpawnOptions } from 'node:child_process'
-import { closeSync, fstatSync, openSync as fsOpenSync, readdirSync, statSync } from 'node:fs'
+import { closeSync, fstatSync, readdirSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Worker, type WorkerOptions } from 'node:worker_threads'
@@ -16,9 +16,9 @@ import { NetNsError, ValidationError, isNetNsError } from '../errors.js'
 import { log } from '../util/log.js'
 import { openSync as openClient, type OpenOptions, type Rtnl } from '../client.js'
 import {
-  bindNamed, checkNetNsName, listNames, namesOf, netnsPath, sysError, unbindNamed, type NetNsId,
+  bindNamed, checkNetNsName, checkNetnsFd, listNames, namesOf, netnsPath, openNsFile, sysError, unbindNamed, type NetNsId,
 } from './run-dir.js'
-import { CLONE_NEWNET, THREAD_NETNS, runIn, switchDepth } from './switch.js'
+import { THREAD_NETNS, runIn, switchDepth } from './switch.js'
 import type { ExecHelperSpec } from './exec-helper.js'
 
 export { NETNS_RUN_DIR, checkNetNsName, type NetNsId } from './run-dir.js'
@@ -293,22 +293,12 @@ export class NetNs {
   }
 
   private static fromPathInternal(path: string, name: string | undefined): NetNs {
-    const label = name ?? path
-    let fd: number
+    const fd = openNsFile(path, name)
     try {
-      fd = fsOpenSync(path, 'r')
+      checkNetnsFd(fd, path, name ?? path)
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-        throw new NetNsError(name ? `netns ${name} does not exist` : `no such namespace file: ${path}`, 'ENOENT', label, 'open', { cause: err })
-      throw sysError(err, `cannot open ${path}`, label)
-    }
-    let type = 0
-    try {
-      type = native().nsType(fd)
-    } catch { /* ENOTTY: not an nsfs file */ }
-    if (type !== CLONE_NEWNET) {
       closeSync(fd)
-      throw new NetNsError(`${path} is not a network namespace`, 'ENOTNETNS', label, 'ioctl')
+      throw err
     }
     return new NetNs(fd, name, path)
   }

@@ -13,6 +13,10 @@ import { log } from '../util/log.js'
 
 const debug = log('netns')
 
+// <sched.h> #define CLONE_NEWNET 0x40000000 /* New network namespace. */ (also what
+// ioctl(NS_GET_NSTYPE) answers for a network namespace)
+export const CLONE_NEWNET = 0x40000000
+
 /** Where named namespaces live, as for iproute2 (`/var/run` is a link to `/run`). */
 export const NETNS_RUN_DIR = '/run/netns'
 // <linux/limits.h> #define NAME_MAX 255 /* # chars in a file name */
@@ -36,16 +40,17 @@ export interface NetNsId {
  * Checks a namespace name as `ip netns` does (iproute2's `invalid_name`), plus NUL.
  * @returns the name, unchanged.
  * @throws {ValidationError} when not a string, empty, `.` or `..`, containing `/` or NUL,
- *   or longer than NAME_MAX (255) bytes in UTF-8.
+ *   or longer than NAME_MAX (255) bytes in UTF-8; its message starts with `where`, its
+ *   field is `field`.
  * @example checkNetNsName('blue') // 'blue'
  */
-export function checkNetNsName(name: unknown): string {
+export function checkNetNsName(name: unknown, where = 'netns', field = 'name'): string {
   if (typeof name !== 'string' || name.length === 0)
-    throw new ValidationError('netns: a namespace name must be a non-empty string', 'name', name)
+    throw new ValidationError(`${where}: a namespace name must be a non-empty string`, field, name)
   if (name === '.' || name === '..' || name.includes('/') || name.includes('\0'))
-    throw new ValidationError(`netns: invalid namespace name ${JSON.stringify(name)}`, 'name', name)
+    throw new ValidationError(`${where}: invalid namespace name ${JSON.stringify(name)}`, field, name)
   if (Buffer.byteLength(name) > NAME_MAX)
-    throw new ValidationError(`netns: namespace name longer than ${NAME_MAX} bytes`, 'name', name)
+    throw new ValidationError(`${where}: namespace name longer than ${NAME_MAX} bytes`, field, name)
   return name
 }
 
@@ -62,23 +67,28 @@ export function sysError(err: unknown, what: string, netns: string): NetNsError 
 }
 
 /**
+ * Opens a namespace file read-only (the caller closes the fd): a missing one is a NetNsError
+ * ENOENT naming the namespace (`netns NAME does not exist`) or the path.
+ */
+export function openNsFile(path: string, name: string | undefined): number {
+  try {
+    return openSync(path, 'r')
+  } catch (err) {
+    const label = name ?? path
+    if (errCode(err) === 'ENOENT')
+      throw new NetNsError(name ? `netns ${name} does not exist` : `no such namespace file: ${path}`, 'ENOENT', label, 'open', { cause: err })
+    throw sysError(err, `cannot open ${path}`, label)
+  }
+}
+
+/**
  * Opens /run/netns/NAME read-only for a verb that takes a namespace by name (a client's
  * `netns`, a link's `netns`): the caller closes the fd. A name that does not exist is a
  * NetNsError ENOENT, as from NetNs.open().
  * @throws {ValidationError} for a bad name. @throws {NetNsError} ENOENT, EACCES, ...
  */
 export function openNamedFd(name: unknown, field = 'netns'): number {
-  try {
-    checkNetNsName(name)
-  } catch (err) {
-    throw new ValidationError(`${field}: invalid namespace name ${JSON.stringify(name)}`, field, name)
-  }
-  try {
-    return openSync(netnsPath(name as string), 'r')
-  } catch (err) {
-    if (errCode(err) === 'ENOENT') throw new NetNsError(`netns ${name as string} does not exist`, 'ENOENT', name as string, 'open', { cause: err })
-    throw sysError(err, `cannot open ${netnsPath(name as string)}`, name as string)
-  }
+  return openNsFile(netnsPath(checkNetNsName(name, field, field)), name as string)
 }
 
 /** The error for a closed handle given as a namespace: EBADF, as the handle's own methods say. */
@@ -87,22 +97,19 @@ export function closedHandle(handle: object, field: string): NetNsError {
   return new NetNsError(`${field}: netns handle ${typeof label === 'string' ? `${label} ` : ''}is closed`, 'EBADF', typeof label === 'string' ? label : field)
 }
 
-/** CLONE_NEWNET, what ioctl(NS_GET_NSTYPE) answers for a network namespace. */
-const NEWNET = 0x40000000
-
 /**
- * Checks that an fd given as a namespace is one (ioctl NS_GET_NSTYPE), so a wrong fd is a
- * NetNsError (ENOTNETNS, EBADF) before a socket is made with it.
+ * Checks that an fd is a network namespace (ioctl NS_GET_NSTYPE), so a wrong fd is a
+ * NetNsError (`SUBJECT is not a network namespace`: ENOTNETNS; EBADF) before it is used.
  */
-export function checkNetnsFd(fd: number): void {
+export function checkNetnsFd(fd: number, subject = `netns: fd ${fd}`, label = `fd ${fd}`): void {
   let type = 0
   try {
     type = native().nsType(fd)
   } catch (err) {
-    if (errCode(err) === 'EBADF') throw new NetNsError(`netns: fd ${fd} is not open`, 'EBADF', `fd ${fd}`, 'ioctl', { cause: err })
+    if (errCode(err) === 'EBADF') throw new NetNsError(`${subject} is not open`, 'EBADF', label, 'ioctl', { cause: err })
     // ENOTTY: not an nsfs file
   }
-  if (type !== NEWNET) throw new NetNsError(`netns: fd ${fd} is not a network namespace`, 'ENOTNETNS', `fd ${fd}`, 'ioctl')
+  if (type !== CLONE_NEWNET) throw new NetNsError(`${subject} is not a network namespace`, 'ENOTNETNS', label, 'ioctl')
 }
 
 function errCode(err: unknown): string | undefined {

@@ -6,11 +6,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import { types } from 'node:util'
 import { native } from '../native/binding.js'
-import { sysError } from './run-dir.js'
+import { CLONE_NEWNET, sysError } from './run-dir.js'
 import { ValidationError } from '../errors.js'
 
-// <sched.h> #define CLONE_NEWNET 0x40000000 /* New network namespace. */
-export const CLONE_NEWNET = 0x40000000
+export { CLONE_NEWNET }
 
 /** The namespace of the calling thread (not /proc/self: that is the main thread's). */
 export const THREAD_NETNS = '/proc/thread-self/ns/net'

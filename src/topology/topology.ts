@@ -420,11 +420,7 @@ function validate(spec: TopologySpec): void {
   checkKnownKeys(spec, TOP_KEYS, 'topology')
   const names = Object.keys(spec.namespaces)
   for (const [ns, s] of Object.entries(spec.namespaces) as [string, NamespaceSpec][]) {
-    try {
-      checkNetNsName(ns)
-    } catch {
-      throw new ValidationError(`topology: invalid namespace name ${JSON.stringify(ns)}`, 'namespaces', ns)
-    }
+    checkNetNsName(ns, 'topology', 'namespaces')
     if (!isMap(s)) throw new ValidationError(`${ns}: expected an object ({ bridges, veths, routes })`, ns, s)
     checkKnownKeys(s, NS_KEYS, ns)
     const bridges = checkMap(s.bridges, `${ns}.bridges`, '{ NAME: { addresses, mtu, up } }')
