@@ -8,6 +8,7 @@ import { rd16, rd32, rdS32 } from '../util/le.js'
 import type { NlWriter } from './writer.js'
 import { copyBytes, decodeFail, findAttr, type RawAttr } from './codec.js'
 import { checkKnownKeys } from '../util/keys.js'
+import { ValidationError } from '../errors.js'
 
 /** Encodes and decodes one attribute payload. */
 export interface Codec<T> {
@@ -57,12 +58,14 @@ export type AttrsOf<T> = T extends AttrTable<infer D>
   : never
 
 /**
- * Throws a ValidationError for a key of `obj` that `table` does not declare (a misspelt
- * option in kind data, port data or route metrics). Read-only keys pass: a decoded object
- * may be given back, and they are not sent.
+ * Checks an object of attributes given by the caller (kind data, port data, route metrics):
+ * a ValidationError unless it is an object, and for a key `table` does not declare (a
+ * misspelt option). Read-only keys pass: a decoded object may be given back, and they are
+ * not sent.
  */
-export function checkAttrKeys(table: AttrTable, obj: object, field: string): void {
-  checkKnownKeys(obj, table.byKey, field, table.entries.filter(e => !e.readOnly).map(e => e.key))
+export function checkAttrKeys(table: AttrTable | undefined, obj: unknown, field: string): asserts obj is Record<string, unknown> {
+  if (typeof obj !== 'object' || obj === null) throw new ValidationError(`${field}: expected an object`, field, obj)
+  if (table) checkKnownKeys(obj, table.byKey, field, table.entries.filter(e => !e.readOnly).map(e => e.key))
 }
 
 /** Declares an attribute table. Names are the kernel's (`IFLA_IFNAME`), keys camelCase. */

@@ -102,9 +102,8 @@ const PEER_KEYS: ReadonlySet<string> = new Set(['name', 'address', 'mtu', 'txQue
 
 /** Kind data: an object whose keys the kind's table declares, then the kind's own checks. */
 function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts data is Record<string, unknown> {
-  if (typeof data !== 'object' || data === null) throw new ValidationError(`${key}: expected an object`, key, data)
-  if (plugin.data) checkAttrKeys(plugin.data, data, key)
-  plugin.check?.(data as Record<string, unknown>)
+  checkAttrKeys(plugin.data, data, key)
+  plugin.check?.(data)
 }
 
 /** IFLA_IFALIAS: at most 255 bytes (IFALIASZ - 1). */
@@ -297,7 +296,6 @@ export class LinkApi {
         if (data === undefined) continue
         if (info['slaveKind'] !== undefined)
           throw new ValidationError(`${port.key}: port settings of one kind at a time (${info['slaveKind']} given too)`, port.key, data)
-        if (typeof data !== 'object' || data === null) throw new ValidationError(`${port.key}: expected an object`, port.key, data)
         checkAttrKeys(port.data, data, port.key)
         info['slaveKind'] = port.kind
         info['slaveData'] = data

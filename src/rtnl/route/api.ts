@@ -286,7 +286,6 @@ export class RouteApi {
       attrs.prefsrc = formatIp(p.bytes)
     }
     if (o.metrics !== undefined) {
-      if (typeof o.metrics !== 'object' || o.metrics === null) throw new ValidationError('metrics: expected an object', 'metrics', o.metrics)
       checkAttrKeys(RTAX, o.metrics, 'metrics')
       attrs.metrics = o.metrics
     }
