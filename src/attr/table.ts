@@ -22,6 +22,13 @@ export interface Codec<T> {
    * given the raw parent nest, the table to use.
    */
   readonly resolve?: (buf: Buffer, parentStart: number, parentEnd: number) => AttrTable | undefined
+  /**
+   * Checks a value given by the caller before anything is sent, throwing a ValidationError
+   * that names `field` (`'bridgePort.priority: expected an integer 0-65535'`). Called by
+   * {@link checkAttrKeys} for kind data, port data and route metrics; a codec without it
+   * takes whatever its encode() takes.
+   */
+  check?(value: unknown, field: string): void
 }
 
 export type ValueOf<C> = C extends Codec<infer T> ? T : never
@@ -64,8 +71,50 @@ export type AttrsOf<T> = T extends AttrTable<infer D>
  * not sent.
  */
 export function checkAttrKeys(table: AttrTable | undefined, obj: unknown, field: string): asserts obj is Record<string, unknown> {
-  if (typeof obj !== 'object' || obj === null) throw new ValidationError(`${field}: expected an object`, field, obj)
-  if (table) checkKnownKeys(obj, table.byKey, field, table.entries.filter(e => !e.readOnly).map(e => e.key))
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new ValidationError(`${field}: expected an object`, field, obj)
+  if (!table) return
+  checkKnownKeys(obj, table.byKey, field, table.entries.filter(e => !e.readOnly).map(e => e.key))
+  // Values too: a wrong type or an out-of-range number would otherwise be coerced by the
+  // encoder ('x' → 0, 2^32 + 5 → 5) or surface as a bare RangeError from Buffer.
+  const o = obj as Record<string, unknown>
+  for (const k in o) {
+    const v = o[k]
+    if (v === undefined) continue
+    if (k === 'unknown' && !table.byKey.has(k)) checkRawAttrs(v, `${field}.unknown`)
+    const e = table.byKey.get(k)
+    if (e !== undefined && !e.readOnly) e.codec.check?.(v, `${field}.${k}`)
+  }
+}
+
+/** `unknown`: raw attributes sent as they are ({ type, data } as decoded). */
+function checkRawAttrs(v: unknown, field: string): void {
+  if (!Array.isArray(v)) throw new ValidationError(`${field}: expected an array of { type, data } raw attributes`, field, v)
+  v.forEach((a: unknown, i) => {
+    const r = a as { type?: unknown; data?: unknown } | null
+    if (typeof r !== 'object' || r === null || !isInt(r.type, 0, 0xffff) || !(r.data instanceof Uint8Array) || r.data.length > 0xffff - 4)
+      throw new ValidationError(`${field}[${i}]: expected { type: 0-65535, data: Uint8Array }`, `${field}[${i}]`, a)
+  })
+}
+
+export function isInt(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+}
+
+/** A check for integers in [min, max] (for codecs' check()). */
+export function intIn(min: number, max: number): (v: unknown, field: string) => void {
+  return (v, field) => {
+    if (!isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
+  }
+}
+
+export function checkBool(v: unknown, field: string): void {
+  if (typeof v !== 'boolean') throw new ValidationError(`${field}: expected a boolean`, field, v)
+}
+
+export function checkString(v: unknown, field: string): void {
+  if (typeof v !== 'string') throw new ValidationError(`${field}: expected a string`, field, v)
+  if (v.includes('\0')) throw new ValidationError(`${field}: a string without NUL characters`, field, v)
+  if (Buffer.byteLength(v) > 0xffff - 5) throw new ValidationError(`${field}: too long for an attribute`, field, v)
 }
 
 /** Declares an attribute table. Names are the kernel's (`IFLA_IFNAME`), keys camelCase. */
@@ -226,7 +275,8 @@ export function attrPathAt(
 
 // ---- codecs ---------------------------------------------------------------
 
-function fixed<T>(kind: string, size: number, read: (b: Buffer, o: number) => T, write: (w: NlWriter, t: number, v: T) => void): Codec<T> {
+function fixed<T>(kind: string, size: number, read: (b: Buffer, o: number) => T, write: (w: NlWriter, t: number, v: T) => void,
+  check: (v: unknown, field: string) => void): Codec<T> {
   return {
     kind,
     decode(buf, off, len, path) {
@@ -234,23 +284,27 @@ function fixed<T>(kind: string, size: number, read: (b: Buffer, o: number) => T,
       return read(buf, off)
     },
     encode: write,
+    check,
   }
 }
 
-export const u8: Codec<number> = fixed('u8', 1, (b, o) => b[o]!, (w, t, v) => w.attrU8(t, v))
-export const u16: Codec<number> = fixed('u16', 2, (b, o) => rd16(b, o), (w, t, v) => w.attrU16(t, v))
-export const be16: Codec<number> = fixed('be16', 2, (b, o) => b.readUInt16BE(o), (w, t, v) => w.attrBe16(t, v))
-export const u32: Codec<number> = fixed('u32', 4, (b, o) => rd32(b, o), (w, t, v) => w.attrU32(t, v))
-export const s32: Codec<number> = fixed('s32', 4, (b, o) => rdS32(b, o), (w, t, v) => w.attrS32(t, v))
-export const be32: Codec<number> = fixed('be32', 4, (b, o) => b.readUInt32BE(o), (w, t, v) => w.attrBe32(t, v))
+export const u8: Codec<number> = fixed('u8', 1, (b, o) => b[o]!, (w, t, v) => w.attrU8(t, v), intIn(0, 0xff))
+export const u16: Codec<number> = fixed('u16', 2, (b, o) => rd16(b, o), (w, t, v) => w.attrU16(t, v), intIn(0, 0xffff))
+export const be16: Codec<number> = fixed('be16', 2, (b, o) => b.readUInt16BE(o), (w, t, v) => w.attrBe16(t, v), intIn(0, 0xffff))
+export const u32: Codec<number> = fixed('u32', 4, (b, o) => rd32(b, o), (w, t, v) => w.attrU32(t, v), intIn(0, 0xffffffff))
+export const s32: Codec<number> = fixed('s32', 4, (b, o) => rdS32(b, o), (w, t, v) => w.attrS32(t, v), intIn(-0x80000000, 0x7fffffff))
+export const be32: Codec<number> = fixed('be32', 4, (b, o) => b.readUInt32BE(o), (w, t, v) => w.attrBe32(t, v), intIn(0, 0xffffffff))
 /** u64 as a number (exact below 2^53, which byte/packet counters stay under in practice). */
-export const u64: Codec<number> = fixed('u64', 8, (b, o) => Number(b.readBigUInt64LE(o)), (w, t, v) => w.attrU64(t, v))
-/** u64 as a bigint, where every bit matters (cookies, masks). */
-export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE(o), (w, t, v) => w.attrU64(t, v))
+export const u64: Codec<number> = fixed('u64', 8, (b, o) => Number(b.readBigUInt64LE(o)), (w, t, v) => w.attrU64(t, v), intIn(0, Number.MAX_SAFE_INTEGER))
+/** u64 as a bigint, where every bit matters (cookies, masks); a safe integer number is taken too. */
+export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE(o), (w, t, v) => w.attrU64(t, v), (v, field) => {
+  if (!(typeof v === 'bigint' ? v >= 0n && v <= 0xffffffffffffffffn : isInt(v, 0, Number.MAX_SAFE_INTEGER)))
+    throw new ValidationError(`${field}: expected a bigint 0-2^64-1`, field, v)
+})
 /** u8 as a boolean (0/1). */
-export const bool8: Codec<boolean> = fixed('u8', 1, (b, o) => b[o] !== 0, (w, t, v) => w.attrU8(t, v ? 1 : 0))
+export const bool8: Codec<boolean> = fixed('u8', 1, (b, o) => b[o] !== 0, (w, t, v) => w.attrU8(t, v ? 1 : 0), checkBool)
 /** u32 as a boolean (0/1). */
-export const bool32: Codec<boolean> = fixed('u32', 4, (b, o) => rd32(b, o) !== 0, (w, t, v) => w.attrU32(t, v ? 1 : 0))
+export const bool32: Codec<boolean> = fixed('u32', 4, (b, o) => rd32(b, o) !== 0, (w, t, v) => w.attrU32(t, v ? 1 : 0), checkBool)
 
 /** A presence flag (NLA_FLAG): true when present. */
 export const flag: Codec<boolean> = {
@@ -259,6 +313,7 @@ export const flag: Codec<boolean> = {
   encode(w, t, v) {
     if (v) w.attrFlag(t)
   },
+  check: checkBool,
 }
 
 export const str: Codec<string> = {
@@ -269,6 +324,7 @@ export const str: Codec<string> = {
     return buf.toString('utf8', off, end)
   },
   encode: (w, t, v) => w.attrStr(t, v),
+  check: checkString,
 }
 
 /**
@@ -279,6 +335,7 @@ export const strBare: Codec<string> = {
   kind: 'string',
   decode: str.decode,
   encode: (w, t, v) => w.attrBytes(t, Buffer.from(v, 'utf8')),
+  check: checkString,
 }
 
 /** Raw bytes as a lowercase hex string. */
@@ -286,6 +343,11 @@ export const hex: Codec<string> = {
   kind: 'binary',
   decode: (buf, off, len) => buf.toString('hex', off, off + len),
   encode: (w, t, v) => w.attrBytes(t, Buffer.from(v, 'hex')),
+  check(v, field) {
+    // Buffer.from(v, 'hex') stops at the first bad digit: 'abzz' would send one byte.
+    if (typeof v !== 'string' || !/^(?:[0-9a-fA-F]{2})*$/.test(v) || v.length / 2 > 0xffff - 4)
+      throw new ValidationError(`${field}: expected bytes as an even number of hex digits`, field, v)
+  },
 }
 
 /** A nested attribute holding the given table. */
@@ -299,6 +361,7 @@ export function nested<T extends AttrTable>(table: T): Codec<AttrsOf<T>> {
       encodeAttrs(table, w, v)
       w.endNest(at)
     },
+    check: (v, field) => checkAttrKeys(table, v, field),
   }
 }
 
@@ -317,6 +380,12 @@ export function enumOf<S extends string>(base: Codec<number>, names: Record<S, n
     },
     encode(w, t, v) {
       base.encode(w, t, typeof v === 'number' ? v : names[v])
+    },
+    check(v, field) {
+      if (typeof v === 'string') {
+        if (!Object.hasOwn(names, v)) throw new ValidationError(`${field}: unknown value ${JSON.stringify(v)} (known: ${Object.keys(names).join(', ')}, or a number)`, field, v)
+      } else if (base.check) base.check(v, field)
+      else if (typeof v !== 'number') throw new ValidationError(`${field}: expected one of ${Object.keys(names).join(', ')} or a number`, field, v)
     },
   }
 }

@@ -1,6 +1,7 @@
 /** Address codecs: IPv4/IPv6 (by payload length) and hardware (MAC) addresses, as strings. */
 import { formatIp, formatMac, parseIp, parseMac } from '../util/ip.js'
 import { decodeFail } from './codec.js'
+import { ValidationError } from '../errors.js'
 import type { Codec } from './table.js'
 
 /** An IPv4 (4 bytes) or IPv6 (16 bytes) address as a string. */
@@ -15,6 +16,10 @@ export const ip: Codec<string> = {
   },
   // Builders on hot paths pass already-parsed bytes (see rawIp) instead of re-parsing text.
   encode: (w, t, v) => w.attrBytes(t, typeof v === 'string' ? parseIp(v).bytes : (v as Uint8Array)),
+  check(v, field) {
+    if (typeof v !== 'string') throw new ValidationError(`${field}: expected an IPv4 or IPv6 address as a string`, field, v)
+    parseIp(v, field)
+  },
 }
 
 /**
@@ -30,4 +35,8 @@ export const mac: Codec<string> = {
   kind: 'mac',
   decode: (buf, off, len) => formatMac(buf, off, len),
   encode: (w, t, v) => w.attrBytes(t, parseMac(v)),
+  check(v, field) {
+    if (typeof v !== 'string') throw new ValidationError(`${field}: expected a hardware address as a string ('aa:bb:cc:dd:ee:ff')`, field, v)
+    parseMac(v, field)
+  },
 }

@@ -42,6 +42,10 @@ t.test('a user kind plugin: options under its key on add and set, data read back
   await rtnl.link.set('vx0', { myVxlan: { ttl: 9 } } as never)
   const [ip2] = await ns.ip('-d', 'link', 'show', 'vx0')
   t.equal(ip2.linkinfo.info_data.ttl, 9, 'set sent the plugin data')
+  // The codecs a plugin is declared with check what they are given.
+  await t.rejects(rtnl.link.set('vx0', { myVxlan: { ttl: 256 } } as never), { name: 'ValidationError', field: 'myVxlan.ttl' })
+  await t.rejects(rtnl.link.set('vx0', { myVxlan: { learning: 1 } } as never), { name: 'ValidationError', field: 'myVxlan.learning' })
+  t.equal((await ns.ip('-d', 'link', 'show', 'vx0'))[0].linkinfo.info_data.ttl, 9, 'nothing sent')
   await t.rejects(rtnl.link.add({ name: 'br9', kind: 'bridge', myVxlan: { vni: 1 } } as never), { name: 'ValidationError', message: /myVxlan: options for kind myVxlan, but kind is bridge/ })
 })
 
@@ -62,6 +66,10 @@ t.test('a user port kind plugin: bridge port options under its key', async t => 
   t.match(l['myPort'], { pathCost: 42, prio: 7 }, 'decoded under the plugin key')
   const [br] = JSON.parse((await ns.exec('bridge', ['-json', '-d', 'link', 'show', 'dev', 'p0'])).stdout)
   t.match(br, { cost: 42, priority: 7 }, 'bridge -d agrees')
+  // A port plugin's own check runs before anything is sent, like the built-in's.
+  registerPortKind({ kind: 'bridge', key: 'myPort', data: MY_BRPORT, check: o => { if (o['prio'] === 13) throw new ValidationError('myPort.prio: not 13', 'myPort.prio', 13) } })
+  await t.rejects(rtnl.link.set('p0', { myPort: { prio: 13 } } as never), { name: 'ValidationError', field: 'myPort.prio' })
+  t.throws(() => registerPortKind({ kind: 'bridge', key: 'myPort', data: MY_BRPORT, check: 5 } as never), { name: 'ValidationError', field: 'registerPortKind.check' })
 })
 
 t.test('a user plugin for a kind this kernel lacks (geneve): bytes per if_link.h, then the kernel', async t => {

@@ -246,11 +246,50 @@ t.test('set({ master, bridgePort }) refused in its port part: the link goes back
   await rtnl.link.add({ name: 'brA', kind: 'bridge' })
   await rtnl.link.add({ name: 'brB', kind: 'bridge' })
   await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
-  await t.rejects(rtnl.link.set('v0', { master: 'brA', bridgePort: { cost: 0 } }), { name: 'NetlinkError', code: 'ERANGE' })
+  // Refusals no check can foresee: a state other than disabled on a port that is down,
+  // a backup port that does not exist.
+  await t.rejects(rtnl.link.set('v0', { master: 'brA', bridgePort: { state: 3 } }), { name: 'NetlinkError', code: 'ENETDOWN' })
   t.equal((await rtnl.link.get('v0')).master, undefined, 'not left enslaved')
   await rtnl.link.set('v0', { master: 'brA' })
-  await t.rejects(rtnl.link.set('v0', { master: 'brB', bridgePort: { state: 99 } }), { name: 'NetlinkError', code: 'EINVAL' })
+  await t.rejects(rtnl.link.set('v0', { master: 'brB', bridgePort: { backupPort: 9999 } }), { name: 'NetlinkError', code: 'ENOENT' })
   t.equal((await rtnl.link.get('v0')).master, await rtnl.link.index('brA'), 'back on brA')
   await rtnl.link.set('v0', { master: 'brB', bridgePort: { cost: 7 } })
   t.match(await rtnl.link.get('v0'), { master: await rtnl.link.index('brB'), bridgePort: { cost: 7 } }, 'and a good one still works')
+})
+
+t.test('kind and port data of a wrong type or out of the kernel\'s range: refused before anything is sent', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', bridge: { priority: 4096 } })
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, master: 'br0' })
+  await rtnl.link.set('v0', { bridgePort: { cost: 7, priority: 9 } })
+  const port = async () => (await rtnl.link.get('v0')).bridgePort!
+  const refused = (p: Promise<unknown>, field: string) => t.rejects(p, { name: 'ValidationError', field }, `${field} refused`)
+  // The kernel applies port options one by one: sent, learning would be off and the call an
+  // ERANGE error for the cost (as `ip link set v0 type bridge_slave learning off cost 0` leaves it).
+  await refused(rtnl.link.set('v0', { bridgePort: { learning: false, cost: 0 } }), 'bridgePort.cost')
+  await refused(rtnl.link.set('v0', { bridgePort: { learning: false, priority: 64 } }), 'bridgePort.priority')
+  await refused(rtnl.link.set('v0', { bridgePort: { state: 5 } }), 'bridgePort.state')
+  await refused(rtnl.link.set('v0', { bridgePort: { groupFwdMask: 2 } }), 'bridgePort.groupFwdMask')
+  // Sent, these were coerced: 'x' went out as 0, 'no' as true, 1.5 as 1; 70000 was a RangeError.
+  await refused(rtnl.link.set('v0', { bridgePort: { priority: 'x' as any } }), 'bridgePort.priority')
+  await refused(rtnl.link.set('v0', { bridgePort: { priority: 1.5 } }), 'bridgePort.priority')
+  await refused(rtnl.link.set('v0', { bridgePort: { learning: 'no' as any } }), 'bridgePort.learning')
+  await refused(rtnl.link.set('v0', { bridgePort: { cost: 2 ** 32 + 5 } }), 'bridgePort.cost')
+  await refused(rtnl.link.set('br0', { bridge: { priority: 70000 } }), 'bridge.priority')
+  await refused(rtnl.link.set('br0', { bridge: { priority: 'x' as any } }), 'bridge.priority')
+  await refused(rtnl.link.set('br0', { bridge: { helloTime: 50 } }), 'bridge.helloTime')
+  await refused(rtnl.link.set('br0', { bridge: { groupFwdMask: 1 } }), 'bridge.groupFwdMask')
+  await refused(rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 5, port: 4789, ttl: 300 } }), 'vxlan.ttl')
+  await refused(rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 5, port: 4789, dev: 'no such link!' } }), 'vxlan.dev')
+  t.match(await port(), { learning: true, cost: 7, priority: 9, state: 0 }, 'the port as it was')
+  t.match((await rtnl.link.get('br0')).bridge, { priority: 4096, helloTime: 200, groupFwdMask: 0 }, 'the bridge as it was')
+  t.notOk((await rtnl.link.list().toArray()).some(l => l.name === 'vx0'), 'no vxlan made')
+  const [ip] = await ns.ip('-d', 'link', 'show', 'v0')
+  t.match(ip.linkinfo.info_slave_data, { learning: true, cost: 7, priority: 9 }, 'ip agrees')
+  // The edges of the ranges pass and reach the kernel.
+  await rtnl.link.set('v0', { bridgePort: { cost: 65535, priority: 63, groupFwdMask: 0xfffd - 0xfff0 } })
+  t.match(await port(), { cost: 65535, priority: 63, groupFwdMask: 0xd })
+  await rtnl.link.set('br0', { bridge: { helloTime: 1000, maxAge: 600, groupFwdMask: 8 } })
+  t.match((await rtnl.link.get('br0')).bridge, { helloTime: 1000, maxAge: 600, groupFwdMask: 8 })
 })

@@ -297,6 +297,7 @@ export class LinkApi {
         if (info['slaveKind'] !== undefined)
           throw new ValidationError(`${port.key}: port settings of one kind at a time (${info['slaveKind']} given too)`, port.key, data)
         checkAttrKeys(port.data, data, port.key)
+        port.check?.(data)
         info['slaveKind'] = port.kind
         info['slaveData'] = data
       }

@@ -5,7 +5,7 @@ import BufferLayout from 'buffer-layout'
 import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32, rdS32 } from '../../util/le.js'
 import { decodeFail, readStr } from '../../attr/codec.js'
-import { attrTable, s32, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
+import { attrTable, checkString, s32, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { ip } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
@@ -71,7 +71,7 @@ export const RTAX = attrTable('RTAX', {
   RTAX_RTO_MIN: [13, 'rtoMin', u32],
   RTAX_INITRWND: [14, 'initrwnd', u32],
   RTAX_QUICKACK: [15, 'quickack', u32],
-  RTAX_CC_ALGO: [16, 'congctl', { kind: 'string', decode: (b, o, l) => readStr(b, o, l), encode: (w, t, v: string) => w.attrStr(t, v) } as Codec<string>],
+  RTAX_CC_ALGO: [16, 'congctl', { kind: 'string', decode: (b, o, l) => readStr(b, o, l), encode: (w, t, v: string) => w.attrStr(t, v), check: checkString } as Codec<string>],
   RTAX_FASTOPEN_NO_COOKIE: [17, 'fastopenNoCookie', u32],
 })
 export type RouteMetrics = AttrsOf<typeof RTAX>

@@ -1,5 +1,6 @@
 /** Bridge ports: IFLA_BRPORT_* (IFLA_INFO_SLAVE_DATA of slave kind "bridge"), <linux/if_link.h>. */
 import { attrTable, bool8, hex, u16, u32, u64, u8 } from '../../../attr/table.js'
+import { ValidationError } from '../../../errors.js'
 import type { PortKind } from './types.js'
 
 export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
@@ -47,4 +48,28 @@ export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
   IFLA_BRPORT_BACKUP_NHID: [44, 'backupNhid', u32],
 })
 
-export const bridgePort: PortKind = { kind: 'bridge', key: 'bridgePort', data: IFLA_BRPORT }
+/** BR_GROUPFWD_MACPAUSE: 802.3x pause frames are never forwarded (br_setport refuses the bit). */
+const GROUPFWD_MACPAUSE = 1 << 1
+
+export const bridgePort: PortKind = {
+  kind: 'bridge',
+  key: 'bridgePort',
+  data: IFLA_BRPORT,
+  // Ranges the kernel refuses whatever the port's state (br_netlink.c, br_stp_if.c). It
+  // applies port options one by one, so a refusal half-way would leave the earlier ones set.
+  check(o) {
+    inRange(o, 'state', 0, 4, 'BR_STATE_DISABLED (0) to BR_STATE_BLOCKING (4)')
+    inRange(o, 'priority', 0, 63, 'an STP port priority 0-63')
+    inRange(o, 'cost', 1, 65535, 'an STP path cost 1-65535')
+    inRange(o, 'multicastRouter', 0, 3, 'MDB_RTR_TYPE_* 0-3')
+    const m = o['groupFwdMask']
+    if (typeof m === 'number' && (m & GROUPFWD_MACPAUSE))
+      throw new ValidationError('bridgePort.groupFwdMask: bit 1 (01:80:c2:00:00:01, pause frames) cannot be forwarded', 'bridgePort.groupFwdMask', m)
+  },
+}
+
+/** A ValidationError unless o[key] (an integer, checked by its codec) is absent or in [min, max]. */
+export function inRange(o: Record<string, unknown>, key: string, min: number, max: number, what: string, prefix = 'bridgePort'): void {
+  const v = o[key]
+  if (typeof v === 'number' && (v < min || v > max)) throw new ValidationError(`${prefix}.${key}: expected ${what}`, `${prefix}.${key}`, v)
+}

@@ -23,4 +23,6 @@ export interface PortKind {
   /** Key on Link / LinkSetOptions, e.g. `'bridgePort'`. */
   key: string
   data: AttrTable
+  /** Validates port data before anything is sent (throws ValidationError). */
+  check?(opts: Record<string, unknown>): void
 }
