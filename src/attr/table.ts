@@ -9,6 +9,7 @@ import type { NlWriter } from './writer.js'
 import { copyBytes, decodeFail, findAttr, type RawAttr } from './codec.js'
 import { checkKnownKeys } from '../util/keys.js'
 import { ValidationError } from '../errors.js'
+import { checkBool, checkString, intIn, isInt } from '../util/check.js'
 
 /** Encodes and decodes one attribute payload. */
 export interface Codec<T> {
@@ -94,27 +95,6 @@ function checkRawAttrs(v: unknown, field: string): void {
     if (typeof r !== 'object' || r === null || !isInt(r.type, 0, 0xffff) || !(r.data instanceof Uint8Array) || r.data.length > 0xffff - 4)
       throw new ValidationError(`${field}[${i}]: expected { type: 0-65535, data: Uint8Array }`, `${field}[${i}]`, a)
   })
-}
-
-export function isInt(v: unknown, min: number, max: number): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
-}
-
-/** A check for integers in [min, max] (for codecs' check()). */
-export function intIn(min: number, max: number): (v: unknown, field: string) => void {
-  return (v, field) => {
-    if (!isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
-  }
-}
-
-export function checkBool(v: unknown, field: string): void {
-  if (typeof v !== 'boolean') throw new ValidationError(`${field}: expected a boolean`, field, v)
-}
-
-export function checkString(v: unknown, field: string): void {
-  if (typeof v !== 'string') throw new ValidationError(`${field}: expected a string`, field, v)
-  if (v.includes('\0')) throw new ValidationError(`${field}: a string without NUL characters`, field, v)
-  if (Buffer.byteLength(v) > 0xffff - 5) throw new ValidationError(`${field}: too long for an attribute`, field, v)
 }
 
 /** Declares an attribute table. Names are the kernel's (`IFLA_IFNAME`), keys camelCase. */

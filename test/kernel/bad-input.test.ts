@@ -68,3 +68,42 @@ t.test('wrong types anywhere: typed errors only, nothing hangs', async t => {
   t.ok(tried > 300, `${tried} calls`)
   t.same(wrong, [], 'every call answered or gave a typed error')
 })
+
+t.test('options of the wrong type are refused by name, not coerced', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  const any = rtnl as any
+  // Each of these was taken before: `up: 'no'` brought the link up, `protocol: '5'` and
+  // `tos: 1.5` went out truncated or as 0, `flags: 5` and `kind: 5` were bare TypeErrors.
+  const cases: [string, () => Promise<unknown>][] = [
+    ['up', () => any.link.set('br0', { up: 'no' })],
+    ['up', () => any.link.set('br0', { up: 0 })],
+    ['carrier', () => any.link.set('br0', { carrier: 'yes' })],
+    ['up', () => any.link.add({ name: 'br1', kind: 'bridge', up: 1 })],
+    ['replace', () => any.link.add({ name: 'br0', kind: 'bridge', replace: 'yes' })],
+    ['stats', () => any.link.get('br0', { stats: 'yes' })],
+    ['up', () => any.link.list({ up: 'yes' }).toArray()],
+    ['kind', () => any.link.list({ kind: 5 }).toArray()],
+    ['replace', () => any.addr.add({ link: 'br0', address: '10.0.0.1/24', replace: 'no' })],
+    ['replace', () => any.addr.add({ link: 2, address: '10.0.0.1/24', replace: 1 })],
+    ['flags', () => any.addr.add({ link: 'br0', address: '10.0.0.1/24', flags: 5 })],
+    ['protocol', () => any.addr.add({ link: 'br0', address: '10.0.0.1/24', protocol: '5' })],
+    ['protocol', () => any.addr.add({ link: 'br0', address: '10.0.0.1/24', protocol: 256 })],
+    ['tos', () => any.route.add({ dst: '10.9.0.0/16', dev: 'br0', tos: 1.5 })],
+    ['mark', () => any.route.add({ dst: '10.9.0.0/16', dev: 'br0', mark: -1 })],
+    ['onlink', () => any.route.add({ dst: '10.9.0.0/16', dev: 'br0', onlink: 'no' })],
+    ['multipath[0].onlink', () => any.route.add({ dst: '10.9.0.0/16', multipath: [{ dev: 'br0', onlink: 1 }] })],
+    ['expires', () => any.route.add({ dst: 'fd00::/64', dev: 'br0', expires: '60' })],
+    ['mark', () => any.route.get({ dst: '10.9.0.1', mark: 'x' })],
+    ['fibMatch', () => any.route.get({ dst: '10.9.0.1', fibMatch: 'yes' })],
+  ]
+  // list() checks its filter when called (it throws); the others reject.
+  for (const [field, call] of cases) await t.rejects((async () => call())(), { name: 'ValidationError', field }, field)
+  const br = await rtnl.link.get('br0')
+  t.equal(br.up, false, 'br0 still down')
+  t.same(await rtnl.addr.list({ link: 'br0', family: 4 }).toArray(), [], 'no address added')
+  t.notOk((await rtnl.link.list().toArray()).some(l => l.name === 'br1'), 'no br1')
+  const [ip] = await ns.ip('link', 'show', 'br0')
+  t.notOk(ip.flags.includes('UP'), 'ip agrees: br0 is down')
+})

@@ -13,6 +13,7 @@ import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netli
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
+import { isInt, optBool } from '../../util/check.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
@@ -197,7 +198,7 @@ function isPlainAdd(o: AddrAddOptions): boolean {
   return typeof o === 'object' && o !== null && isLinkIndex(o.link) && typeof o.address === 'string' &&
     o.peer === undefined && o.broadcast === undefined && o.label === undefined && o.scope === undefined &&
     o.flags === undefined && o.preferredLifetime === undefined && o.validLifetime === undefined &&
-    o.metric === undefined && o.protocol === undefined
+    o.metric === undefined && o.protocol === undefined && (o.replace === undefined || typeof o.replace === 'boolean')
 }
 
 /**
@@ -375,6 +376,7 @@ export class AddrApi {
   /** Validates add options; returns the message builder for the link's index. */
   private buildAdd(o: AddrAddOptions, replaceFlag: number): (index: number) => Buffer {
     if (!o || typeof o !== 'object') throw new ValidationError('addr: options object required', 'options', o)
+    optBool(o.replace, 'replace')
     const c = parseCidr(o.address)
     const attrs: AddrAttrs = { local: c.address, address: c.address }
     if (o.peer !== undefined) {
@@ -405,6 +407,7 @@ export class AddrApi {
       attrs.label = o.label
     }
     let flagBits = 0
+    if (o.flags !== undefined && !Array.isArray(o.flags)) throw new ValidationError(`flags: expected an array of flag names (${Object.keys(IFA_F).join(', ')})`, 'flags', o.flags)
     for (const f of o.flags ?? []) {
       if (!(f in IFA_F)) throw new ValidationError(`flags: unknown flag ${JSON.stringify(f)}`, 'flags', f)
       flagBits |= IFA_F[f]
@@ -420,7 +423,10 @@ export class AddrApi {
       if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) throw new ValidationError('metric: 0-4294967295', 'metric', o.metric)
       attrs.rtPriority = o.metric
     }
-    if (o.protocol !== undefined) attrs.proto = o.protocol
+    if (o.protocol !== undefined) {
+      if (!isInt(o.protocol, 0, 255)) throw new ValidationError('protocol: expected an integer 0-255 (IFAPROT_*)', 'protocol', o.protocol)
+      attrs.proto = o.protocol
+    }
     const isLoopback = c.family === AF_INET ? c.bytes[0] === 127 : c.address === '::1'
     const scope = o.scope !== undefined ? scopeNumber(o.scope) : isLoopback ? SCOPES.host : 0
     return index => addrMessage(RTM_NEWADDR, NLM_F_CREATE | replaceFlag, { family: c.family, prefixlen: c.prefixLength, flags: flagBits, scope, index }, attrs)

@@ -9,6 +9,7 @@ import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { checkKnownKeys } from '../../util/keys.js'
+import { optBool } from '../../util/check.js'
 import { checkAttrKeys } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
@@ -148,6 +149,10 @@ export class LinkApi {
    */
   list(filter: LinkListFilter | null = {}): DumpIterable<Link> {
     filter = listFilter(filter, 'link.list')
+    optBool(filter.stats, 'stats')
+    optBool(filter.up, 'up')
+    if (filter.kind !== undefined && (typeof filter.kind !== 'string' || !filter.kind))
+      throw new ValidationError('kind: expected a link kind such as "veth"', 'kind', filter.kind)
     const attrs: Record<string, unknown> = { extMask: RTEXT_FILTER_VF | (filter.stats ? 0 : RTEXT_FILTER_SKIP_STATS) }
     let masterIndex: number | undefined
     if (filter.kind !== undefined) attrs['linkInfo'] = { kind: filter.kind }
@@ -177,6 +182,7 @@ export class LinkApi {
   get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = {}): Promise<Link> {
     try {
       checkLinkRef(ref)
+      if (opts.stats !== undefined) optBool(opts.stats, 'stats')
     } catch (err) {
       return Promise.reject(err)
     }
@@ -204,6 +210,7 @@ export class LinkApi {
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.add: options object required', 'options', opts)
     checkLinkName(opts.name)
     if (typeof opts.kind !== 'string' || !opts.kind) throw new ValidationError('kind: a link kind is required (e.g. "veth")', 'kind', opts.kind)
+    optBool(opts.replace, 'replace')
     const plugin = kindByName(opts.kind)
     const toClose: number[] = []
     try {
@@ -374,6 +381,8 @@ export class LinkApi {
 
   private async commonAttrs(o: LinkCommonOptions & CallOptions, toClose: number[]): Promise<LinkAttrs & Record<string, unknown>> {
     const a: Record<string, unknown> = {}
+    optBool(o.up, 'up')
+    optBool(o.carrier, 'carrier')
     checkInt(o.mtu, 'mtu', 0, 0x7fffffff)
     checkInt(o.txQueueLen, 'txQueueLen', 0, 0xffffffff)
     checkInt(o.group, 'group', 0, 0xffffffff)
@@ -387,7 +396,7 @@ export class LinkApi {
       a['alias'] = checkAlias(o.alias, 'alias')
     }
     if (o.group !== undefined) a['group'] = o.group
-    if (o.carrier !== undefined) a['carrier'] = !!o.carrier
+    if (o.carrier !== undefined) a['carrier'] = o.carrier
     if (o.numTxQueues !== undefined) a['numTxQueues'] = o.numTxQueues
     if (o.numRxQueues !== undefined) a['numRxQueues'] = o.numRxQueues
     if (o.master !== undefined) a['master'] = o.master === null ? 0 : await this.index(checkLinkRef(o.master, 'master'), o)

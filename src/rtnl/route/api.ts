@@ -10,6 +10,7 @@ import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
 import { checkAttrKeys } from '../../attr/table.js'
 import { checkKnownKeys } from '../../util/keys.js'
+import { isInt, optBool } from '../../util/check.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import { listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
@@ -33,6 +34,12 @@ export interface NexthopOptions {
 }
 
 const NEXTHOP_KEYS: ReadonlySet<string> = new Set(['gateway', 'via', 'dev', 'weight', 'onlink'])
+
+/** A u32 option (a mark, seconds): an integer 0-4294967295. */
+function u32Opt(v: unknown, field: string): number {
+  if (!isInt(v, 0, 0xffffffff)) throw new ValidationError(`${field}: expected an integer 0-4294967295`, field, v)
+  return v
+}
 
 /** Options of route add/replace/append/del (`ip route add ...`). */
 export interface RouteOptions extends CallOptions {
@@ -163,7 +170,8 @@ export class RouteApi {
     }
     if (opts.iif !== undefined) attrs.iif = await resolveLink(this.sock, checkLinkRef(opts.iif, 'iif'), 'iif')
     if (opts.oif !== undefined) attrs.oif = await resolveLink(this.sock, checkLinkRef(opts.oif, 'oif'), 'oif')
-    if (opts.mark !== undefined) attrs.mark = opts.mark
+    if (opts.mark !== undefined) attrs.mark = u32Opt(opts.mark, 'mark')
+    optBool(opts.fibMatch, 'fibMatch')
     const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
     // One RTM_NEWROUTE answers (an error otherwise); decodeRoute never skips it.
     return (await this.sock.requestOne(routeMessage(RTM_GETROUTE, 0, h, attrs), decodeRoute, opts.dst, opts))!
@@ -274,7 +282,11 @@ export class RouteApi {
     if (o.scope !== undefined) h.scope = scopeNumber(o.scope)
     else if (forDelete) h.scope = SCOPES.nowhere // RT_SCOPE_NOWHERE: match any scope
     else h.scope = defaultScope(type, hasGateway || !!o.multipath)
-    if (o.tos !== undefined) h.tos = o.tos
+    if (o.tos !== undefined) {
+      if (!isInt(o.tos, 0, 255)) throw new ValidationError('tos: expected an integer 0-255', 'tos', o.tos)
+      h.tos = o.tos
+    }
+    optBool(o.onlink, 'onlink')
     if (o.onlink) h.flags = RTNH_F.onlink
     if (o.metric !== undefined) {
       if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) throw new ValidationError('metric: 0-4294967295', 'metric', o.metric)
@@ -291,14 +303,14 @@ export class RouteApi {
     }
     if (o.expires !== undefined) {
       if (family !== AF_INET6) throw new ValidationError('expires: IPv6 only', 'expires', o.expires)
-      attrs.expires = o.expires
+      attrs.expires = u32Opt(o.expires, 'expires')
     }
     if (o.pref !== undefined) {
       const p = { medium: 0, high: 1, low: 3 }[o.pref]
       if (p === undefined) throw new ValidationError("pref: 'low', 'medium' or 'high'", 'pref', o.pref)
       attrs.pref = p
     }
-    if (o.mark !== undefined) attrs.mark = o.mark
+    if (o.mark !== undefined) attrs.mark = u32Opt(o.mark, 'mark')
     if (o.multipath !== undefined) {
       if (!Array.isArray(o.multipath) || o.multipath.length === 0) throw new ValidationError('multipath: a non-empty array of next hops', 'multipath', o.multipath)
       const nhs: Nexthop[] = []
@@ -307,6 +319,7 @@ export class RouteApi {
         checkKnownKeys(n, NEXTHOP_KEYS, `multipath[${i}]`)
         const weight = n.weight ?? 1
         if (!Number.isInteger(weight) || weight < 1 || weight > 256) throw new ValidationError(`multipath[${i}].weight: 1-256`, `multipath[${i}].weight`, n.weight)
+        optBool(n.onlink, `multipath[${i}].onlink`)
         const nh: Nexthop = { oif: 0, weight, flags: n.onlink ? ['onlink'] as NexthopFlag[] : [] }
         if (n.gateway !== undefined) {
           const g = parseIp(n.gateway, `multipath[${i}].gateway`)

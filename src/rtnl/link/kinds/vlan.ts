@@ -1,5 +1,6 @@
 /** vlan: IFLA_VLAN_* (IFLA_INFO_DATA), <linux/if_link.h>. Not in this test kernel. */
-import { attrTable, be16, enumOf, intIn, u16, type Codec } from '../../../attr/table.js'
+import { attrTable, be16, enumOf, u16, type Codec } from '../../../attr/table.js'
+import { intIn } from '../../../util/check.js'
 import { decodeFail } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'

@@ -1,5 +1,6 @@
 /** vxlan: IFLA_VXLAN_* (IFLA_INFO_DATA of kind "vxlan"), <linux/if_link.h>. */
-import { attrTable, be16, bool8, enumOf, flag, hex, intIn, u32, u8, type Codec } from '../../../attr/table.js'
+import { attrTable, be16, bool8, enumOf, flag, hex, u32, u8, type Codec } from '../../../attr/table.js'
+import { intIn } from '../../../util/check.js'
 import { ip } from '../../../attr/types.js'
 import { decodeFail } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'

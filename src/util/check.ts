@@ -1,0 +1,32 @@
+/** Value checks shared by codecs and verbs; each failure is a ValidationError naming the field. */
+import { ValidationError } from '../errors.js'
+
+export function isInt(v: unknown, min: number, max: number): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+}
+
+/** A check for integers in [min, max]. */
+export function intIn(min: number, max: number): (v: unknown, field: string) => void {
+  return (v, field) => {
+    if (!isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
+  }
+}
+
+export function checkBool(v: unknown, field: string): void {
+  if (typeof v !== 'boolean') throw new ValidationError(`${field}: expected a boolean`, field, v)
+}
+
+/** A string attribute: no NUL inside (the kernel would cut it there), and it fits. */
+export function checkString(v: unknown, field: string): void {
+  if (typeof v !== 'string') throw new ValidationError(`${field}: expected a string`, field, v)
+  if (v.includes('\0')) throw new ValidationError(`${field}: a string without NUL characters`, field, v)
+  if (Buffer.byteLength(v) > 0xffff - 5) throw new ValidationError(`${field}: too long for an attribute`, field, v)
+}
+
+/**
+ * An optional boolean option: undefined or a boolean. `up: 'no'` would otherwise be taken
+ * as true.
+ */
+export function optBool(v: unknown, field: string): void {
+  if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`${field}: expected true or false`, field, v)
+}
