@@ -7,6 +7,7 @@
  */
 import { attrName, attrPathAt, type AttrTable } from '../attr/table.js'
 import { rd16, rd32, rdS32, wr16, wr32 } from '../util/le.js'
+import { isInt, optBool, optInt } from '../util/check.js'
 import {
   DecodeError,
   DumpInterruptedError,
@@ -244,6 +245,43 @@ const resolved = Promise.resolve()
 const MAX_TIMER = 0x7fffffff
 
 /** A timeout that is not a number of milliseconds >= 0, or a signal that is not an AbortSignal. */
+/**
+ * Socket options of the wrong type or range, refused before a socket is made: a
+ * `maxInFlight` of 'x' or 0 let no request leave (every request waited forever), and a
+ * `groups` entry or buffer size of the wrong type was a bare error from the native helper.
+ */
+function checkSocketOptions(o: SocketOptions): void {
+  if (typeof o !== 'object' || o === null) throw new ValidationError('options: expected an object', 'options', o)
+  optInt(o.protocol, 'protocol', 0, 31)
+  optInt(o.netnsFd, 'netnsFd', 0, 0x7fffffff)
+  optInt(o.maxInFlight, 'maxInFlight', 1, 0x7fffffff)
+  optInt(o.receiveBufferSize, 'receiveBufferSize', 0, 0x7fffffff)
+  optInt(o.sendBufferSize, 'sendBufferSize', 0, 0x7fffffff)
+  optBool(o.extAck, 'extAck')
+  optBool(o.capAck, 'capAck')
+  optBool(o.strict, 'strict')
+  if (o.groups !== undefined) {
+    if (!Array.isArray(o.groups)) throw new ValidationError('groups: expected an array of multicast group numbers', 'groups', o.groups)
+    o.groups.forEach((g, i) => checkGroup(g, `groups[${i}]`))
+  }
+}
+
+/** A multicast group number (RTNLGRP_*, 1 and up). */
+function checkGroup(g: unknown, field: string): void {
+  if (!isInt(g, 1, 0xffffffff)) throw new ValidationError(`${field}: expected a multicast group number 1-4294967295`, field, g)
+}
+
+/** Dump options of the wrong type or value (an unknown policy, 0 attempts, 'x' held items). */
+function badDumpOpts(o: DumpOptions): ValidationError | undefined {
+  if (o.onInterrupt !== undefined && o.onInterrupt !== 'retry' && o.onInterrupt !== 'partial' && o.onInterrupt !== 'throw')
+    return new ValidationError("onInterrupt: expected 'retry', 'partial' or 'throw'", 'onInterrupt', o.onInterrupt)
+  if (o.maxAttempts !== undefined && !isInt(o.maxAttempts, 1, 0x7fffffff))
+    return new ValidationError('maxAttempts: expected an integer 1 or more', 'maxAttempts', o.maxAttempts)
+  if (o.holdLimit !== undefined && !isInt(o.holdLimit, 0, 0x7fffffff))
+    return new ValidationError('holdLimit: expected an integer 0 or more', 'holdLimit', o.holdLimit)
+  return undefined
+}
+
 function badCallOpts(timeout: unknown, signal: unknown): ValidationError | undefined {
   if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0))
     return new ValidationError('timeout: expected milliseconds >= 0 (Infinity: none)', 'timeout', timeout)
@@ -347,6 +385,7 @@ export class NetlinkSocket {
    * @throws system errors from socket()/bind() (`EPERM`, `EPROTONOSUPPORT`, `EBADF` for a bad netns fd).
    */
   static open(opts: SocketOptions = {}): NetlinkSocket {
+    checkSocketOptions(opts)
     const b = opts.binding ?? native()
     const protocol = opts.protocol ?? NETLINK_ROUTE
     const fd = opts.netnsFd !== undefined ? b.socketInNetns(opts.netnsFd, protocol) : b.socket(protocol)
@@ -448,7 +487,7 @@ export class NetlinkSocket {
         released: false, held: [],
       }
       const s = state
-      const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout)
+      const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout) ?? badDumpOpts(opts)
       if (refused !== undefined) {
         startError = refused
         return
@@ -544,6 +583,7 @@ export class NetlinkSocket {
 
   /** Joins a multicast group (e.g. RTNLGRP_LINK = 1). Messages go to {@link onMessage} listeners. */
   subscribe(group: number): void {
+    checkGroup(group, 'group')
     this.assertOpen()
     this.b.setsockopt(this.fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group)
     this.groupCount++
@@ -552,6 +592,7 @@ export class NetlinkSocket {
 
   /** Leaves a multicast group. */
   unsubscribe(group: number): void {
+    checkGroup(group, 'group')
     this.assertOpen()
     this.b.setsockopt(this.fd, SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, group)
     this.groupCount = Math.max(0, this.groupCount - 1)

@@ -30,3 +30,8 @@ export function checkString(v: unknown, field: string): void {
 export function optBool(v: unknown, field: string): void {
   if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`${field}: expected true or false`, field, v)
 }
+
+/** An optional integer option in [min, max]. */
+export function optInt(v: unknown, field: string, min: number, max: number): void {
+  if (v !== undefined && !isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
+}

@@ -583,3 +583,32 @@ t.test('timeout and signal are checked before sending; a timeout past 2^31 ms is
   t.same(await s2.request(msg(), { timeout: Infinity, signal: null as any }), [], 'Infinity and a null signal mean none')
   s2.close()
 })
+
+t.test('socket and dump options of the wrong type or range are refused before anything is made or sent', async t => {
+  // maxInFlight 'x' (or 0) let no request leave: every request waited forever.
+  for (const [opts, field] of [
+    [{ maxInFlight: 'x' }, 'maxInFlight'], [{ maxInFlight: 0 }, 'maxInFlight'], [{ maxInFlight: 1.5 }, 'maxInFlight'],
+    [{ receiveBufferSize: 'x' }, 'receiveBufferSize'], [{ sendBufferSize: -5 }, 'sendBufferSize'], [{ receiveBufferSize: 2 ** 40 }, 'receiveBufferSize'],
+    [{ extAck: 'no' }, 'extAck'], [{ capAck: 0 }, 'capAck'], [{ strict: 1 }, 'strict'],
+    [{ groups: 'x' }, 'groups'], [{ groups: [1, 1.5] }, 'groups[1]'], [{ groups: [0] }, 'groups[0]'],
+    [{ protocol: 99 }, 'protocol'], [{ netnsFd: 'x' }, 'netnsFd'],
+  ] as [any, string][]) {
+    const k = new FakeKernel()
+    let made = 0
+    k.socket = () => { made++; return 100 }
+    t.throws(() => NetlinkSocket.open({ ...opts, binding: k }), { name: 'ValidationError', field }, JSON.stringify(opts))
+    t.equal(made, 0, 'no socket made')
+  }
+  const k = new FakeKernel()
+  const s = NetlinkSocket.open({ binding: k, maxInFlight: 1 })
+  t.same(await Promise.all([s.request(msg()), s.request(msg())]), [[], []], 'maxInFlight 1 still answers every request')
+  for (const [opts, field] of [
+    [{ onInterrupt: 'ignore' }, 'onInterrupt'], [{ maxAttempts: 0 }, 'maxAttempts'], [{ maxAttempts: 'x' }, 'maxAttempts'], [{ holdLimit: -1 }, 'holdLimit'],
+  ] as [any, string][])
+    await t.rejects(s.dump(msg(T_GET), m => m.type, opts).toArray(), { name: 'ValidationError', field }, JSON.stringify(opts))
+  const sent = k.sent.length
+  t.throws(() => s.subscribe('x' as any), { name: 'ValidationError', field: 'group' })
+  t.throws(() => s.unsubscribe(-1), { name: 'ValidationError', field: 'group' })
+  t.equal(k.sent.length, sent, 'no dump sent')
+  s.close()
+})
