@@ -14,6 +14,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { native } from '../native/binding.js'
 import { NetNsError, ValidationError, isNetNsError } from '../errors.js'
 import { log } from '../util/log.js'
+import { optBool, optInt } from '../util/check.js'
 import { openSync as openClient, type OpenOptions, type Rtnl } from '../client.js'
 import {
   bindNamed, checkNetNsName, checkNetnsFd, listNames, namesOf, netnsPath, openNsFile, sysError, unbindNamed, type NetNsId,
@@ -312,6 +313,8 @@ export class NetNs {
    */
   equals(other: NetNs | NetNsId): boolean {
     const id = other instanceof NetNs ? other.id : other
+    if (typeof id !== 'object' || id === null || typeof id.dev !== 'bigint' || typeof id.ino !== 'bigint')
+      throw new ValidationError('equals: expected a NetNs or a { dev, ino } id', 'other', other)
     return this.id.dev === id.dev && this.id.ino === id.ino
   }
 
@@ -386,6 +389,7 @@ export class NetNs {
    * @example const { stdout } = await blue.exec('ls', ['/sys/class/net'], { ipNetnsExec: true })
    */
   spawn(command: string, args: readonly string[] = [], options: NetNsSpawnOptions = {}): ChildProcess {
+    optBool(options?.ipNetnsExec, 'ipNetnsExec')
     if (debug.enabled) debug('spawn %s in %s%s', command, this.label, options.ipNetnsExec ? ' (ip netns exec)' : '')
     const { ipNetnsExec, ...rest } = options
     if (!ipNetnsExec) return this.runSync(() => spawn(command, args, rest))
@@ -440,6 +444,8 @@ export class NetNs {
     const { reject: rejectOnExit = true, ipNetnsExec, ...rest } = options
     let call = { file: command, args: [...args], options: rest as ExecFileOptions }
     try {
+      optBool(rejectOnExit, 'reject')
+      optBool(ipNetnsExec, 'ipNetnsExec')
       if (ipNetnsExec) call = this.viaHelper(command, args, rest as ExecFileOptions)
     } catch (err) {
       return Promise.reject(err)
@@ -479,6 +485,8 @@ export class NetNs {
    * @example using rtnl = blue.open()
    */
   open(options: Omit<OpenOptions, 'netns'> = {}): Rtnl {
+    if (options !== null && options !== undefined && typeof options !== 'object')
+      throw new ValidationError('open: the options must be an object', 'options', options)
     this.assertOpen()
     return openClient({ ...options, netns: this })
   }
@@ -491,6 +499,7 @@ export class NetNs {
    * @example const fd = blue.openNetlinkFd()
    */
   openNetlinkFd(protocol = 0): number {
+    optInt(protocol, 'protocol', 0, 31)
     this.assertOpen()
     return native().socketInNetns(this._fd, protocol)
   }
@@ -503,6 +512,8 @@ export class NetNs {
    * @example blue.onClose(() => rtnl.close())
    */
   onClose(fn: () => void): void {
+    // Checked now: a non-function would only fail when the handle closes.
+    if (typeof fn !== 'function') throw new ValidationError('onClose: expected a function', 'fn', fn)
     if (this.closed) fn()
     else this.closeHooks.push(fn)
   }

@@ -120,6 +120,9 @@ export class Topology {
    * @throws {TopologyError} naming the failed step; namespaces this call created are deleted again.
    */
   async apply(opts: { onStep?: (step: Step, ms: number) => void } = {}): Promise<Step[]> {
+    // Checked before any step: a bad callback would otherwise fail half-way through.
+    if (opts === null || typeof opts !== 'object') throw new ValidationError('apply: the options must be an object', 'options', opts)
+    if (opts.onStep !== undefined && typeof opts.onStep !== 'function') throw new ValidationError('onStep: expected a function', 'onStep', opts.onStep)
     const plan = await this.plan()
     const nsBefore = new Set(this.createdNs)
     const linksBefore = this.createdLinks.length

@@ -4,7 +4,7 @@
 import t from 'tap'
 import net from 'node:net'
 import { once } from 'node:events'
-import { readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import v8 from 'node:v8'
 import vm from 'node:vm'
 import { fileURLToPath } from 'node:url'
@@ -315,6 +315,25 @@ t.test('validation and typed errors', async t => {
   t.ok(isNetNsError(err, 'EEXIST'), 'creating twice: EEXIST')
   t.equal(err.netns, nm)
   t.ok(NetNs.listSync().includes(nm), 'the failed second create left the first alone')
+})
+
+t.test('handle methods: options and callbacks of the wrong type are refused by name', async t => {
+  using ns = NetNs.unshare()
+  // Before: reject/ipNetnsExec were taken by truthiness, a protocol of 'x' was Node's
+  // ERR_INVALID_ARG_TYPE, equals(null) a TypeError, and a non-function given to onClose()
+  // only failed when the handle closed.
+  await t.rejects(ns.exec('true', [], { reject: 'no' as any }), { name: 'ValidationError', field: 'reject' })
+  await t.rejects(ns.exec('true', [], { ipNetnsExec: 1 as any }), { name: 'ValidationError', field: 'ipNetnsExec' })
+  t.throws(() => ns.spawn('true', [], { ipNetnsExec: 'yes' as any }), { name: 'ValidationError', field: 'ipNetnsExec' })
+  for (const p of ['x', 1.5, -1, 99, NaN]) t.throws(() => ns.openNetlinkFd(p as any), { name: 'ValidationError', field: 'protocol' }, `protocol ${String(p)}`)
+  t.throws(() => ns.open('x' as any), { name: 'ValidationError', field: 'options' })
+  for (const o of [null, 5, {}, { dev: 1, ino: 2 }]) t.throws(() => ns.equals(o as any), { name: 'ValidationError', field: 'other' })
+  t.ok(ns.equals({ dev: ns.id.dev, ino: ns.id.ino }), 'an id object still compares')
+  t.throws(() => ns.onClose('x' as any), { name: 'ValidationError', field: 'fn' })
+  const r = await ns.exec('sh', ['-c', 'exit 3'], { reject: false })
+  t.equal(r.code, 3, 'reject: false still resolves with the code')
+  const fd = ns.openNetlinkFd(0)
+  closeSync(fd)
 })
 
 t.test('no fd leaks: 10,000 open/close cycles, unshare, runSync, GC safety net', async t => {

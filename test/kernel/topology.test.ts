@@ -99,6 +99,11 @@ t.test('a failure mid-apply names the step and leaves no orphaned namespace', as
   t.match(err.step, { netns: `${p}-web`, action: 'add-route', target: '10.99.0.0/16' })
   t.equal(err.cause.code, 'ENETUNREACH')
   t.notOk(NetNs.listSync().some(n => n.startsWith(p)), 'namespaces created by the failed apply were removed')
+  // A callback that is not a function is refused before the first step (it used to throw a
+  // TypeError after the first step had run).
+  const topo2 = new Topology(recipe(p))
+  await t.rejects(topo2.apply({ onStep: 'log' as any }), { name: 'ValidationError', field: 'onStep' })
+  t.notOk(NetNs.listSync().some(n => n.startsWith(p)), 'nothing created')
 })
 
 t.test('spec validation', async t => {
