@@ -13,7 +13,7 @@ import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netli
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
-import { isInt, optBool } from '../../util/check.js'
+import { isInt, optBool, optInt } from '../../util/check.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
@@ -420,7 +420,7 @@ export class AddrApi {
       attrs.cacheInfo = { preferred, valid, created: 0, updated: 0 }
     }
     if (o.metric !== undefined) {
-      if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) throw new ValidationError('metric: 0-4294967295', 'metric', o.metric)
+      optInt(o.metric, 'metric', 0, 0xffffffff)
       attrs.rtPriority = o.metric
     }
     if (o.protocol !== undefined) {

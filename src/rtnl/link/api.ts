@@ -9,7 +9,7 @@ import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { checkKnownKeys } from '../../util/keys.js'
-import { optBool } from '../../util/check.js'
+import { optBool, optInt } from '../../util/check.js'
 import { checkAttrKeys } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
@@ -113,10 +113,6 @@ function checkAlias(v: unknown, field: string): string {
   return v
 }
 
-function checkInt(v: unknown, field: string, min: number, max: number): void {
-  if (v !== undefined && (!Number.isInteger(v) || (v as number) < min || (v as number) > max))
-    throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
-}
 
 /** Resolves a NetnsTarget to IFLA_NET_NS_FD / IFLA_NET_NS_PID; returns an fd to close, if one was opened. */
 function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: string): number | undefined {
@@ -132,7 +128,7 @@ function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: 
     return undefined
   }
   if (target && typeof (target as { pid?: unknown }).pid === 'number') {
-    checkInt((target as { pid: number }).pid, `${field}.pid`, 1, 0x7fffffff)
+    optInt((target as { pid: number }).pid, `${field}.pid`, 1, 0x7fffffff)
     attrs['netnsPid'] = (target as { pid: number }).pid
     return undefined
   }
@@ -383,11 +379,11 @@ export class LinkApi {
     const a: Record<string, unknown> = {}
     optBool(o.up, 'up')
     optBool(o.carrier, 'carrier')
-    checkInt(o.mtu, 'mtu', 0, 0x7fffffff)
-    checkInt(o.txQueueLen, 'txQueueLen', 0, 0xffffffff)
-    checkInt(o.group, 'group', 0, 0xffffffff)
-    checkInt(o.numTxQueues, 'numTxQueues', 1, 4096)
-    checkInt(o.numRxQueues, 'numRxQueues', 1, 4096)
+    optInt(o.mtu, 'mtu', 0, 0x7fffffff)
+    optInt(o.txQueueLen, 'txQueueLen', 0, 0xffffffff)
+    optInt(o.group, 'group', 0, 0xffffffff)
+    optInt(o.numTxQueues, 'numTxQueues', 1, 4096)
+    optInt(o.numRxQueues, 'numRxQueues', 1, 4096)
     if (o.mtu !== undefined) a['mtu'] = o.mtu
     if (o.address !== undefined) { parseMac(o.address, 'address'); a['address'] = o.address }
     if (o.broadcast !== undefined) { parseMac(o.broadcast, 'broadcast'); a['broadcast'] = o.broadcast }
@@ -414,8 +410,8 @@ export class LinkApi {
     checkKnownKeys(p, PEER_KEYS, 'peer')
     const a: Record<string, unknown> = {}
     if (p.name !== undefined) a['name'] = checkLinkName(p.name, 'peer.name')
-    checkInt(p.mtu, 'peer.mtu', 0, 0x7fffffff)
-    checkInt(p.txQueueLen, 'peer.txQueueLen', 0, 0xffffffff)
+    optInt(p.mtu, 'peer.mtu', 0, 0x7fffffff)
+    optInt(p.txQueueLen, 'peer.txQueueLen', 0, 0xffffffff)
     if (p.mtu !== undefined) a['mtu'] = p.mtu
     if (p.address !== undefined) { parseMac(p.address, 'peer.address'); a['address'] = p.address }
     if (p.txQueueLen !== undefined) a['txQueueLen'] = p.txQueueLen

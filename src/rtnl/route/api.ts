@@ -289,8 +289,7 @@ export class RouteApi {
     optBool(o.onlink, 'onlink')
     if (o.onlink) h.flags = RTNH_F.onlink
     if (o.metric !== undefined) {
-      if (!Number.isInteger(o.metric) || o.metric < 0 || o.metric > 0xffffffff) throw new ValidationError('metric: 0-4294967295', 'metric', o.metric)
-      attrs.priority = o.metric
+      attrs.priority = u32Opt(o.metric, 'metric')
     }
     if (o.prefsrc !== undefined) {
       const p = parseIp(o.prefsrc, 'prefsrc')
