@@ -247,7 +247,8 @@ t.test('aliases on add reach both ends of a veth, in whichever namespace each en
 })
 
 t.test('set({ master, bridgePort }) refused in its port part: the link goes back to its previous master', async t => {
-  const { rtnl } = freshNetNs(t)
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
   await rtnl.link.add({ name: 'brA', kind: 'bridge' })
   await rtnl.link.add({ name: 'brB', kind: 'bridge' })
   await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
@@ -258,6 +259,16 @@ t.test('set({ master, bridgePort }) refused in its port part: the link goes back
   await rtnl.link.set('v0', { master: 'brA' })
   await t.rejects(rtnl.link.set('v0', { master: 'brB', bridgePort: { backupPort: 9999 } }), { name: 'NetlinkError', code: 'ENOENT' })
   t.equal((await rtnl.link.get('v0')).master, await rtnl.link.index('brA'), 'back on brA')
+  // What went with the enslaving request is put back too.
+  await rtnl.link.set('v0', { master: null })
+  const before = await rtnl.link.get('v0')
+  await t.rejects(rtnl.link.set('v0', { master: 'brB', mtu: 1400, name: 'v0x', up: true, alias: 'moved', txQueueLen: 7, bridgePort: { backupPort: 9999 } }),
+    { name: 'NetlinkError', code: 'ENOENT' })
+  const after = await rtnl.link.get(before.index)
+  t.match(after, { name: 'v0', mtu: before.mtu, up: false, txQueueLen: before.txQueueLen, master: undefined, alias: undefined }, 'name, mtu, up, queue length and alias as they were')
+  const [ip] = await ns.ip('link', 'show', 'dev', 'v0')
+  t.match(ip, { ifname: 'v0', mtu: before.mtu }, 'ip agrees')
+  t.notOk(ip.flags.includes('UP'), 'ip: still down')
   await rtnl.link.set('v0', { master: 'brB', bridgePort: { cost: 7 } })
   t.match(await rtnl.link.get('v0'), { master: await rtnl.link.index('brB'), bridgePort: { cost: 7 } }, 'and a good one still works')
 })

@@ -107,6 +107,20 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
   plugin.check?.(data)
 }
 
+/**
+ * What puts a link back as it was (`before`) after a set() request changed it with `attrs`
+ * and `h`: its master, and the settings sent with it (name, mtu, addresses, queue length,
+ * alias, group, up/down). Not undone: netns, carrier, kind data.
+ */
+function undoAttrs(attrs: Record<string, unknown>, h: IfInfoHeader, before: Link): { attrs: Record<string, unknown>; h: IfInfoHeader } {
+  const u: Record<string, unknown> = { master: before.master ?? 0 }
+  if (attrs['name'] !== undefined && attrs['name'] !== before.name) u['name'] = before.name
+  for (const k of ['mtu', 'address', 'broadcast', 'txQueueLen', 'group'] as const)
+    if (attrs[k] !== undefined && before[k] !== undefined) u[k] = before[k]
+  if (attrs['alias'] !== undefined) u['alias'] = before.alias ?? ''
+  return { attrs: u, h: h.change ? { flags: before.up ? IFF.UP : 0, change: IFF.UP } : {} }
+}
+
 /** IFLA_IFALIAS: at most 255 bytes (IFALIASZ - 1). */
 function checkAlias(v: unknown, field: string): string {
   if (typeof v !== 'string' || Buffer.byteLength(v) > 255) throw new ValidationError(`${field}: a string of at most 255 bytes`, field, v)
@@ -313,21 +327,19 @@ export class LinkApi {
         delete info['slaveData']
       }
       if (Object.keys(info).length) attrs['linkInfo'] = info
-      // If the port settings are refused, the link goes back to its previous master.
-      const before = portInfo ? ((await this.get(ref, opts)).master ?? 0) : 0
+      // If the port settings are refused, the link is put back as it was (see undoAttrs).
+      const before = portInfo ? await this.get(ref, opts) : undefined
       debug('set %s %o', ref, Object.keys(attrs))
       await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), requestOpts(String(ref), opts))
-      if (portInfo) {
-        const h2: IfInfoHeader = {}
-        const a2: Record<string, unknown> = {}
-        if (opts.name !== undefined) a2['name'] = opts.name
-        else if (h.index !== undefined) h2.index = h.index
-        else a2['name'] = ref
+      if (portInfo && before) {
+        // By index: the first request may have renamed the link.
+        const h2: IfInfoHeader = { index: before.index }
         try {
-          await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, { ...a2, linkInfo: portInfo }), requestOpts(String(ref), opts))
+          await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, { linkInfo: portInfo }), requestOpts(String(ref), opts))
         } catch (err) {
-          await this.sock.request(linkMessage(RTM_NEWLINK, 0, h2, { ...a2, master: before }), requestOpts(String(ref), opts))
-            .catch(e => debug('restoring the master of %s after its port settings failed: %s', ref, (e as Error).message))
+          const undo = undoAttrs(attrs, h, before)
+          await this.sock.request(linkMessage(RTM_NEWLINK, 0, { ...undo.h, index: before.index }, undo.attrs), requestOpts(String(ref), opts))
+            .catch(e => debug('restoring %s after its port settings failed: %s', ref, (e as Error).message))
           throw err
         }
       }
