@@ -35,3 +35,9 @@ export function optBool(v: unknown, field: string): void {
 export function optInt(v: unknown, field: string, min: number, max: number): void {
   if (v !== undefined && !isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
 }
+
+/** A struct attribute given as an object: each of its named fields passes `check`. */
+export function checkStruct(v: unknown, field: string, names: readonly string[], check: (v: unknown, field: string) => void): void {
+  if (typeof v !== 'object' || v === null) throw new ValidationError(`${field}: expected { ${names.join(', ')} }`, field, v)
+  for (const n of names) check((v as Record<string, unknown>)[n], `${field}.${n}`)
+}

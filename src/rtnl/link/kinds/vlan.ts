@@ -1,6 +1,6 @@
 /** vlan: IFLA_VLAN_* (IFLA_INFO_DATA), <linux/if_link.h>. Not in this test kernel. */
 import { attrTable, be16, enumOf, u16, type Codec } from '../../../attr/table.js'
-import { intIn } from '../../../util/check.js'
+import { checkStruct, intIn } from '../../../util/check.js'
 import { decodeFail } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
@@ -18,14 +18,8 @@ const vlanFlags: Codec<{ flags: number; mask: number }> = {
     b.writeUInt32LE(v.mask >>> 0, 4)
     w.attrBytes(t, b)
   },
-  check(v, field) {
-    if (typeof v !== 'object' || v === null) throw new ValidationError(`${field}: expected { flags, mask }`, field, v)
-    const r = v as { flags?: unknown; mask?: unknown }
-    word(r.flags, `${field}.flags`)
-    word(r.mask, `${field}.mask`)
-  },
+  check: (v, field) => checkStruct(v, field, ['flags', 'mask'], intIn(0, 0xffffffff)),
 }
-const word = intIn(0, 0xffffffff)
 
 export const IFLA_VLAN = attrTable('IFLA_VLAN', {
   IFLA_VLAN_ID: [1, 'id', u16],

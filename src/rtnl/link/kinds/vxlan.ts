@@ -1,6 +1,6 @@
 /** vxlan: IFLA_VXLAN_* (IFLA_INFO_DATA of kind "vxlan"), <linux/if_link.h>. */
 import { attrTable, be16, bool8, enumOf, flag, hex, u32, u8, type Codec } from '../../../attr/table.js'
-import { intIn } from '../../../util/check.js'
+import { checkStruct, intIn } from '../../../util/check.js'
 import { ip } from '../../../attr/types.js'
 import { decodeFail } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'
@@ -20,14 +20,8 @@ const portRange: Codec<{ low: number; high: number }> = {
     b.writeUInt16BE(v.high, 2)
     w.attrBytes(t, b)
   },
-  check(v, field) {
-    if (typeof v !== 'object' || v === null) throw new ValidationError(`${field}: expected { low, high }`, field, v)
-    const r = v as { low?: unknown; high?: unknown }
-    port(r.low, `${field}.low`)
-    port(r.high, `${field}.high`)
-  },
+  check: (v, field) => checkStruct(v, field, ['low', 'high'], intIn(0, 0xffff)),
 }
-const port = intIn(0, 0xffff)
 
 /** IFLA_VXLAN_LINK: an index on the wire; link.add/set take a name too and resolve it first. */
 const underlay: Codec<number> = { ...u32, check: (v, field) => void checkLinkRef(v as LinkRef, field) }
