@@ -312,3 +312,16 @@ t.test('kind and port data of a wrong type or out of the kernel\'s range: refuse
   await rtnl.link.set('br0', { bridge: { helloTime: 1000, maxAge: 600, groupFwdMask: 8 } })
   t.match((await rtnl.link.get('br0')).bridge, { helloTime: 1000, maxAge: 600, groupFwdMask: 8 })
 })
+
+t.test('set() with kind data, a new master and port data: the link is read once', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 7, port: 4789 } })
+  const brIndex = await rtnl.link.index('br0')
+  const before = { ...rtnl.sock.stats }
+  await rtnl.link.set('vx0', { master: brIndex, vxlan: { ttl: 9 }, bridgePort: { cost: 5 } })
+  t.equal(rtnl.sock.stats.requests - before.requests, 3, 'one GET (its kind, and what to restore), two changes')
+  t.equal(rtnl.sock.stats.changes - before.changes, 2)
+  t.match(await rtnl.link.get('vx0'), { master: brIndex, vxlan: { ttl: 9 }, bridgePort: { cost: 5 } })
+})

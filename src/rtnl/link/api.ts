@@ -298,9 +298,12 @@ export class LinkApi {
       }
       const info: Record<string, unknown> = {}
       const o = opts as unknown as Record<string, Record<string, unknown> | undefined>
+      // The link as it is, read at most once (for its kind, and to undo a refused port part).
+      let current: Link | undefined
+      const now = async (): Promise<Link> => (current ??= await this.get(ref, opts))
       const kindKey = kindDataKeys().find(k => o[k] !== undefined)
       if (kindKey) {
-        const kind = opts.kind ?? (await this.get(ref, opts)).kind
+        const kind = opts.kind ?? (await now()).kind
         const plugin = kind ? kindByName(kind) : undefined
         if (!plugin || plugin.key !== kindKey)
           throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, o[kindKey])
@@ -328,7 +331,7 @@ export class LinkApi {
       }
       if (Object.keys(info).length) attrs['linkInfo'] = info
       // If the port settings are refused, the link is put back as it was (see undoAttrs).
-      const before = portInfo ? await this.get(ref, opts) : undefined
+      const before = portInfo ? await now() : undefined
       debug('set %s %o', ref, Object.keys(attrs))
       await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), requestOpts(String(ref), opts))
       if (portInfo && before) {
