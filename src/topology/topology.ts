@@ -11,6 +11,7 @@ import { checkKnownKeys } from '../util/keys.js'
 import { checkNetNsName } from '../netns/run-dir.js'
 import { checkLinkName } from '../rtnl/link/resolve.js'
 import { log } from '../util/log.js'
+import { optBool, optInt } from '../util/check.js'
 import type { BridgeSpec, NamespaceSpec, RouteSpec, TopologySpec, VethSpec } from './spec.js'
 
 const debug = log('topology')
@@ -412,9 +413,8 @@ function checkLinkSpec(v: unknown, field: string, keys: ReadonlySet<string>): vo
     if (!Array.isArray(v['addresses'])) throw new ValidationError(`${field}.addresses: expected an array of 'address/prefix' strings`, `${field}.addresses`, v['addresses'])
     for (const a of v['addresses']) parseCidr(a, `${field}.addresses`)
   }
-  const mtu = v['mtu']
-  if (mtu !== undefined && (!Number.isInteger(mtu) || (mtu as number) < 0 || (mtu as number) > 0x7fffffff))
-    throw new ValidationError(`${field}.mtu: expected an integer`, `${field}.mtu`, mtu)
+  optInt(v['mtu'], `${field}.mtu`, 0, 0x7fffffff)
+  optBool(v['up'], `${field}.up`)
 }
 
 function validate(spec: TopologySpec): void {
@@ -426,6 +426,7 @@ function validate(spec: TopologySpec): void {
     checkNetNsName(ns, 'topology', 'namespaces')
     if (!isMap(s)) throw new ValidationError(`${ns}: expected an object ({ bridges, veths, routes })`, ns, s)
     checkKnownKeys(s, NS_KEYS, ns)
+    optBool(s.loopback, `${ns}.loopback`)
     const bridges = checkMap(s.bridges, `${ns}.bridges`, '{ NAME: { addresses, mtu, up } }')
     const veths = checkMap(s.veths, `${ns}.veths`, '{ NAME: { peer: { name }, ... } }')
     for (const [name, b] of Object.entries(bridges)) {
@@ -451,8 +452,7 @@ function validate(spec: TopologySpec): void {
       checkKnownKeys(r, ROUTE_KEYS, f)
       if (r.dst !== 'default') parseCidr(r.dst, `${f}.dst`)
       if (r.gateway !== undefined) parseIp(r.gateway, `${f}.gateway`)
-      if (r.metric !== undefined && (!Number.isInteger(r.metric) || r.metric < 0 || r.metric > 0xffffffff))
-        throw new ValidationError(`${f}.metric: expected an integer 0-4294967295`, `${f}.metric`, r.metric)
+      optInt(r.metric, `${f}.metric`, 0, 0xffffffff)
       if (r.dev !== undefined && !links.has(r.dev)) throw new ValidationError(`${ns}.routes: dev ${r.dev} is not a link of ${ns}`, `${ns}.routes.dev`, r.dev)
     }
   }

@@ -128,6 +128,11 @@ t.test('spec validation', async t => {
     [{ namespaces: { a: { routes: [{ dst: 'default', gw: '10.0.0.1' }] } } }, 'a.routes[0].gw'],
     [{ namespaces: { a: { routes: [{ dst: 'garbage' }] } } }, 'a.routes[0].dst'],
     [{ namespaces: { a: { routes: [{ dst: 'default', gateway: '10.0.0.1', metric: -1 }] } } }, 'a.routes[0].metric'],
+    // Booleans were taken by truthiness: loopback: 'no' brought lo up.
+    [{ namespaces: { a: { loopback: 'no' } } }, 'a.loopback'],
+    [{ namespaces: { a: { bridges: { b: { up: 'no' } } } } }, 'a.bridges.b.up'],
+    [{ namespaces: { a: { veths: { e: { up: 1, peer: { name: 'f' } } } } } }, 'a.veths.e.up'],
+    [{ namespaces: { a: { veths: { e: { peer: { name: 'f', up: 'x' } } } } } }, 'a.veths.e.peer.up'],
   ]
   for (const [spec, field] of bad) t.throws(() => new Topology(spec as TopologySpec), { name: 'ValidationError', field }, JSON.stringify(spec))
 })
