@@ -296,6 +296,20 @@ export const flag: Codec<boolean> = {
   check: checkBool,
 }
 
+/**
+ * A presence flag (NLA_FLAG) on the way in that the kernel reports back as a u8 0/1
+ * (IFLA_VXLAN_TTL_INHERIT): sent as a flag when true, not at all when false; read from
+ * either.
+ */
+export const flag8: Codec<boolean> = {
+  kind: 'flag',
+  decode: (buf, off, len) => len === 0 || buf[off] !== 0,
+  encode(w, t, v) {
+    if (v) w.attrFlag(t)
+  },
+  check: checkBool,
+}
+
 export const str: Codec<string> = {
   kind: 'string',
   decode(buf, off, len) {

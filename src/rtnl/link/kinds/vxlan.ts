@@ -1,5 +1,5 @@
 /** vxlan: IFLA_VXLAN_* (IFLA_INFO_DATA of kind "vxlan"), <linux/if_link.h>. */
-import { attrTable, be16, bool8, enumOf, flag, hex, u32, u8, type Codec } from '../../../attr/table.js'
+import { attrTable, be16, be32, bool8, enumOf, flag, flag8, hex, u32, u8, type Codec } from '../../../attr/table.js'
 import { checkStruct, intIn } from '../../../util/check.js'
 import { ip } from '../../../attr/types.js'
 import { decodeFail } from '../../../attr/codec.js'
@@ -52,9 +52,9 @@ export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
   IFLA_VXLAN_GBP: [23, 'gbp', flag],                   // group policy extension (present = on)
   IFLA_VXLAN_REMCSUM_NOPARTIAL: [24, 'remcsumNoPartial', flag],
   IFLA_VXLAN_COLLECT_METADATA: [25, 'external', bool8],
-  IFLA_VXLAN_LABEL: [26, 'label', u32],
+  IFLA_VXLAN_LABEL: [26, 'label', be32],                 // IPv6 flow label, network order (nla_put_be32)
   IFLA_VXLAN_GPE: [27, 'gpe', flag],                   // generic protocol extension (present = on)
-  IFLA_VXLAN_TTL_INHERIT: [28, 'ttlInherit', bool8],
+  IFLA_VXLAN_TTL_INHERIT: [28, 'ttlInherit', flag8],      // NLA_FLAG in, reported as a u8 (vxlan_fill_info)
   IFLA_VXLAN_DF: [29, 'df', u8],
   IFLA_VXLAN_VNIFILTER: [30, 'vniFilter', bool8],
   IFLA_VXLAN_LOCALBYPASS: [31, 'localBypass', bool8],
