@@ -78,6 +78,10 @@ t.test('bond and a bond port', async t => {
   t.match(l, { index: 5, name: 'eth1', master: 4, portKind: 'bond', up: true, bondPort: { state: 'backup', miiStatus: 'up', linkFailureCount: 2, permHwaddr: '02:00:00:00:00:09' } })
   t.same(l.flags, ['UP', 'BROADCAST', 'SLAVE', 'MULTICAST'])
   t.same(ifinfomsg.decode(port, 0), { family: 0, pad: 0, type: 1, index: 5, flags: 0x1803, change: 0 }, 'the straight-line header read matches the ifinfomsg declaration')
+  // IFLA_BOND_SLAVE_PRIO is NLA_S32 in the kernel's policy: a negative priority is valid.
+  const p = linkMessage(RTM_NEWLINK, 0, { index: 5 }, { linkInfo: { slaveKind: 'bond', slaveData: { prio: -5 } } })
+  t.ok(body(p).includes(hex`08 00 09 00 fb ff ff ff`), 'IFLA_BOND_SLAVE_PRIO -5 (s32)')
+  t.match(decodeLinkAt(p, 16, p.length), { bondPort: { prio: -5 } })
 })
 
 t.test('veth: the peer is a struct ifinfomsg plus IFLA attributes', async t => {

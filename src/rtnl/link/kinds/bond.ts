@@ -1,5 +1,5 @@
 /** bond and bond ports: IFLA_BOND_* / IFLA_BOND_SLAVE_*, <linux/if_link.h>. Not in this test kernel. */
-import { attrTable, bool8, enumOf, u16, u32, u8 } from '../../../attr/table.js'
+import { attrTable, bool8, enumOf, s32, u16, u32, u8 } from '../../../attr/table.js'
 import { mac } from '../../../attr/types.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind, PortKind } from './types.js'
@@ -48,7 +48,7 @@ export const IFLA_BOND_SLAVE = attrTable('IFLA_BOND_SLAVE', {
   IFLA_BOND_SLAVE_AD_AGGREGATOR_ID: [6, 'adAggregatorId', u16],
   IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE: [7, 'adActorOperPortState', u8],
   IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE: [8, 'adPartnerOperPortState', u16],
-  IFLA_BOND_SLAVE_PRIO: [9, 'prio', u32],
+  IFLA_BOND_SLAVE_PRIO: [9, 'prio', s32],                 // NLA_S32 in the kernel's policy
 })
 
 export const bond: LinkKind = {
