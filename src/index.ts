@@ -37,7 +37,7 @@ export { AddrApi, type Addr, type AddrAddOptions, type AddrDelOptions, type Addr
 export type { AddrCacheInfo, AddrFlag, Scope } from './rtnl/addr/schema.js'
 export { RouteApi, type NexthopOptions, type RouteGetOptions, type RouteListFilter, type RouteOptions, type TableRef } from './rtnl/route/api.js'
 export type { Route } from './rtnl/route/codec.js'
-export type { Nexthop, NexthopFlag, RouteCacheInfo, RouteMetrics, RouteProtocol, RouteType, Via } from './rtnl/route/schema.js'
+export type { EncapType, Nexthop, NexthopFlag, RouteCacheInfo, RouteMetrics, RouteProtocol, RouteType, Via } from './rtnl/route/schema.js'
 export { Topology, TopologyError, type Plan, type Step } from './topology/topology.js'
 export type { BridgeSpec, NamespaceSpec, RouteSpec, TopologySpec, VethEndSpec, VethSpec } from './topology/spec.js'
 export { NsIdApi, type NsIdEntry, type NsTarget } from './rtnl/nsid/api.js'

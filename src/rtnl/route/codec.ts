@@ -14,7 +14,7 @@ import { AF_INET6, formatIp, formatPrefix } from '../../util/ip.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import {
   nexthopFlags, PROTOCOLS, ROUTE_TYPES, RTA, RTMSG_LEN,
-  type Nexthop, type NexthopFlag, type RouteAttrs, type RouteCacheInfo, type RouteMetrics, type RouteProtocol, type RouteType, type Via,
+  type EncapType, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteCacheInfo, type RouteMetrics, type RouteProtocol, type RouteType, type Via,
 } from './schema.js'
 
 /** A route as the kernel reports it (`ip route show`). */
@@ -54,6 +54,11 @@ export interface Route {
   mark?: number
   /** Nexthop object id (RTA_NH_ID). */
   nhid?: number
+  /**
+   * Lightweight tunnel encapsulation (`ip route ... encap ip|mpls|seg6 ...`), read only; its
+   * parameters (RTA_ENCAP) are in `unknown` as the kernel sent them.
+   */
+  encapType?: EncapType | number
   cacheInfo?: RouteCacheInfo
   unknown?: RawAttr[]
 }

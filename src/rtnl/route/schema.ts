@@ -5,7 +5,7 @@ import BufferLayout from 'buffer-layout'
 import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32, rdS32 } from '../../util/le.js'
 import { decodeFail, readStr } from '../../attr/codec.js'
-import { attrTable, s32, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
+import { attrTable, enumOf, s32, u16, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { checkString } from '../../util/check.js'
 import { ip } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
@@ -34,6 +34,14 @@ export const RTMSG_LEN = 12
 // enum rt_class_t
 export const TABLES = { unspec: 0, default: 253, main: 254, local: 255 } as const
 // RTN_*
+/** LWTUNNEL_ENCAP_* (<linux/lwtunnel.h>): the encapsulation of a route (`ip route ... encap TYPE`). */
+export const ENCAP_TYPES = {
+  none: 0, mpls: 1, ip: 2, ila: 3, ip6: 4, seg6: 5, bpf: 6, seg6local: 7, rpl: 8, ioam6: 9, xfrm: 10,
+} as const
+export type EncapType = keyof typeof ENCAP_TYPES
+const ENCAP_BY_NUM: (EncapType | undefined)[] = []
+for (const [k, v] of Object.entries(ENCAP_TYPES)) ENCAP_BY_NUM[v] = k as EncapType
+
 export const ROUTE_TYPES = {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7,
   prohibit: 8, throw: 9, nat: 10, xresolve: 11,
@@ -108,6 +116,8 @@ export interface Nexthop {
   flags: NexthopFlag[]
   gateway?: string
   via?: Via
+  /** This path's lightweight tunnel encapsulation (its RTA_ENCAP parameters are not kept). */
+  encapType?: EncapType | number
 }
 
 const NH_FLAG_NAMES = Object.entries(RTNH_F) as [NexthopFlag, number][]
@@ -136,6 +146,7 @@ export const multipath: Codec<Nexthop[]> = {
         const t = rd16(buf, a + 2) & NLA_TYPE_MASK
         if (t === 5) nh.gateway = formatIp(buf, a + 4, al - 4)
         else if (t === 18) nh.via = via.decode(buf, a + 4, al - 4, path)
+        else if (t === 21 && al >= 6) nh.encapType = ENCAP_BY_NUM[rd16(buf, a + 4)] ?? rd16(buf, a + 4)
         a += (al + 3) & ~3
       }
       out.push(nh)
@@ -222,7 +233,8 @@ export const RTA = attrTable('RTA', {
   RTA_VIA: [18, 'via', via],
   RTA_NEWDST: [19, 'newdst', ip],
   RTA_PREF: [20, 'pref', u8],
-  RTA_ENCAP_TYPE: [21, 'encapType', u32],
+  // A u16 (lwtunnel_fill_encap); the RTA_ENCAP nest that goes with it is kept raw in `unknown`.
+  RTA_ENCAP_TYPE: [21, 'encapType', enumOf(u16, ENCAP_TYPES), { readOnly: true }],
   RTA_EXPIRES: [23, 'expires', u32],
   RTA_UID: [25, 'uid', u32],
   RTA_TTL_PROPAGATE: [26, 'ttlPropagate', u8],
