@@ -144,9 +144,20 @@ t.test('macvlan: every writable attribute reaches the kernel and reads back', as
   await rtnl.link.add({ name: 'mv0', kind: 'macvlan', parent: 'lower' })
   const dflt = await defaults(rtnl, 'mv0', 'macvlan')
   let n = 0
-  const wrong = await probe(t, IFLA_MACVLAN, dflt, { mode: 'private', flags: 1, bcQueueLen: 500 }, async (key, s) => {
+  const source = { mode: 'source', macaddrMode: 'set' }
+  const wrong = await probe(t, IFLA_MACVLAN, dflt, {
+    mode: 'private', flags: 1, bcQueueLen: 500, bcCutoff: 5,
+    macaddrs: { value: ['02:00:00:00:00:01'], with: source },
+    macaddrMode: { value: 'flush', with: { mode: 'source' } },
+    macaddr: { value: '02:00:00:00:00:02', with: { mode: 'source', macaddrMode: 'add' } },
+  }, async (key, s) => {
     await rtnl.link.add({ name: `m${++n}`, kind: 'macvlan', parent: 'lower', macvlan: { ...s.with, [key]: s.value } })
-  }, async key => (await defaults(rtnl, `m${n}`, 'macvlan'))[key], {}, {})
+  }, async key => {
+    const m = await defaults(rtnl, `m${n}`, 'macvlan')
+    return key === 'macaddr' ? (m['macaddrs'] as string[] | undefined)?.[0] : m[key]
+  }, {}, {
+    macaddrMode: 'what to do with macaddr/macaddrs; an instruction, not reported',
+  })
   t.same(wrong, [])
 })
 

@@ -6,7 +6,7 @@ import { once } from 'node:events'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
 import { openSync } from '../../src/client.js'
-import { freshNetNs } from '../helpers/ns.js'
+import { freshNetNs, ipIn } from '../helpers/ns.js'
 
 t.test('a veth pair with both ends configured', async t => {
   const ns = freshNetNs(t)
@@ -103,7 +103,7 @@ t.test('a bridge with three ports and port settings', async t => {
   t.equal(after['fdbMaxLearned'], 100)
   const [ipBr] = await ns.ip('-d', 'link', 'show', 'br0')
   t.equal(ipBr.linkinfo.info_data.no_linklocal_learn, 1, 'ip sees no_linklocal_learn')
-  await t.rejects(rtnl.link.set('br0', { bridge: { boolopts: { noSuchOption: true } } }), { name: 'ValidationError', field: 'bridge.boolopts.noSuchOption' })
+  await t.rejects(rtnl.link.set('br0', { bridge: { boolopts: { noSuchOption: true } as any } }), { name: 'ValidationError', field: 'bridge.boolopts.noSuchOption' })
   const vf = await rtnl.link.set('br0', { bridge: { vlanFiltering: true } }).then(() => undefined, e => e)
   if (vf) {
     t.equal(vf.code, 'EOPNOTSUPP', 'this kernel lacks CONFIG_BRIDGE_VLAN_FILTERING')
@@ -185,7 +185,7 @@ t.test('errors: missing links, duplicates, bad input, extack paths', async t => 
   await t.rejects(rtnl.link.set('x0', { address: 'zz:zz' }), ValidationError)
   await t.rejects(rtnl.link.add({ name: 'v0', kind: 'ifb', vxlan: { id: 1 } }), ValidationError, 'kind data of another kind')
   await t.rejects(rtnl.link.add({ name: 'v0', kind: 'vxlan', vxlan: { id: 1, reservedBits: 'ff' } }), { name: 'ValidationError', field: 'vxlan.reservedBits' })
-  await t.rejects(rtnl.link.add({ name: 'v0', kind: 'vxlan', vxlan: { id: 1, labelPolicy: 'copy' } }), { name: 'ValidationError', field: 'vxlan.labelPolicy' })
+  await t.rejects(rtnl.link.add({ name: 'v0', kind: 'vxlan', vxlan: { id: 1, labelPolicy: 'copy' as any } }), { name: 'ValidationError', field: 'vxlan.labelPolicy' })
   await t.rejects(rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'p0', up: true } as any }), ValidationError)
   const vni = await rtnl.link.add({ name: 'vx9', kind: 'vxlan', vxlan: { id: 1 << 25 } }).catch(e => e)
   t.type(vni, NetlinkError)
@@ -324,4 +324,23 @@ t.test('set() with kind data, a new master and port data: the link is read once'
   t.equal(rtnl.sock.stats.requests - before.requests, 3, 'one GET (its kind, and what to restore), two changes')
   t.equal(rtnl.sock.stats.changes - before.changes, 2)
   t.match(await rtnl.link.get('vx0'), { master: brIndex, vxlan: { ttl: 9 }, bridgePort: { cost: 5 } })
+})
+
+t.test('macvlan source mode: its MAC list is set, added to, removed from, flushed and read back', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'lower', kind: 'bridge', up: true })
+  const [a, b, c] = ['02:00:00:00:00:0a', '02:00:00:00:00:0b', '02:00:00:00:00:0c']
+  await rtnl.link.add({ name: 'mv0', kind: 'macvlan', parent: 'lower', macvlan: { mode: 'source', macaddrMode: 'set', macaddrs: [a, b] } })
+  const macs = async () => ((await rtnl.link.get('mv0')).macvlan!.macaddrs ?? []).slice().sort()
+  t.same(await macs(), [a, b], 'set')
+  t.equal((await rtnl.link.get('mv0')).macvlan!.macaddrCount, 2)
+  await rtnl.link.set('mv0', { macvlan: { macaddrMode: 'add', macaddr: c } })
+  t.same(await macs(), [a, b, c], 'add')
+  await rtnl.link.set('mv0', { macvlan: { macaddrMode: 'del', macaddr: a } })
+  t.same(await macs(), [b, c], 'del')
+  t.match(await ipIn(ns, '-d', 'link', 'show', 'mv0'), /remotes \(2\)/, 'ip -d agrees on the count')
+  await rtnl.link.set('mv0', { macvlan: { macaddrMode: 'flush' } })
+  t.same(await macs(), [], 'flush')
+  await t.rejects(rtnl.link.set('mv0', { macvlan: { macaddrMode: 'set', macaddrs: ['zz'] } }), { name: 'ValidationError', field: 'macvlan.macaddrs[0]' })
 })
