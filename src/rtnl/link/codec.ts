@@ -12,6 +12,15 @@ import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { kindByName, portKindByName } from './kinds/index.js'
+import type { AttrsOf } from '../../attr/table.js'
+import type { LinkRef } from './resolve.js'
+import type { IFLA_BR } from './kinds/bridge.js'
+import type { IFLA_VXLAN } from './kinds/vxlan.js'
+import type { IFLA_MACVLAN } from './kinds/macvlan.js'
+import type { IFLA_IPVLAN } from './kinds/ipvlan.js'
+import type { IFLA_VLAN } from './kinds/vlan.js'
+import type { IFLA_BOND, IFLA_BOND_SLAVE } from './kinds/bond.js'
+import type { IFLA_BRPORT } from './kinds/bridge-port.js'
 import { ARPHRD, IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkInfo, type LinkStats, type OperState } from './schema.js'
 
 /**
@@ -19,19 +28,20 @@ import { ARPHRD, IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type L
  * (decoded by the kind's IFLA_INFO_DATA table). Field names are in kinds.md.
  */
 export interface KindData {
-  bridge?: Record<string, unknown>
-  vxlan?: Record<string, unknown>
-  macvlan?: Record<string, unknown>
-  ipvlan?: Record<string, unknown>
-  vlan?: Record<string, unknown>
-  bond?: Record<string, unknown>
+  bridge?: AttrsOf<typeof IFLA_BR>
+  /** `dev` (the underlay) also takes a link name on add/set. */
+  vxlan?: Omit<AttrsOf<typeof IFLA_VXLAN>, 'dev'> & { dev?: LinkRef }
+  macvlan?: AttrsOf<typeof IFLA_MACVLAN>
+  ipvlan?: AttrsOf<typeof IFLA_IPVLAN>
+  vlan?: AttrsOf<typeof IFLA_VLAN>
+  bond?: AttrsOf<typeof IFLA_BOND>
 }
 
 /** Port data (IFLA_INFO_SLAVE_DATA) of a link enslaved to a bridge or a bond. */
 export interface PortData {
   /** Bridge port settings (IFLA_BRPORT_*). */
-  bridgePort?: Record<string, unknown>
-  bondPort?: Record<string, unknown>
+  bridgePort?: AttrsOf<typeof IFLA_BRPORT>
+  bondPort?: AttrsOf<typeof IFLA_BOND_SLAVE>
 }
 
 /** A link as the kernel reports it (`ip -d link show`). */
