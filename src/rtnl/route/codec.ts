@@ -59,6 +59,16 @@ export interface Route {
    * parameters (RTA_ENCAP) are in `unknown` as the kernel sent them.
    */
   encapType?: EncapType | number
+  /** Routing realms (`ip route ... realm N`, RTA_FLOW). */
+  flow?: number
+  /** `ip route get`: the uid the lookup was made for (RTA_UID). */
+  uid?: number
+  /** MPLS: TTL propagation (RTA_TTL_PROPAGATE). */
+  ttlPropagate?: number
+  /** `ip route get ipproto/sport/dport`: the flow the lookup was made for. */
+  ipProto?: number
+  sport?: number
+  dport?: number
   cacheInfo?: RouteCacheInfo
   unknown?: RawAttr[]
 }
