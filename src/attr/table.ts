@@ -276,6 +276,19 @@ export const s32: Codec<number> = fixed('s32', 4, (b, o) => rdS32(b, o), (w, t, 
 export const be32: Codec<number> = fixed('be32', 4, (b, o) => b.readUInt32BE(o), (w, t, v) => w.attrBe32(t, v), intIn(0, 0xffffffff))
 /** u64 as a number (exact below 2^53, which byte/packet counters stay under in practice). */
 export const u64: Codec<number> = fixed('u64', 8, (b, o) => Number(b.readBigUInt64LE(o)), (w, t, v) => w.attrU64(t, v), intIn(0, Number.MAX_SAFE_INTEGER))
+/**
+ * NLA_UINT (`nla_put_uint`): a u32 on the wire, or a u64 when the value needs it; a number
+ * (exact below 2^53). Encoded as a u32 when it fits.
+ */
+export const uint: Codec<number> = {
+  kind: 'uint',
+  decode(buf, off, len, path) {
+    if (len < 4) decodeFail(`uint attribute has ${len} bytes`, buf, off, path)
+    return len >= 8 ? Number(buf.readBigUInt64LE(off)) : rd32(buf, off)
+  },
+  encode: (w, t, v) => (v <= 0xffffffff ? w.attrU32(t, v) : w.attrU64(t, v)),
+  check: intIn(0, Number.MAX_SAFE_INTEGER),
+}
 /** u64 as a bigint, where every bit matters (cookies, masks); a safe integer number is taken too. */
 export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE(o), (w, t, v) => w.attrU64(t, v), (v, field) => {
   if (!(typeof v === 'bigint' ? v >= 0n && v <= 0xffffffffffffffffn : isInt(v, 0, Number.MAX_SAFE_INTEGER)))

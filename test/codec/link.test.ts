@@ -3,7 +3,9 @@
 // lacks: dummy, vlan, ipvlan, bond and bond ports).
 import t from 'tap'
 import { decodeLinkAt, linkMessage } from '../../src/rtnl/link/codec.js'
-import { ifinfomsg, RTM_NEWLINK } from '../../src/rtnl/link/schema.js'
+import { IFLA, ifinfomsg, RTM_NEWLINK } from '../../src/rtnl/link/schema.js'
+import { decodeAttrs, uint } from '../../src/attr/table.js'
+import { NlWriter } from '../../src/attr/writer.js'
 import { DecodeError } from '../../src/errors.js'
 
 const hex = (s: TemplateStringsArray) => Buffer.from(s.join('').replace(/#.*$/gm, '').replace(/[^0-9a-f]/gi, ''), 'hex')
@@ -281,3 +283,20 @@ t.test('bridge: IFLA_BR_MULTI_BOOLOPT sets only the options given', async t => {
   t.throws(() => decodeLinkAt(short, 0, short.length), { name: 'DecodeError', path: /IFLA_BR_MULTI_BOOLOPT$/ }, 'a truncated br_boolopt_multi')
 })
 
+
+t.test('NLA_UINT attributes (IFLA_MAX_PACING_OFFLOAD_HORIZON): 4 bytes, or 8 when the value needs them', async t => {
+  const msg = (payload: Buffer) => Buffer.concat([
+    hex`00 00 01 00 07 00 00 00  00 00 00 00 00 00 00 00`,  // ifinfomsg: index 7
+    hex`08 00 03 00 78 30 00 00`,                           // IFLA_IFNAME "x0"
+    Buffer.from([4 + payload.length, 0, 66, 0]), payload,   // IFLA_MAX_PACING_OFFLOAD_HORIZON
+  ])
+  const four = msg(hex`40 42 0f 00`)
+  const eight = msg(hex`00 00 00 00 05 00 00 00`)
+  t.equal(decodeLinkAt(four, 0, four.length).maxPacingOffloadHorizon, 1000000)
+  t.equal(decodeLinkAt(eight, 0, eight.length).maxPacingOffloadHorizon, 5 * 2 ** 32, 'all 8 bytes read, not the low 4')
+  t.equal(decodeAttrs(IFLA, eight, 16, eight.length, '').maxPacingOffloadHorizon, 5 * 2 ** 32, 'the table codec agrees')
+  const w = new NlWriter(16)
+  uint.encode(w, 1, 7)
+  uint.encode(w, 2, 2 ** 40)
+  t.same(w.finish(), hex`08 00 01 00 07 00 00 00  0c 00 02 00 00 00 00 00 00 01 00 00`, 'encoded in 4 bytes when it fits')
+})

@@ -92,6 +92,16 @@ export interface Link extends KindData, PortData {
   groMaxSize?: number
   tsoMaxSize?: number
   tsoMaxSegs?: number
+  /** GSO/GRO limits for IPv4 (BIG TCP). */
+  gsoIpv4MaxSize?: number
+  groIpv4MaxSize?: number
+  /** How far ahead (ns) the device may pace packets it is offloaded. */
+  maxPacingOffloadHorizon?: number
+  /** True when the link cannot be moved to another namespace (loopback, some virtual devices). */
+  netnsImmutable?: boolean
+  /** Bytes the device needs in front of / behind a packet. */
+  headroom?: number
+  tailroom?: number
   linkMode?: number
   /** Counters (IFLA_STATS64). */
   stats64?: LinkStats
@@ -205,7 +215,7 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
       case 23: v[slot = S.stats64] = STATS64.decode(buf, p, pl, LINK_PATHS[23]!); break     // IFLA_STATS64
       case 63: v[slot = S.gsoIpv4MaxSize] = u32(buf, p, pl, o); break
       case 64: v[slot = S.groIpv4MaxSize] = u32(buf, p, pl, o); break
-      case 66: v[slot = S.maxPacingOffloadHorizon] = u32(buf, p, pl, o); break
+      case 66: v[slot = S.maxPacingOffloadHorizon] = uint(buf, p, pl, o); break
       case 67: v[slot = S.netnsImmutable] = u8(buf, p, pl, o) !== 0; break                 // IFLA_NETNS_IMMUTABLE
       case 68: v[slot = S.headroom] = u16(buf, p, pl, o); break
       case 69: v[slot = S.tailroom] = u16(buf, p, pl, o); break
@@ -265,6 +275,11 @@ const OPER: OperState[] = ['unknown', 'notpresent', 'down', 'lowerlayerdown', 't
 function u32(buf: Buffer, p: number, pl: number, o: number): number {
   need(buf, pl, o, 4)
   return rd32(buf, p)
+}
+
+/** NLA_UINT (nla_put_uint): 4 bytes, or 8 when the value does not fit in 32 bits. */
+function uint(buf: Buffer, p: number, pl: number, o: number): number {
+  return pl >= 8 ? Number(buf.readBigUInt64LE(p)) : u32(buf, p, pl, o)
 }
 
 function u16(buf: Buffer, p: number, pl: number, o: number): number {

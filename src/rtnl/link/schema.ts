@@ -7,7 +7,7 @@ import BufferLayout from 'buffer-layout'
 import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32 } from '../../util/le.js'
 import { decodeFail, findAttr, readStr, type RawAttr } from '../../attr/codec.js'
-import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, strBare, u16, u32, u8, type AttrTable, type Codec } from '../../attr/table.js'
+import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, strBare, u16, u32, u8, uint, type AttrTable, type Codec } from '../../attr/table.js'
 import { mac } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
@@ -368,7 +368,7 @@ export const IFLA = attrTable('IFLA', {
   IFLA_ALLMULTI: [61, 'allmulti', u32, { readOnly: true }],
   IFLA_GSO_IPV4_MAX_SIZE: [63, 'gsoIpv4MaxSize', u32],
   IFLA_GRO_IPV4_MAX_SIZE: [64, 'groIpv4MaxSize', u32],
-  IFLA_MAX_PACING_OFFLOAD_HORIZON: [66, 'maxPacingOffloadHorizon', u32, { readOnly: true }],
+  IFLA_MAX_PACING_OFFLOAD_HORIZON: [66, 'maxPacingOffloadHorizon', uint, { readOnly: true }],  // NLA_UINT
   IFLA_NETNS_IMMUTABLE: [67, 'netnsImmutable', bool8, { readOnly: true }],
   IFLA_HEADROOM: [68, 'headroom', u16, { readOnly: true }],
   IFLA_TAILROOM: [69, 'tailroom', u16, { readOnly: true }],
