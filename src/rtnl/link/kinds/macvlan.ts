@@ -1,9 +1,7 @@
 /** macvlan and macvtap: IFLA_MACVLAN_* (IFLA_INFO_DATA), <linux/if_link.h>. */
 import { attrTable, enumOf, s32, u16, u32, type Codec } from '../../../attr/table.js'
 import { mac } from '../../../attr/types.js'
-import { decodeFail } from '../../../attr/codec.js'
-import { rd16 } from '../../../util/le.js'
-import { NLA_TYPE_MASK } from '../../../netlink/constants.js'
+import { forEachAttr } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
 
@@ -20,14 +18,9 @@ const macList: Codec<string[]> = {
   kind: 'nested',
   decode(buf, off, len, path) {
     const out: string[] = []
-    const end = off + len
-    let o = off
-    while (o + 4 <= end) {
-      const l = rd16(buf, o)
-      if (l < 4 || o + l > end) decodeFail(`bad attribute length ${l}`, buf, o, path)
-      if ((rd16(buf, o + 2) & NLA_TYPE_MASK) === IFLA_MACVLAN_MACADDR) out.push(mac.decode(buf, o + 4, l - 4, path))
-      o += (l + 3) & ~3
-    }
+    forEachAttr(buf, off, off + len, path, (type, p, l) => {
+      if (type === IFLA_MACVLAN_MACADDR) out.push(mac.decode(buf, p, l, path))
+    })
     return out
   },
   encode(w, t, v) {
