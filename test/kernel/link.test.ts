@@ -344,3 +344,23 @@ t.test('macvlan source mode: its MAC list is set, added to, removed from, flushe
   t.same(await macs(), [], 'flush')
   await t.rejects(rtnl.link.set('mv0', { macvlan: { macaddrMode: 'set', macaddrs: ['zz'] } }), { name: 'ValidationError', field: 'macvlan.macaddrs[0]' })
 })
+
+t.test('interface flags and GSO/GRO limits, as ip link set promisc/arp/multicast/allmulticast/gso_max_size', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, promisc: true, arp: false })
+  const flags = async () => (await rtnl.link.get('v0')).flags
+  t.same((await flags()).filter(f => f === 'PROMISC' || f === 'NOARP').sort(), ['NOARP', 'PROMISC'], 'promisc and arp off on add')
+  await rtnl.link.set('v0', { promisc: false, arp: true, multicast: false, allmulticast: true, up: true })
+  const f = await flags()
+  t.notOk(f.includes('PROMISC') || f.includes('NOARP') || f.includes('MULTICAST'), 'promisc off, arp on, multicast off')
+  t.ok(f.includes('ALLMULTI') && f.includes('UP'), 'allmulticast on, up')
+  const [ip] = await ns.ip('link', 'show', 'v0')
+  t.ok(ip.flags.includes('ALLMULTI') && !ip.flags.includes('MULTICAST') && !ip.flags.includes('NOARP'), 'ip agrees')
+  await rtnl.link.set('v0', { gsoMaxSize: 32768, gsoMaxSegs: 100, groMaxSize: 32768, gsoIpv4MaxSize: 32768, groIpv4MaxSize: 32768 })
+  t.match(await rtnl.link.get('v0'), { gsoMaxSize: 32768, gsoMaxSegs: 100, groMaxSize: 32768, gsoIpv4MaxSize: 32768, groIpv4MaxSize: 32768 })
+  const [ipd] = await ns.ip('-d', 'link', 'show', 'v0')
+  t.match(ipd, { gso_max_size: 32768, gso_max_segs: 100, gro_max_size: 32768 }, 'ip -d agrees')
+  await t.rejects(rtnl.link.set('v0', { promisc: 'yes' as any }), { name: 'ValidationError', field: 'promisc' })
+  await t.rejects(rtnl.link.set('v0', { gsoMaxSize: -1 }), { name: 'ValidationError', field: 'gsoMaxSize' })
+})

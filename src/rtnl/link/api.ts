@@ -45,6 +45,14 @@ export interface LinkCommonOptions {
   alias?: string
   /** Bring the link up (true) or down (false). */
   up?: boolean
+  /** Promiscuous mode (`ip link set X promisc on|off`, IFF_PROMISC). */
+  promisc?: boolean
+  /** Receive all multicast (`allmulticast on|off`, IFF_ALLMULTI). */
+  allmulticast?: boolean
+  /** Multicast capable (`multicast on|off`, IFF_MULTICAST). */
+  multicast?: boolean
+  /** ARP on the link (`arp on|off`; false sets IFF_NOARP). */
+  arp?: boolean
   /** Enslave to a bridge/bond (`master br0`); null releases it (`nomaster`). */
   master?: LinkRef | null
   /** Move into another network namespace. */
@@ -53,6 +61,14 @@ export interface LinkCommonOptions {
   carrier?: boolean
   numTxQueues?: number
   numRxQueues?: number
+  /** Largest GSO packet and segment count the stack builds for the link (`gso_max_size`, `gso_max_segs`). */
+  gsoMaxSize?: number
+  gsoMaxSegs?: number
+  /** Largest GRO packet (`gro_max_size`). */
+  groMaxSize?: number
+  /** The same limits for IPv4 (BIG TCP: `gso_ipv4_max_size`, `gro_ipv4_max_size`). */
+  gsoIpv4MaxSize?: number
+  groIpv4MaxSize?: number
 }
 
 /** The far end of a veth pair. */
@@ -115,10 +131,35 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
 function undoAttrs(attrs: Record<string, unknown>, h: IfInfoHeader, before: Link): { attrs: Record<string, unknown>; h: IfInfoHeader } {
   const u: Record<string, unknown> = { master: before.master ?? 0 }
   if (attrs['name'] !== undefined && attrs['name'] !== before.name) u['name'] = before.name
-  for (const k of ['mtu', 'address', 'broadcast', 'txQueueLen', 'group'] as const)
+  for (const k of ['mtu', 'address', 'broadcast', 'txQueueLen', 'group', 'gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const)
     if (attrs[k] !== undefined && before[k] !== undefined) u[k] = before[k]
   if (attrs['alias'] !== undefined) u['alias'] = before.alias ?? ''
-  return { attrs: u, h: h.change ? { flags: before.up ? IFF.UP : 0, change: IFF.UP } : {} }
+  if (!h.change) return { attrs: u, h: {} }
+  let was = 0
+  for (const f of before.flags) was |= IFF[f] ?? 0
+  return { attrs: u, h: { flags: was & h.change, change: h.change } }
+}
+
+/** Interface flags add() and set() change, as `ip link set` does; `arp` is IFF_NOARP inverted. */
+const FLAG_OPTIONS = [
+  ['up', IFF.UP, false], ['promisc', IFF.PROMISC, false], ['allmulticast', IFF.ALLMULTI, false],
+  ['multicast', IFF.MULTICAST, false], ['arp', IFF.NOARP, true],
+] as const
+
+/** ifi_flags / ifi_change for the flag options given (checked by commonAttrs). */
+function flagHeader(o: LinkCommonOptions, h: IfInfoHeader): void {
+  let flags = 0
+  let change = 0
+  for (const [k, bit, inverted] of FLAG_OPTIONS) {
+    const v = o[k]
+    if (v === undefined) continue
+    change |= bit
+    if (v !== inverted) flags |= bit
+  }
+  if (change) {
+    h.flags = flags
+    h.change = change
+  }
 }
 
 /** IFLA_IFALIAS: at most 255 bytes (IFALIASZ - 1). */
@@ -248,10 +289,7 @@ export class LinkApi {
       const alias = attrs['alias']
       delete attrs['alias']
       const h: IfInfoHeader = {}
-      if (opts.up !== undefined) {
-        h.flags = opts.up ? IFF.UP : 0
-        h.change = IFF.UP
-      }
+      flagHeader(opts, h)
       const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL)
       debug('add %s kind %s', opts.name, opts.kind)
       await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), requestOpts(opts.name, opts))
@@ -292,10 +330,7 @@ export class LinkApi {
       else if (opts.name === undefined) attrs['name'] = ref
       else h.index = await this.index(ref, opts)
       if (opts.name !== undefined) attrs['name'] = checkLinkName(opts.name)
-      if (opts.up !== undefined) {
-        h.flags = opts.up ? IFF.UP : 0
-        h.change = IFF.UP
-      }
+      flagHeader(opts, h)
       const info: Record<string, unknown> = {}
       const o = opts as unknown as Record<string, Record<string, unknown> | undefined>
       // The link as it is, read at most once (for its kind, and to undo a refused port part).
@@ -392,8 +427,12 @@ export class LinkApi {
 
   private async commonAttrs(o: LinkCommonOptions & CallOptions, toClose: number[]): Promise<LinkAttrs & Record<string, unknown>> {
     const a: Record<string, unknown> = {}
-    optBool(o.up, 'up')
+    for (const [k] of FLAG_OPTIONS) optBool(o[k], k)
     optBool(o.carrier, 'carrier')
+    for (const k of ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const) {
+      optInt(o[k], k, 0, 0xffffffff)
+      if (o[k] !== undefined) a[k] = o[k]
+    }
     optInt(o.mtu, 'mtu', 0, 0x7fffffff)
     optInt(o.txQueueLen, 'txQueueLen', 0, 0xffffffff)
     optInt(o.group, 'group', 0, 0xffffffff)
