@@ -24,7 +24,7 @@ export type { NlMsg } from './netlink/header.js'
 export type { LinkRef } from './rtnl/link/resolve.js'
 export { checkLinkName } from './rtnl/link/resolve.js'
 export type { KindData, Link, PortData } from './rtnl/link/codec.js'
-export type { LinkStats, OperState, LinkFlag } from './rtnl/link/schema.js'
+export type { AddrGenMode, LinkStats, OperState, LinkFlag } from './rtnl/link/schema.js'
 export type {
   CallOptions, LinkAddOptions, LinkCommonOptions, LinkListFilter, LinkSetOptions, NetnsTarget, VethPeerOptions,
 } from './rtnl/link/api.js'

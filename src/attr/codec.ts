@@ -57,14 +57,23 @@ export function forEachAttr(
 
 /** The first attribute of the given type in [start, end), as [payloadOffset, length], or undefined. */
 export function findAttr(buf: Buffer, start: number, end: number, type: number): [number, number] | undefined {
+  const at = attrOffset(buf, start, end, type)
+  return at < 0 ? undefined : [at + 4, rd16(buf, at) - 4]
+}
+
+/**
+ * The offset of the first attribute of the given type in [start, end) (its header), or -1,
+ * also when a malformed length ends the walk. No allocation: for peeks on hot paths.
+ */
+export function attrOffset(buf: Buffer, start: number, end: number, type: number): number {
   let off = start
   while (off + 4 <= end) {
     const len = rd16(buf, off)
-    if (len < 4 || off + len > end) return undefined
-    if ((rd16(buf, off + 2) & NLA_TYPE_MASK) === type) return [off + 4, len - 4]
+    if (len < 4 || off + len > end) return -1
+    if ((rd16(buf, off + 2) & NLA_TYPE_MASK) === type) return off
     off += (len + 3) & ~3
   }
-  return undefined
+  return -1
 }
 
 /**

@@ -364,3 +364,29 @@ t.test('interface flags and GSO/GRO limits, as ip link set promisc/arp/multicast
   await t.rejects(rtnl.link.set('v0', { promisc: 'yes' as any }), { name: 'ValidationError', field: 'promisc' })
   await t.rejects(rtnl.link.set('v0', { gsoMaxSize: -1 }), { name: 'ValidationError', field: 'gsoMaxSize' })
 })
+
+t.test('addrGenMode: on add (set before the link comes up: no link-local address) and on set', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  // The kernel refuses IFLA_AF_SPEC in a creating request (EAFNOSUPPORT, ip too): a second request.
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, addrGenMode: 'none', up: true })
+  await rtnl.link.set('v1', { up: true })
+  t.equal((await rtnl.link.get('v0')).up, true)
+  t.equal(await rtnl.link.addrGenMode('v0'), 'none')
+  t.equal(await rtnl.link.addrGenMode('v1'), 'eui64', 'the default')
+  const v6 = async (link: string) => (await rtnl.addr.list({ link, family: 6 }).toArray()).map(a => a.address)
+  let lls: string[] = []
+  for (let i = 0; i < 50 && lls.length === 0; i++) {
+    lls = await v6('v1')
+    if (lls.length === 0) await new Promise(r => setTimeout(r, 20))
+  }
+  t.match(lls, [/^fe80::/], 'v1 made its link-local address')
+  t.same(await v6('v0'), [], 'v0 made none')
+  await rtnl.link.set('v1', { addrGenMode: 'random' })
+  t.equal(await rtnl.link.addrGenMode('v1'), 'random')
+  await t.rejects(rtnl.link.addrGenMode('nope0'), { name: 'NetlinkError', code: 'ENODEV' })
+  t.match(await ipIn(ns, '-d', 'link', 'show', 'v1'), /addrgenmode random/, 'ip -d agrees')
+  await t.rejects(rtnl.link.set('v1', { addrGenMode: 'stable' as any }), { name: 'ValidationError', field: 'addrGenMode' })
+  await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', addrGenMode: 'x' as any }), { name: 'ValidationError', field: 'addrGenMode' })
+  t.notOk((await rtnl.link.list().toArray()).some(l => l.name === 'v2'), 'nothing made')
+})
