@@ -117,6 +117,23 @@ function typeNumber(t: RouteType): number {
   throw new ValidationError(`type: unknown route type ${JSON.stringify(t)}`, 'type', t)
 }
 
+/** RTM_DELROUTE for a route as it was listed: its own key, as `ip route flush` sends it back. */
+function deleteMessage(r: Route): Buffer {
+  const family = r.family === 'inet6' ? AF_INET6 : AF_INET
+  const num = (v: string | number, names: Record<string, number>): number => (typeof v === 'number' ? v : names[v]!)
+  const h: RtMsgHeader = {
+    family, dstLen: r.dstLength, tos: r.tos, table: r.table < 256 ? r.table : 0,
+    protocol: num(r.protocol, PROTOCOLS), scope: num(r.scope, SCOPES), type: num(r.type, ROUTE_TYPES),
+  }
+  const attrs: RouteAttrs = {}
+  if (r.dstLength > 0) attrs.dst = r.dst.slice(0, r.dst.lastIndexOf('/'))
+  if (r.table >= 256) attrs.table = r.table
+  if (r.priority !== undefined) attrs.priority = r.priority
+  if (r.oif !== undefined) attrs.oif = r.oif
+  if (r.gateway !== undefined) attrs.gateway = r.gateway
+  return routeMessage(RTM_DELROUTE, 0, h, attrs)
+}
+
 /** `rtnl.route`: routes (`ip route`). */
 export class RouteApi {
   constructor(readonly sock: NetlinkSocket) {}
@@ -195,6 +212,30 @@ export class RouteApi {
   /** Appends a route after existing ones with the same key (`ip route append`, IPv6 multipath building). */
   append(opts: RouteOptions): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND)
+  }
+
+  /**
+   * Deletes every route the filter lists (`ip route flush [table T] [proto P] [type T] [dev D]`)
+   * and returns how many went. Like `ip`, it wants a filter: at least one of `table`, `dev`,
+   * `protocol` or `type` (`table: 'main'` for the main table, `table: 'all'` for every
+   * table). Each route is deleted by its own key (prefix, tos, table, protocol, scope, type,
+   * metric, device, gateway), 256 requests in flight; one already gone is not an error.
+   * @example const n = await rtnl.route.flush({ table: 1000 })
+   */
+  async flush(filter: RouteListFilter): Promise<number> {
+    const f = listFilter(filter, 'route.flush')
+    if (f.table === undefined && f.dev === undefined && f.protocol === undefined && f.type === undefined)
+      throw new ValidationError("route.flush: give table, dev, protocol or type (table: 'main' for the main table)", 'filter', filter)
+    const routes = await this.list(f).toArray()
+    let n = 0
+    for (let i = 0; i < routes.length; i += 256) {
+      const sent = routes.slice(i, i + 256).map(r => this.sock.requestVoid(deleteMessage(r), requestOpts(r.dst, f)))
+      for (const s of await Promise.allSettled(sent)) {
+        if (s.status === 'fulfilled') n++
+        else if ((s.reason as { code?: string }).code !== 'ESRCH') throw s.reason
+      }
+    }
+    return n
   }
 
   /**
