@@ -255,6 +255,7 @@ export class LinkApi {
    * `'eui64'`, `'none'`, `'stableSecret'`, `'random'`, or undefined when the link has no IPv6.
    * One RTM_GETLINK. Not a `Link` field: reading it means walking IFLA_AF_SPEC, which cost
    * every link decode 7-13%.
+   * @throws {NetlinkError} `ENODEV` when there is no such link.
    * @example if (await rtnl.link.addrGenMode('veth0') !== 'none') await rtnl.link.set('veth0', { addrGenMode: 'none' })
    */
   addrGenMode(ref: LinkRef, opts: CallOptions = {}): Promise<AddrGenMode | number | undefined> {
@@ -314,7 +315,7 @@ export class LinkApi {
       }
       if (plugin?.check && info['data'] === undefined && opts.kind === 'vlan') plugin.check({})
       attrs['linkInfo'] = info
-      // What a creating request cannot carry is set by a second one: the kernel ignores
+      // What a creating request cannot carry is set by a second one. Kernel 6.18 ignores
       // IFLA_IFALIAS there and refuses IFLA_AF_SPEC (EAFNOSUPPORT, `ip` too).
       const post: Record<string, unknown> = {}
       for (const k of ['alias', 'addrGenMode']) {

@@ -220,6 +220,7 @@ export class RouteApi {
    * `protocol` or `type` (`table: 'main'` for the main table, `table: 'all'` for every
    * table). Each route is deleted by its own key (prefix, tos, table, protocol, scope, type,
    * metric, device, gateway), 256 requests in flight; one already gone is not an error.
+   * @throws {ValidationError} without a filter; {@link NetlinkError} `ENODEV` for an unknown `dev`.
    * @example const n = await rtnl.route.flush({ table: 1000 })
    */
   async flush(filter: RouteListFilter): Promise<number> {
