@@ -263,6 +263,20 @@ t.test('vxlan: presence flags, the flow-label policy and the reserved bits, byte
   t.same(l.vxlan, { id: 1, gbp: true, labelPolicy: 'inherit', reservedBits: '0800000000000000' })
 })
 
+t.test('vxlan: the flow label is a be32, ttlInherit a flag on the way in and a u8 on the way out', async t => {
+  const m = linkMessage(RTM_NEWLINK, 0, { index: 3 }, { linkInfo: { kind: 'vxlan', data: { label: 0xabcde, ttlInherit: true } } })
+  t.ok(m.includes(hex`
+    08 00 1a 00 00 0a bc de                          # IFLA_VXLAN_LABEL 0xabcde, network order (nla_get_be32)
+    04 00 1c 00                                      # IFLA_VXLAN_TTL_INHERIT: NLA_FLAG in vxlan_policy
+  `), 'the bytes iproute2 sends for flowlabel 0xabcde ttl inherit')
+  const off = linkMessage(RTM_NEWLINK, 0, { index: 3 }, { linkInfo: { kind: 'vxlan', data: { ttlInherit: false } } })
+  t.notOk(off.includes(hex`1c 00`), 'ttlInherit: false sends nothing')
+  // As vxlan_fill_info reports them: the label as a be32, ttl inherit as a u8 1.
+  const reported = Buffer.concat([hex`00 00 01 00 03 00 00 00 00 00 00 00 00 00 00 00`,
+    hex`24 00 12 80 0a 00 01 00 76 78 6c 61 6e 00 00 00 14 00 02 80 08 00 1a 00 00 0a bc de 05 00 1c 00 01 00 00 00`])
+  t.match(decodeLinkAt(reported, 0, reported.length).vxlan, { label: 0xabcde, ttlInherit: true })
+})
+
 t.test('bridge: IFLA_BR_MULTI_BOOLOPT sets only the options given', async t => {
   const m = linkMessage(RTM_NEWLINK, 0, { index: 3 }, { linkInfo: { kind: 'bridge', data: { boolopts: { noLinkLocalLearn: true, mstEnabled: false } } } })
   // struct br_boolopt_multi: optval = bit 0, optmask = bits 0 and 2
