@@ -54,7 +54,10 @@ t.test('links, addresses and routes made by ip in unusual forms decode in full',
   const routes = [...await rtnl.route.list({ table: 'all', family: 4 }).toArray(), ...await rtnl.route.list({ table: 'all', family: 6 }).toArray()]
   for (const l of links) scan('link', l as unknown as Record<string, unknown>)
   for (const a of addrs) scan('addr', a as unknown as Record<string, unknown>)
-  for (const r of routes) scan('route', r as unknown as Record<string, unknown>)
+  for (const r of routes) {
+    scan('route', r as unknown as Record<string, unknown>)
+    for (const nh of r.multipath ?? []) scan('route path', nh as unknown as Record<string, unknown>)
+  }
   t.same(left, [], `${links.length} links, ${addrs.length} addresses, ${routes.length} routes: no attribute left raw`)
 
   const route = (dst: string) => routes.find(r => r.dst === dst)

@@ -4,7 +4,7 @@
 import BufferLayout from 'buffer-layout'
 import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32, rdS32 } from '../../util/le.js'
-import { decodeFail, readStr } from '../../attr/codec.js'
+import { copyBytes, decodeFail, readStr, type RawAttr } from '../../attr/codec.js'
 import { attrTable, enumOf, s32, u16, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { checkString } from '../../util/check.js'
 import { ip } from '../../attr/types.js'
@@ -116,8 +116,12 @@ export interface Nexthop {
   flags: NexthopFlag[]
   gateway?: string
   via?: Via
-  /** This path's lightweight tunnel encapsulation (its RTA_ENCAP parameters are not kept). */
+  /** This path's lightweight tunnel encapsulation (its RTA_ENCAP parameters are in `unknown`). */
   encapType?: EncapType | number
+  /** This path's routing realms (`nexthop ... realm N`, RTA_FLOW). */
+  flow?: number
+  /** Attributes of this path not decoded above, as the kernel sent them. */
+  unknown?: RawAttr[]
 }
 
 const NH_FLAG_NAMES = Object.entries(RTNH_F) as [NexthopFlag, number][]
@@ -147,6 +151,8 @@ export const multipath: Codec<Nexthop[]> = {
         if (t === 5) nh.gateway = formatIp(buf, a + 4, al - 4)
         else if (t === 18) nh.via = via.decode(buf, a + 4, al - 4, path)
         else if (t === 21 && al >= 6) nh.encapType = ENCAP_BY_NUM[rd16(buf, a + 4)] ?? rd16(buf, a + 4)
+        else if (t === 11 && al >= 8) nh.flow = rd32(buf, a + 4)
+        else (nh.unknown ??= []).push({ type: rd16(buf, a + 2), data: copyBytes(buf, a + 4, a + al) })
         a += (al + 3) & ~3
       }
       out.push(nh)
