@@ -314,14 +314,7 @@ export const flag: Codec<boolean> = {
  * (IFLA_VXLAN_TTL_INHERIT): sent as a flag when true, not at all when false; read from
  * either.
  */
-export const flag8: Codec<boolean> = {
-  kind: 'flag',
-  decode: (buf, off, len) => len === 0 || buf[off] !== 0,
-  encode(w, t, v) {
-    if (v) w.attrFlag(t)
-  },
-  check: checkBool,
-}
+export const flag8: Codec<boolean> = { ...flag, decode: (buf, off, len) => len === 0 || buf[off] !== 0 }
 
 export const str: Codec<string> = {
   kind: 'string',

@@ -28,12 +28,20 @@ export function checkString(v: unknown, field: string): void {
  * as true.
  */
 export function optBool(v: unknown, field: string): void {
-  if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`${field}: expected true or false`, field, v)
+  if (v !== undefined) checkBool(v, field)
 }
 
 /** An optional integer option in [min, max]. */
 export function optInt(v: unknown, field: string, min: number, max: number): void {
   if (v !== undefined && !isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
+}
+
+/**
+ * A ValidationError naming `field` unless v (a number whose type its codec has checked) is
+ * absent or in [min, max]: the ranges a kernel refuses beyond those of the wire type.
+ */
+export function checkRange(v: unknown, field: string, min: number, max: number, what: string): void {
+  if (typeof v === 'number' && (v < min || v > max)) throw new ValidationError(`${field}: expected ${what}`, field, v)
 }
 
 /** A struct attribute given as an object: each of its named fields passes `check`. */

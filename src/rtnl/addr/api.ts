@@ -13,7 +13,7 @@ import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netli
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { Shapes } from '../../util/shapes.js'
-import { isInt, optBool, optInt } from '../../util/check.js'
+import { optBool, optInt } from '../../util/check.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
@@ -424,7 +424,7 @@ export class AddrApi {
       attrs.rtPriority = o.metric
     }
     if (o.protocol !== undefined) {
-      if (!isInt(o.protocol, 0, 255)) throw new ValidationError('protocol: expected an integer 0-255 (IFAPROT_*)', 'protocol', o.protocol)
+      optInt(o.protocol, 'protocol', 0, 255)
       attrs.proto = o.protocol
     }
     const isLoopback = c.family === AF_INET ? c.bytes[0] === 127 : c.address === '::1'

@@ -10,7 +10,7 @@ import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
 import { checkAttrKeys } from '../../attr/table.js'
 import { checkKnownKeys } from '../../util/keys.js'
-import { isInt, optBool } from '../../util/check.js'
+import { optBool, optInt } from '../../util/check.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import { listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
@@ -34,12 +34,6 @@ export interface NexthopOptions {
 }
 
 const NEXTHOP_KEYS: ReadonlySet<string> = new Set(['gateway', 'via', 'dev', 'weight', 'onlink'])
-
-/** A u32 option (a mark, seconds): an integer 0-4294967295. */
-function u32Opt(v: unknown, field: string): number {
-  if (!isInt(v, 0, 0xffffffff)) throw new ValidationError(`${field}: expected an integer 0-4294967295`, field, v)
-  return v
-}
 
 /** Options of route add/replace/append/del (`ip route add ...`). */
 export interface RouteOptions extends CallOptions {
@@ -120,10 +114,9 @@ function typeNumber(t: RouteType): number {
 /** RTM_DELROUTE for a route as it was listed: its own key, as `ip route flush` sends it back. */
 function deleteMessage(r: Route): Buffer {
   const family = r.family === 'inet6' ? AF_INET6 : AF_INET
-  const num = (v: string | number, names: Record<string, number>): number => (typeof v === 'number' ? v : names[v]!)
   const h: RtMsgHeader = {
     family, dstLen: r.dstLength, tos: r.tos, table: r.table < 256 ? r.table : 0,
-    protocol: num(r.protocol, PROTOCOLS), scope: num(r.scope, SCOPES), type: num(r.type, ROUTE_TYPES),
+    protocol: protocolNumber(r.protocol), scope: scopeNumber(r.scope), type: typeof r.type === 'number' ? r.type : typeNumber(r.type),
   }
   const attrs: RouteAttrs = {}
   if (r.dstLength > 0) attrs.dst = r.dst.slice(0, r.dst.lastIndexOf('/'))
@@ -187,7 +180,10 @@ export class RouteApi {
     }
     if (opts.iif !== undefined) attrs.iif = await resolveLink(this.sock, checkLinkRef(opts.iif, 'iif'), 'iif')
     if (opts.oif !== undefined) attrs.oif = await resolveLink(this.sock, checkLinkRef(opts.oif, 'oif'), 'oif')
-    if (opts.mark !== undefined) attrs.mark = u32Opt(opts.mark, 'mark')
+    if (opts.mark !== undefined) {
+      optInt(opts.mark, 'mark', 0, 0xffffffff)
+      attrs.mark = opts.mark
+    }
     optBool(opts.fibMatch, 'fibMatch')
     const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
     // One RTM_NEWROUTE answers (an error otherwise); decodeRoute never skips it.
@@ -325,13 +321,14 @@ export class RouteApi {
     else if (forDelete) h.scope = SCOPES.nowhere // RT_SCOPE_NOWHERE: match any scope
     else h.scope = defaultScope(type, hasGateway || !!o.multipath)
     if (o.tos !== undefined) {
-      if (!isInt(o.tos, 0, 255)) throw new ValidationError('tos: expected an integer 0-255', 'tos', o.tos)
+      optInt(o.tos, 'tos', 0, 255)
       h.tos = o.tos
     }
     optBool(o.onlink, 'onlink')
     if (o.onlink) h.flags = RTNH_F.onlink
     if (o.metric !== undefined) {
-      attrs.priority = u32Opt(o.metric, 'metric')
+      optInt(o.metric, 'metric', 0, 0xffffffff)
+      attrs.priority = o.metric
     }
     if (o.prefsrc !== undefined) {
       const p = parseIp(o.prefsrc, 'prefsrc')
@@ -344,14 +341,18 @@ export class RouteApi {
     }
     if (o.expires !== undefined) {
       if (family !== AF_INET6) throw new ValidationError('expires: IPv6 only', 'expires', o.expires)
-      attrs.expires = u32Opt(o.expires, 'expires')
+      optInt(o.expires, 'expires', 0, 0xffffffff)
+      attrs.expires = o.expires
     }
     if (o.pref !== undefined) {
       const p = { medium: 0, high: 1, low: 3 }[o.pref]
       if (p === undefined) throw new ValidationError("pref: 'low', 'medium' or 'high'", 'pref', o.pref)
       attrs.pref = p
     }
-    if (o.mark !== undefined) attrs.mark = u32Opt(o.mark, 'mark')
+    if (o.mark !== undefined) {
+      optInt(o.mark, 'mark', 0, 0xffffffff)
+      attrs.mark = o.mark
+    }
     if (o.multipath !== undefined) {
       if (!Array.isArray(o.multipath) || o.multipath.length === 0) throw new ValidationError('multipath: a non-empty array of next hops', 'multipath', o.multipath)
       const nhs: Nexthop[] = []

@@ -1,6 +1,7 @@
 /** Bridge ports: IFLA_BRPORT_* (IFLA_INFO_SLAVE_DATA of slave kind "bridge"), <linux/if_link.h>. */
 import { attrTable, bool8, hex, u16, u32, u64, u8 } from '../../../attr/table.js'
 import { ValidationError } from '../../../errors.js'
+import { checkRange } from '../../../util/check.js'
 import type { PortKind } from './types.js'
 
 export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
@@ -58,18 +59,12 @@ export const bridgePort: PortKind = {
   // Ranges the kernel refuses whatever the port's state (br_netlink.c, br_stp_if.c). It
   // applies port options one by one, so a refusal half-way would leave the earlier ones set.
   check(o) {
-    inRange(o, 'state', 0, 4, 'BR_STATE_DISABLED (0) to BR_STATE_BLOCKING (4)')
-    inRange(o, 'priority', 0, 63, 'an STP port priority 0-63')
-    inRange(o, 'cost', 1, 65535, 'an STP path cost 1-65535')
-    inRange(o, 'multicastRouter', 0, 3, 'MDB_RTR_TYPE_* 0-3')
+    checkRange(o['state'], 'bridgePort.state', 0, 4, 'BR_STATE_DISABLED (0) to BR_STATE_BLOCKING (4)')
+    checkRange(o['priority'], 'bridgePort.priority', 0, 63, 'an STP port priority 0-63')
+    checkRange(o['cost'], 'bridgePort.cost', 1, 65535, 'an STP path cost 1-65535')
+    checkRange(o['multicastRouter'], 'bridgePort.multicastRouter', 0, 3, 'MDB_RTR_TYPE_* 0-3')
     const m = o['groupFwdMask']
     if (typeof m === 'number' && (m & GROUPFWD_MACPAUSE))
       throw new ValidationError('bridgePort.groupFwdMask: bit 1 (01:80:c2:00:00:01, pause frames) cannot be forwarded', 'bridgePort.groupFwdMask', m)
   },
-}
-
-/** A ValidationError unless o[key] (an integer, checked by its codec) is absent or in [min, max]. */
-export function inRange(o: Record<string, unknown>, key: string, min: number, max: number, what: string, prefix = 'bridgePort'): void {
-  const v = o[key]
-  if (typeof v === 'number' && (v < min || v > max)) throw new ValidationError(`${prefix}.${key}: expected ${what}`, `${prefix}.${key}`, v)
 }

@@ -5,7 +5,7 @@ import { decodeFail } from '../../../attr/codec.js'
 import { rd32 } from '../../../util/le.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
-import { inRange } from './bridge-port.js'
+import { checkRange } from '../../../util/check.js'
 
 /** enum br_boolopt_id (<linux/if_bridge.h>; bits 3 and 4 are newer than the headers here). */
 const BOOLOPTS = ['noLinkLocalLearn', 'mcastVlanSnooping', 'mstEnabled', 'mdbOffloadFailNotification', 'fdbLocalVlan0'] as const
@@ -104,11 +104,11 @@ export const bridge: LinkKind = {
     // Ranges the kernel refuses whatever the bridge's state (br_stp_if.c, br_multicast.c);
     // times are in centiseconds, as `ip link ... type bridge` takes them. forwardDelay is
     // range-checked only while STP runs, so it is left to the kernel.
-    inRange(o, 'helloTime', 100, 1000, 'a hello time of 100-1000 centiseconds (1-10 s)', 'bridge')
-    inRange(o, 'maxAge', 600, 4000, 'a max age of 600-4000 centiseconds (6-40 s)', 'bridge')
-    inRange(o, 'multicastRouter', 0, 2, 'MDB_RTR_TYPE_DISABLED (0), TEMP_QUERY (1) or PERM (2)', 'bridge')
-    inRange(o, 'multicastIgmpVersion', 2, 3, 'IGMP version 2 or 3', 'bridge')
-    inRange(o, 'multicastMldVersion', 1, 2, 'MLD version 1 or 2', 'bridge')
+    checkRange(o['helloTime'], 'bridge.helloTime', 100, 1000, 'a hello time of 100-1000 centiseconds (1-10 s)')
+    checkRange(o['maxAge'], 'bridge.maxAge', 600, 4000, 'a max age of 600-4000 centiseconds (6-40 s)')
+    checkRange(o['multicastRouter'], 'bridge.multicastRouter', 0, 2, 'MDB_RTR_TYPE_DISABLED (0), TEMP_QUERY (1) or PERM (2)')
+    checkRange(o['multicastIgmpVersion'], 'bridge.multicastIgmpVersion', 2, 3, 'IGMP version 2 or 3')
+    checkRange(o['multicastMldVersion'], 'bridge.multicastMldVersion', 1, 2, 'MLD version 1 or 2')
     const m = o['groupFwdMask']
     if (typeof m === 'number' && (m & GROUPFWD_RESTRICTED))
       throw new ValidationError('bridge.groupFwdMask: bits 0-2 (STP, pause frames, LACP) cannot be forwarded', 'bridge.groupFwdMask', m)
