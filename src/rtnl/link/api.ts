@@ -18,7 +18,7 @@ import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, t
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind } from './kinds/index.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
-  IFF, IFINFOMSG_LEN, IFLA, IFLA_AF_SPEC, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, addrGenModeName, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
+  IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   type AddrGenMode, type LinkAttrs,
 } from './schema.js'
 
@@ -241,7 +241,7 @@ export class LinkApi {
   get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = {}): Promise<Link> {
     try {
       checkLinkRef(ref)
-      if (opts.stats !== undefined) optBool(opts.stats, 'stats')
+      optBool(opts.stats, 'stats')
     } catch (err) {
       return Promise.reject(err)
     }
@@ -267,8 +267,7 @@ export class LinkApi {
     const msg = getLinkRequest(ref, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS)
     return this.sock.requestOne(msg, m => {
       const at = attrOffset(m.buf, m.off + IFINFOMSG_LEN, m.end, IFLA_AF_SPEC)
-      const n = at < 0 ? -1 : addrGenModeIn(m.buf, at + 4, at + rd16(m.buf, at))
-      return n < 0 ? undefined : addrGenModeName(n)
+      return at < 0 ? undefined : addrGenModeIn(m.buf, at + 4, at + rd16(m.buf, at))
     }, ref, opts)
   }
 
@@ -474,7 +473,7 @@ export class LinkApi {
     for (const [k] of FLAG_OPTIONS) optBool(o[k], k)
     optBool(o.carrier, 'carrier')
     if (o.addrGenMode !== undefined) {
-      IFLA.byKey.get('addrGenMode')!.codec.check!(o.addrGenMode, 'addrGenMode')
+      addrGenMode.check!(o.addrGenMode, 'addrGenMode')
       a['addrGenMode'] = o.addrGenMode
     }
     for (const k of ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const) {

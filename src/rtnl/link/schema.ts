@@ -7,7 +7,6 @@ import BufferLayout from 'buffer-layout'
 import type { StructLayout } from '../../netlink/header.js'
 import { rd16, rd32 } from '../../util/le.js'
 import { attrOffset, decodeFail, findAttr, readStr, type RawAttr } from '../../attr/codec.js'
-import { ValidationError } from '../../errors.js'
 import { attrTable, bool8, decodeAttrs, encodeAttrs, enumOf, s32, str, strBare, u16, u32, u8, uint, type AttrTable, type Codec } from '../../attr/table.js'
 import { mac } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
@@ -327,45 +326,35 @@ const linkInfo: Codec<LinkInfo> = {
 /** IN6_ADDR_GEN_MODE_*: how the kernel makes a link's IPv6 link-local address (`ip link set X addrgenmode M`). */
 export const ADDR_GEN_MODES = { eui64: 0, none: 1, stableSecret: 2, random: 3 } as const
 export type AddrGenMode = keyof typeof ADDR_GEN_MODES
-const ADDR_GEN_BY_NUM = Object.keys(ADDR_GEN_MODES) as AddrGenMode[]
+/** IFLA_INET6_ADDR_GEN_MODE: a u8, by name (an unknown mode stays a number). */
+export const addrGenMode = enumOf(u8, ADDR_GEN_MODES)
 export const IFLA_AF_SPEC = 26
 const AF_INET6_NEST = 10
 const IFLA_INET6_ADDR_GEN_MODE = 8
 
 /**
- * IFLA_INET6_ADDR_GEN_MODE inside IFLA_AF_SPEC > AF_INET6 in [start, end): its number, or -1
- * (no IPv6 on the link, or a malformed nest: this is a peek, the rest of the nest is not read).
+ * IFLA_INET6_ADDR_GEN_MODE inside IFLA_AF_SPEC > AF_INET6 in [start, end), by name; undefined
+ * without IPv6 on the link, or in a malformed nest (this is a peek, the rest is not read).
  */
-export function addrGenModeIn(buf: Buffer, start: number, end: number): number {
+export function addrGenModeIn(buf: Buffer, start: number, end: number): AddrGenMode | number | undefined {
   const af = attrOffset(buf, start, end, AF_INET6_NEST)
-  if (af < 0) return -1
+  if (af < 0) return undefined
   const m = attrOffset(buf, af + 4, af + rd16(buf, af), IFLA_INET6_ADDR_GEN_MODE)
-  return m >= 0 && rd16(buf, m) >= 5 ? buf[m + 4]! : -1
-}
-
-export function addrGenModeName(n: number): AddrGenMode | number {
-  return ADDR_GEN_BY_NUM[n] ?? n
+  return m >= 0 && rd16(buf, m) >= 5 ? addrGenMode.decode(buf, m + 4, 1, 'IFLA_INET6_ADDR_GEN_MODE') : undefined
 }
 
 /** IFLA_AF_SPEC as the link's IPv6 address generation mode (`{ AF_INET6: { IFLA_INET6_ADDR_GEN_MODE } }`). */
 const afSpecAddrGenMode: Codec<AddrGenMode | number | undefined> = {
   kind: 'nested',
-  decode(buf, off, len) {
-    const n = addrGenModeIn(buf, off, off + len)
-    return n < 0 ? undefined : addrGenModeName(n)
-  },
+  decode: (buf, off, len) => addrGenModeIn(buf, off, off + len),
   encode(w, t, v) {
-    const mode = typeof v === 'number' ? v : ADDR_GEN_MODES[v as AddrGenMode]
     const spec = w.beginNest(t)
     const inet6 = w.beginNest(AF_INET6_NEST)
-    w.attrU8(IFLA_INET6_ADDR_GEN_MODE, mode)
+    addrGenMode.encode(w, IFLA_INET6_ADDR_GEN_MODE, v!)
     w.endNest(inet6)
     w.endNest(spec)
   },
-  check(v, field) {
-    if (!(typeof v === 'string' ? Object.hasOwn(ADDR_GEN_MODES, v) : typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 255))
-      throw new ValidationError(`${field}: expected ${Object.keys(ADDR_GEN_MODES).join(', ')} or a number`, field, v)
-  },
+  check: addrGenMode.check!,
 }
 
 export const IFLA = attrTable('IFLA', {
