@@ -36,12 +36,23 @@ export function optInt(v: unknown, field: string, min: number, max: number): voi
   if (v !== undefined && !isInt(v, min, max)) throw new ValidationError(`${field}: expected an integer ${min}-${max}`, field, v)
 }
 
+/** Per key of an options object: [min, max, what is expected] (see {@link checkRanges}). */
+export type Ranges = Readonly<Record<string, readonly [min: number, max: number, what: string]>>
+
 /**
- * A ValidationError naming `field` unless v (a number whose type its codec has checked) is
- * absent or in [min, max]: the ranges a kernel refuses beyond those of the wire type.
+ * A ValidationError naming `prefix.key` for the first value of `o` (a number whose type its
+ * codec has checked) outside its range: the ranges a kernel refuses beyond the wire type's.
  */
-export function checkRange(v: unknown, field: string, min: number, max: number, what: string): void {
-  if (typeof v === 'number' && (v < min || v > max)) throw new ValidationError(`${field}: expected ${what}`, field, v)
+export function checkRanges(o: Record<string, unknown>, prefix: string, ranges: Ranges): void {
+  for (const [key, [min, max, what]] of Object.entries(ranges)) {
+    const v = o[key]
+    if (typeof v === 'number' && (v < min || v > max)) throw new ValidationError(`${prefix}.${key}: expected ${what}`, `${prefix}.${key}`, v)
+  }
+}
+
+/** A ValidationError naming `field` when the number v has any of `bits` set (`why`: which and why). */
+export function checkBitsClear(v: unknown, field: string, bits: number, why: string): void {
+  if (typeof v === 'number' && (v & bits)) throw new ValidationError(`${field}: ${why}`, field, v)
 }
 
 /** A struct attribute given as an object: each of its named fields passes `check`. */

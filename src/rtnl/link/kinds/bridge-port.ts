@@ -1,7 +1,6 @@
 /** Bridge ports: IFLA_BRPORT_* (IFLA_INFO_SLAVE_DATA of slave kind "bridge"), <linux/if_link.h>. */
 import { attrTable, bool8, hex, u16, u32, u64, u8 } from '../../../attr/table.js'
-import { ValidationError } from '../../../errors.js'
-import { checkRange } from '../../../util/check.js'
+import { checkBitsClear, checkRanges, type Ranges } from '../../../util/check.js'
 import type { PortKind } from './types.js'
 
 export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
@@ -52,6 +51,13 @@ export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
 /** BR_GROUPFWD_MACPAUSE: 802.3x pause frames are never forwarded (br_setport refuses the bit). */
 const GROUPFWD_MACPAUSE = 1 << 1
 
+const PORT_RANGES: Ranges = {
+  state: [0, 4, 'BR_STATE_DISABLED (0) to BR_STATE_BLOCKING (4)'],
+  priority: [0, 63, 'an STP port priority 0-63'],
+  cost: [1, 65535, 'an STP path cost 1-65535'],
+  multicastRouter: [0, 3, 'MDB_RTR_TYPE_* 0-3'],
+}
+
 export const bridgePort: PortKind = {
   kind: 'bridge',
   key: 'bridgePort',
@@ -59,12 +65,7 @@ export const bridgePort: PortKind = {
   // Ranges the kernel refuses whatever the port's state (br_netlink.c, br_stp_if.c). It
   // applies port options one by one, so a refusal half-way would leave the earlier ones set.
   check(o) {
-    checkRange(o['state'], 'bridgePort.state', 0, 4, 'BR_STATE_DISABLED (0) to BR_STATE_BLOCKING (4)')
-    checkRange(o['priority'], 'bridgePort.priority', 0, 63, 'an STP port priority 0-63')
-    checkRange(o['cost'], 'bridgePort.cost', 1, 65535, 'an STP path cost 1-65535')
-    checkRange(o['multicastRouter'], 'bridgePort.multicastRouter', 0, 3, 'MDB_RTR_TYPE_* 0-3')
-    const m = o['groupFwdMask']
-    if (typeof m === 'number' && (m & GROUPFWD_MACPAUSE))
-      throw new ValidationError('bridgePort.groupFwdMask: bit 1 (01:80:c2:00:00:01, pause frames) cannot be forwarded', 'bridgePort.groupFwdMask', m)
+    checkRanges(o, 'bridgePort', PORT_RANGES)
+    checkBitsClear(o['groupFwdMask'], 'bridgePort.groupFwdMask', GROUPFWD_MACPAUSE, 'bit 1 (01:80:c2:00:00:01, pause frames) cannot be forwarded')
   },
 }

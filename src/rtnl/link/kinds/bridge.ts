@@ -5,7 +5,7 @@ import { decodeFail } from '../../../attr/codec.js'
 import { rd32 } from '../../../util/le.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
-import { checkRange } from '../../../util/check.js'
+import { checkBitsClear, checkRanges, type Ranges } from '../../../util/check.js'
 
 /** enum br_boolopt_id (<linux/if_bridge.h>; bits 3 and 4 are newer than the headers here). */
 const BOOLOPTS = ['noLinkLocalLearn', 'mcastVlanSnooping', 'mstEnabled', 'mdbOffloadFailNotification', 'fdbLocalVlan0'] as const
@@ -96,22 +96,26 @@ export const IFLA_BR = attrTable('IFLA_BR', {
 /** BR_GROUPFWD_RESTRICTED: 01:80:c2:00:00:0{0,1,2} are never forwarded (the kernel refuses the bits). */
 const GROUPFWD_RESTRICTED = 0x7
 
+/**
+ * Ranges the kernel refuses whatever the bridge's state (br_stp_if.c, br_multicast.c); times
+ * are in centiseconds, as `ip link ... type bridge` takes them. forwardDelay is range-checked
+ * only while STP runs, so it is left to the kernel.
+ */
+const BRIDGE_RANGES: Ranges = {
+  helloTime: [100, 1000, 'a hello time of 100-1000 centiseconds (1-10 s)'],
+  maxAge: [600, 4000, 'a max age of 600-4000 centiseconds (6-40 s)'],
+  multicastRouter: [0, 2, 'MDB_RTR_TYPE_DISABLED (0), TEMP_QUERY (1) or PERM (2)'],
+  multicastIgmpVersion: [2, 3, 'IGMP version 2 or 3'],
+  multicastMldVersion: [1, 2, 'MLD version 1 or 2'],
+}
+
 export const bridge: LinkKind = {
   kind: 'bridge',
   key: 'bridge',
   data: IFLA_BR,
   check(o) {
-    // Ranges the kernel refuses whatever the bridge's state (br_stp_if.c, br_multicast.c);
-    // times are in centiseconds, as `ip link ... type bridge` takes them. forwardDelay is
-    // range-checked only while STP runs, so it is left to the kernel.
-    checkRange(o['helloTime'], 'bridge.helloTime', 100, 1000, 'a hello time of 100-1000 centiseconds (1-10 s)')
-    checkRange(o['maxAge'], 'bridge.maxAge', 600, 4000, 'a max age of 600-4000 centiseconds (6-40 s)')
-    checkRange(o['multicastRouter'], 'bridge.multicastRouter', 0, 2, 'MDB_RTR_TYPE_DISABLED (0), TEMP_QUERY (1) or PERM (2)')
-    checkRange(o['multicastIgmpVersion'], 'bridge.multicastIgmpVersion', 2, 3, 'IGMP version 2 or 3')
-    checkRange(o['multicastMldVersion'], 'bridge.multicastMldVersion', 1, 2, 'MLD version 1 or 2')
-    const m = o['groupFwdMask']
-    if (typeof m === 'number' && (m & GROUPFWD_RESTRICTED))
-      throw new ValidationError('bridge.groupFwdMask: bits 0-2 (STP, pause frames, LACP) cannot be forwarded', 'bridge.groupFwdMask', m)
+    checkRanges(o, 'bridge', BRIDGE_RANGES)
+    checkBitsClear(o['groupFwdMask'], 'bridge.groupFwdMask', GROUPFWD_RESTRICTED, 'bits 0-2 (STP, pause frames, LACP) cannot be forwarded')
     const b = o['boolopts']
     if (b === undefined) return
     if (typeof b !== 'object' || b === null) throw new ValidationError('bridge.boolopts: expected an object of booleans', 'bridge.boolopts', b)
