@@ -5,4 +5,4 @@
  * named `be*` (network order).
  */
 export { u8, u16, be16, u32, s32, be32, u64, u64big, uint, bool8, bool32, flag, flag8, str, hex, nested, enumOf } from './table.js'
-export { ip, mac } from './types.js'
+export { ip, ipv4, ipv6, mac } from './types.js'

@@ -88,7 +88,7 @@ export function checkAttrKeys(table: AttrTable | undefined, obj: unknown, field:
 }
 
 /** `unknown`: raw attributes sent as they are ({ type, data } as decoded). */
-function checkRawAttrs(v: unknown, field: string): void {
+export function checkRawAttrs(v: unknown, field: string): void {
   if (!Array.isArray(v)) throw new ValidationError(`${field}: expected an array of { type, data } raw attributes`, field, v)
   v.forEach((a: unknown, i) => {
     const r = a as { type?: unknown; data?: unknown } | null

@@ -22,6 +22,25 @@ export const ip: Codec<string> = {
   },
 }
 
+/** An address of one family only (`ipv4`, `ipv6`): the kernel reads a fixed size there. */
+function ipOf(family: 4 | 6): Codec<string> {
+  const size = family === 4 ? 4 : 16
+  return {
+    kind: `ipv${family}`,
+    decode(buf, off, len, path) {
+      if (len !== size) decodeFail(`IPv${family} address attribute has ${len} bytes`, buf, off, path)
+      return formatIp(buf, off, len)
+    },
+    encode: ip.encode,
+    check(v, field) {
+      if (typeof v !== 'string' || parseIp(v, field).bytes.length !== size)
+        throw new ValidationError(`${field}: expected an IPv${family} address as a string`, field, v)
+    },
+  }
+}
+export const ipv4: Codec<string> = ipOf(4)
+export const ipv6: Codec<string> = ipOf(6)
+
 /**
  * Passes parsed address bytes where an `ip` attribute value (a string) is expected,
  * so the encoder copies them instead of parsing the text again. Internal.

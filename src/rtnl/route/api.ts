@@ -15,6 +15,7 @@ import { SCOPES, type Scope } from '../addr/schema.js'
 import { listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
+import { checkEncap, encapLinkNames, withLinkIndexes, type RouteEncap } from './encap.js'
 import {
   PROTOCOLS, ROUTE_TYPES, RTAX, RTM_DELROUTE, RTM_F_FIB_MATCH, RTM_F_LOOKUP_TABLE, RTM_GETROUTE, RTM_NEWROUTE, RTNH_F,
   TABLES, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteMetrics, type RouteProtocol, type RouteType,
@@ -31,9 +32,13 @@ export interface NexthopOptions {
   /** 1-256 (default 1). */
   weight?: number
   onlink?: boolean
+  /** This path's lightweight tunnel encapsulation (`nexthop ... encap TYPE ...`). */
+  encap?: RouteEncap
+  /** This path's routing realms (`nexthop ... realm`, RTA_FLOW). */
+  flow?: number
 }
 
-const NEXTHOP_KEYS: ReadonlySet<string> = new Set(['gateway', 'via', 'dev', 'weight', 'onlink'])
+const NEXTHOP_KEYS: ReadonlySet<string> = new Set(['gateway', 'via', 'dev', 'weight', 'onlink', 'encap', 'flow'])
 
 /** Options of route add/replace/append/del (`ip route add ...`). */
 export interface RouteOptions extends CallOptions {
@@ -63,6 +68,16 @@ export interface RouteOptions extends CallOptions {
   /** IPv6 router preference. */
   pref?: 'low' | 'medium' | 'high'
   mark?: number
+  /**
+   * Lightweight tunnel encapsulation (`encap ip|ip6|mpls|seg6|seg6local|xfrm ...`), e.g.
+   * `{ type: 'ip', id: 5, dst: '10.0.0.9', ttl: 64 }` for a collect-metadata tunnel device, or
+   * `{ type: 'seg6', mode: 'encap', segments: ['2001:db8::2'] }`.
+   */
+  encap?: RouteEncap
+  /** Routing realms (`realm`, RTA_FLOW): the destination realm in the low 16 bits, the source's in the high 16. */
+  flow?: number
+  /** Use a nexthop object (`nhid N`, made with `ip nexthop add`) instead of gateway/dev/multipath. */
+  nhid?: number
 }
 
 /** `ip route show` filters; table, protocol, type and dev are applied by the kernel. */
@@ -272,6 +287,10 @@ export class RouteApi {
       checkLinkRef(ref, field)
       return typeof ref === 'number' ? ref : names!.get(ref)!
     }
+    const encapOf = (e: unknown, field: string): RouteEncap => {
+      checkEncap(e, field)
+      return withLinkIndexes(e, index, field)
+    }
     if (!o || typeof o !== 'object') throw new ValidationError('route: options object required', 'options', o)
     if (typeof o.dst !== 'string') throw new ValidationError(`dst: expected a prefix or 'default'`, 'dst', o.dst)
     const attrs: RouteAttrs = {}
@@ -319,7 +338,7 @@ export class RouteApi {
     if (!forDelete || o.protocol !== undefined) h.protocol = protocolNumber(o.protocol ?? 'boot')
     if (o.scope !== undefined) h.scope = scopeNumber(o.scope)
     else if (forDelete) h.scope = SCOPES.nowhere // RT_SCOPE_NOWHERE: match any scope
-    else h.scope = defaultScope(type, hasGateway || !!o.multipath)
+    else h.scope = defaultScope(type, hasGateway || o.multipath !== undefined || o.nhid !== undefined)
     if (o.tos !== undefined) {
       optInt(o.tos, 'tos', 0, 255)
       h.tos = o.tos
@@ -353,6 +372,15 @@ export class RouteApi {
       optInt(o.mark, 'mark', 0, 0xffffffff)
       attrs.mark = o.mark
     }
+    if (o.flow !== undefined) {
+      optInt(o.flow, 'flow', 0, 0xffffffff)
+      attrs.flow = o.flow
+    }
+    if (o.nhid !== undefined) {
+      optInt(o.nhid, 'nhid', 1, 0xffffffff)
+      attrs.nhid = o.nhid
+    }
+    if (o.encap !== undefined) attrs.encap = encapOf(o.encap, 'encap')
     if (o.multipath !== undefined) {
       if (!Array.isArray(o.multipath) || o.multipath.length === 0) throw new ValidationError('multipath: a non-empty array of next hops', 'multipath', o.multipath)
       const nhs: Nexthop[] = []
@@ -373,6 +401,11 @@ export class RouteApi {
           nh.via = { family: v.family === AF_INET6 ? 'inet6' : 'inet', address: formatIp(v.bytes) }
         }
         if (n.dev !== undefined) nh.oif = index(n.dev, `multipath[${i}].dev`)
+        if (n.flow !== undefined) {
+          optInt(n.flow, `multipath[${i}].flow`, 0, 0xffffffff)
+          nh.flow = n.flow
+        }
+        if (n.encap !== undefined) nh.encap = encapOf(n.encap, `multipath[${i}].encap`)
         nhs.push(nh)
       }
       attrs.multipath = nhs
@@ -406,7 +439,8 @@ const gwBytes = new Uint8Array(4)
 export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | undefined {
   if (typeof o !== 'object' || o === null || typeof o.dst !== 'string' || o.family !== undefined || o.src !== undefined ||
     o.via !== undefined || o.prefsrc !== undefined || o.metrics !== undefined || o.expires !== undefined ||
-    o.pref !== undefined || o.mark !== undefined || o.multipath !== undefined || o.tos !== undefined || o.onlink !== undefined) return undefined
+    o.pref !== undefined || o.mark !== undefined || o.multipath !== undefined || o.tos !== undefined || o.onlink !== undefined ||
+    o.encap !== undefined || o.flow !== undefined || o.nhid !== undefined) return undefined
   const dev = o.dev
   if (dev !== undefined && !isLinkIndex(dev)) return undefined
   const metric = o.metric
@@ -467,11 +501,24 @@ const NO_NAMES: readonly string[] = Object.freeze([])
 
 /** Link names (not indexes) an options object refers to, to resolve before building. */
 function linkNames(o: RouteOptions): readonly string[] {
-  if (!o || (typeof o.dev !== 'string' && !Array.isArray(o.multipath))) return NO_NAMES
+  if (!o || (typeof o.dev !== 'string' && !Array.isArray(o.multipath) && o.encap === undefined)) return NO_NAMES
   const out: string[] = []
   if (typeof o.dev === 'string') out.push(checkLinkRef(o.dev, 'dev') as string)
-  if (Array.isArray(o.multipath)) for (const n of o.multipath) if (n && typeof n.dev === 'string') out.push(checkLinkRef(n.dev, 'dev') as string)
+  out.push(...encapNames(o.encap, 'encap'))
+  if (Array.isArray(o.multipath)) {
+    o.multipath.forEach((n, i) => {
+      if (n && typeof n.dev === 'string') out.push(checkLinkRef(n.dev, 'dev') as string)
+      if (n) out.push(...encapNames(n.encap, `multipath[${i}].encap`))
+    })
+  }
   return out
+}
+
+/** seg6local iif/oif names of an encap option (checked first, so that a bad one is named). */
+function encapNames(e: unknown, field: string): string[] {
+  if (e === undefined) return []
+  checkEncap(e, field)
+  return encapLinkNames(e).map(n => checkLinkRef(n, field) as string)
 }
 
 export { AF_INET, AF_INET6 }

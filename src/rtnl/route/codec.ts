@@ -12,6 +12,7 @@ import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { AF_INET6, formatIp, formatPrefix } from '../../util/ip.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
+import { decodeEncap, ENCAP_BY_NUM, type RouteEncap } from './encap.js'
 import {
   nexthopFlags, PROTOCOLS, ROUTE_TYPES, RTA, RTMSG_LEN,
   type EncapType, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteCacheInfo, type RouteMetrics, type RouteProtocol, type RouteType, type Via,
@@ -54,11 +55,10 @@ export interface Route {
   mark?: number
   /** Nexthop object id (RTA_NH_ID). */
   nhid?: number
-  /**
-   * Lightweight tunnel encapsulation (`ip route ... encap ip|mpls|seg6 ...`), read only; its
-   * parameters (RTA_ENCAP) are in `unknown` as the kernel sent them.
-   */
+  /** The type of {@link encap} (RTA_ENCAP_TYPE). */
   encapType?: EncapType | number
+  /** Lightweight tunnel encapsulation (`ip route ... encap ip|ip6|mpls|seg6|seg6local ...`). */
+  encap?: RouteEncap
   /** Routing realms (`ip route ... realm N`, RTA_FLOW). */
   flow?: number
   /** `ip route get`: the uid the lookup was made for (RTA_UID). */
@@ -106,6 +106,8 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
     flags: (rflags & 0xff) === 0 ? [] : nexthopFlags(rflags & 0xff),
   }
   if (rflags & 0x200) r.cloned = true
+  let encapAt = -1
+  let encapType = -1
   let o = off + RTMSG_LEN
   while (o + 4 <= end) {
     const len = rd16(buf, o)
@@ -130,6 +132,8 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
       case 20: if (pl >= 1) r.pref = PREF_BY_NUM[buf[p]!] ?? buf[p]!; break
       case 23: if (pl >= 4) r.expires = rd32(buf, p); break
       case 30: if (pl >= 4) r.nhid = rd32(buf, p); break
+      case 21: if (pl >= 2) r.encapType = ENCAP_BY_NUM[encapType = rd16(buf, p)] ?? encapType; else bad(buf, o, 'RTA_ENCAP_TYPE'); break
+      case 22: encapAt = o; break // decoded once its type is known (the kernel sends it first)
       default: {
         const e = RTA.byType[t]
         if (e) (r as unknown as Record<string, unknown>)[e.key] = e.codec.decode(buf, p, pl, ROUTE_PATHS[t]!)
@@ -137,6 +141,11 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
       }
     }
     o += (len + 3) & ~3
+  }
+  if (encapAt >= 0) {
+    const len = rd16(buf, encapAt)
+    if (encapType >= 0) r.encap = decodeEncap(buf, encapAt + 4, len - 4, encapType, 'RTM_NEWROUTE > RTA_ENCAP')
+    else (r.unknown ??= []).push({ type: rd16(buf, encapAt + 2), data: copyBytes(buf, encapAt + 4, encapAt + len) })
   }
   // The kernel reports a route's remaining lifetime in RTA_CACHEINFO, in USER_HZ (1/100 s).
   if (r.expires === undefined && r.cacheInfo && r.cacheInfo.expires > 0) r.expires = Math.round(r.cacheInfo.expires / 100)

@@ -12,6 +12,9 @@ import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
 import { AF_INET, AF_INET6, formatIp, parseIp } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
+import { ENCAP_BY_NUM, ENCAP_TYPES, decodeEncap, encapAttr, encodeEncap, type EncapType, type RouteEncap } from './encap.js'
+
+export { ENCAP_TYPES, type EncapType }
 
 export const RTM_NEWROUTE = 24
 export const RTM_DELROUTE = 25
@@ -34,14 +37,6 @@ export const RTMSG_LEN = 12
 // enum rt_class_t
 export const TABLES = { unspec: 0, default: 253, main: 254, local: 255 } as const
 // RTN_*
-/** LWTUNNEL_ENCAP_* (<linux/lwtunnel.h>): the encapsulation of a route (`ip route ... encap TYPE`). */
-export const ENCAP_TYPES = {
-  none: 0, mpls: 1, ip: 2, ila: 3, ip6: 4, seg6: 5, bpf: 6, seg6local: 7, rpl: 8, ioam6: 9, xfrm: 10,
-} as const
-export type EncapType = keyof typeof ENCAP_TYPES
-const ENCAP_BY_NUM: (EncapType | undefined)[] = []
-for (const [k, v] of Object.entries(ENCAP_TYPES)) ENCAP_BY_NUM[v] = k as EncapType
-
 export const ROUTE_TYPES = {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7,
   prohibit: 8, throw: 9, nat: 10, xresolve: 11,
@@ -116,8 +111,10 @@ export interface Nexthop {
   flags: NexthopFlag[]
   gateway?: string
   via?: Via
-  /** This path's lightweight tunnel encapsulation (its RTA_ENCAP parameters are in `unknown`). */
+  /** This path's lightweight tunnel encapsulation type (also `encap.type`). */
   encapType?: EncapType | number
+  /** This path's lightweight tunnel encapsulation (`nexthop ... encap TYPE ...`). */
+  encap?: RouteEncap
   /** This path's routing realms (`nexthop ... realm N`, RTA_FLOW). */
   flow?: number
   /** Attributes of this path not decoded above, as the kernel sent them. */
@@ -144,16 +141,24 @@ export const multipath: Codec<Nexthop[]> = {
       if (l < 8 || o + l > end) decodeFail(`bad rtnexthop length ${l}`, buf, o, path)
       const nh: Nexthop = { oif: rdS32(buf, o + 4), weight: buf[o + 3]! + 1, flags: nexthopFlags(buf[o + 2]!) }
       let a = o + 8
+      let encapAt = -1
+      let encapType = -1
       while (a + 4 <= o + l) {
         const al = rd16(buf, a)
         if (al < 4 || a + al > o + l) decodeFail('bad attribute length', buf, a, `${path} > rtnexthop`)
         const t = rd16(buf, a + 2) & NLA_TYPE_MASK
         if (t === 5) nh.gateway = formatIp(buf, a + 4, al - 4)
         else if (t === 18) nh.via = via.decode(buf, a + 4, al - 4, path)
-        else if (t === 21 && al >= 6) nh.encapType = ENCAP_BY_NUM[rd16(buf, a + 4)] ?? rd16(buf, a + 4)
+        else if (t === 21 && al >= 6) nh.encapType = ENCAP_BY_NUM[encapType = rd16(buf, a + 4)] ?? encapType
+        else if (t === 22) encapAt = a
         else if (t === 11 && al >= 8) nh.flow = rd32(buf, a + 4)
         else (nh.unknown ??= []).push({ type: rd16(buf, a + 2), data: copyBytes(buf, a + 4, a + al) })
         a += (al + 3) & ~3
+      }
+      if (encapAt >= 0) {
+        const al = rd16(buf, encapAt)
+        if (encapType >= 0) nh.encap = decodeEncap(buf, encapAt + 4, al - 4, encapType, `${path} > rtnexthop > RTA_ENCAP`)
+        else (nh.unknown ??= []).push({ type: rd16(buf, encapAt + 2), data: copyBytes(buf, encapAt + 4, encapAt + al) })
       }
       out.push(nh)
       o += (l + 3) & ~3
@@ -169,6 +174,8 @@ export const multipath: Codec<Nexthop[]> = {
       w.buf.writeInt32LE(nh.oif, start + 4)
       if (nh.gateway !== undefined) w.attrBytes(5, parseIp(nh.gateway, 'gateway').bytes)
       if (nh.via !== undefined) via.encode(w, 18, nh.via)
+      if (nh.flow !== undefined) w.attrU32(11, nh.flow)
+      if (nh.encap !== undefined) encodeEncap(w, nh.encap)
       w.buf.writeUInt16LE(w.off - start, start)
     }
     w.endNest(at)
@@ -239,8 +246,9 @@ export const RTA = attrTable('RTA', {
   RTA_VIA: [18, 'via', via],
   RTA_NEWDST: [19, 'newdst', ip],
   RTA_PREF: [20, 'pref', u8],
-  // A u16 (lwtunnel_fill_encap); the RTA_ENCAP nest that goes with it is kept raw in `unknown`.
+  // A u16 (lwtunnel_fill_encap). Read only: RTA_ENCAP's codec writes it with the nest.
   RTA_ENCAP_TYPE: [21, 'encapType', enumOf(u16, ENCAP_TYPES), { readOnly: true }],
+  RTA_ENCAP: [22, 'encap', encapAttr],
   RTA_EXPIRES: [23, 'expires', u32],
   RTA_UID: [25, 'uid', u32],
   RTA_TTL_PROPAGATE: [26, 'ttlPropagate', u8],
