@@ -120,3 +120,18 @@ t.test('errors before anything is sent, and from the kernel', async t => {
   t.match(err2.extack?.message ?? '', /device/i, 'with the kernel\'s reason')
   t.same(await all(rtnl.addr.list({ link: 'e0' })), [] as Addr[], 'nothing half-applied')
 })
+
+t.test('addr.del(listed address): removes that address, peer and all', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.addr.add({ link: 'br0', address: '10.0.0.1/24' })
+  await rtnl.addr.add({ link: 'br0', address: '10.5.0.1/32', peer: '10.5.0.2' })
+  await rtnl.addr.add({ link: 'br0', address: '2001:db8::1/64', flags: ['nodad'] })
+  const listed = await rtnl.addr.list({ link: 'br0' }).toArray()
+  for (const a of listed) if (a.address !== '10.0.0.1' && a.scope === 'universe') await rtnl.addr.del(a)
+  const left = (await rtnl.addr.list({ link: 'br0' }).toArray()).filter(a => a.scope === 'universe').map(a => a.cidr)
+  t.same(left, ['10.0.0.1/24'], 'the peer and the IPv6 address went, the other stays')
+  t.same((await ns.ip('-4', 'addr', 'show', 'dev', 'br0'))[0].addr_info.map((a: { local: string }) => a.local), ['10.0.0.1'], 'ip agrees')
+  await t.rejects(rtnl.addr.del(listed.find(a => a.address === '10.5.0.1')!), { code: 'EADDRNOTAVAIL' }, 'gone: EADDRNOTAVAIL')
+})

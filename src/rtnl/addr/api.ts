@@ -93,6 +93,11 @@ function lifetime(v: number): number {
   return v === FOREVER ? Infinity : v
 }
 
+/** A decoded Addr rather than del options: it has `index` and `cidr`, and no `link`. */
+function isListedAddr(o: AddrDelOptions | Addr): o is Addr {
+  return (o as Partial<AddrDelOptions>).link === undefined && (o as Partial<Addr>).index !== undefined && (o as Partial<Addr>).cidr !== undefined
+}
+
 /** Decodes an RTM_NEWADDR message. */
 export function decodeAddr(msg: NlMsg): Addr {
   return decodeAddrAt(msg.buf, msg.off, msg.end)
@@ -334,12 +339,18 @@ export class AddrApi {
   }
 
   /**
-   * Removes an address. Equivalent to `ip address del ADDRESS dev LINK`.
+   * Removes an address. Equivalent to `ip address del ADDRESS dev LINK`. Given an
+   * {@link Addr} as listed, removes that address (its link index, prefix and peer).
    * @throws {NetlinkError} `EADDRNOTAVAIL` when the link has no such address.
    * @example await rtnl.addr.del({ link: 'veth0', address: '10.0.0.1/24' })
+   * @example for await (const a of rtnl.addr.list({ link: 'veth0', family: 6 })) if (a.scope === 'global') await rtnl.addr.del(a)
    */
-  async del(opts: AddrDelOptions): Promise<void> {
+  async del(opts: AddrDelOptions | Addr): Promise<void> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('addr.del: options object required', 'options', opts)
+    if (isListedAddr(opts)) {
+      const { index, cidr, peer } = opts
+      return this.del({ link: index, address: cidr, ...(peer !== undefined ? { peer } : {}) })
+    }
     const hasPrefix = typeof opts.address === 'string' && opts.address.includes('/')
     const c = parseCidr(opts.address)
     const index = await resolveLink(this.sock, checkLinkRef(opts.link))

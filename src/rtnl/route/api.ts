@@ -126,6 +126,25 @@ function typeNumber(t: RouteType): number {
   throw new ValidationError(`type: unknown route type ${JSON.stringify(t)}`, 'type', t)
 }
 
+/** A decoded Route rather than route options: it has `dstLength` (options have no such key). */
+function isListedRoute(o: RouteOptions | Route): o is Route {
+  return typeof o === 'object' && o !== null && (o as Partial<Route>).dstLength !== undefined
+}
+
+/** The fields of a Route that deleteMessage() sends, checked: it may come from user code. */
+function checkListedRoute(r: Route): Route {
+  if (r.family !== 'inet' && r.family !== 'inet6') throw new ValidationError("route.family: expected 'inet' or 'inet6'", 'family', r.family)
+  optInt(r.dstLength, 'dstLength', 0, r.family === 'inet6' ? 128 : 32)
+  if (typeof r.dst !== 'string' || (r.dstLength > 0 && parseCidr(r.dst, 'dst').prefixLength !== r.dstLength))
+    throw new ValidationError('dst: expected the prefix of dstLength', 'dst', r.dst)
+  optInt(r.tos, 'tos', 0, 255)
+  optInt(r.table, 'table', 0, 0xffffffff)
+  optInt(r.priority, 'priority', 0, 0xffffffff)
+  optInt(r.oif, 'oif', 1, 0x7fffffff)
+  if (r.gateway !== undefined) parseIp(r.gateway, 'gateway')
+  return r
+}
+
 /** RTM_DELROUTE for a route as it was listed: its own key, as `ip route flush` sends it back. */
 function deleteMessage(r: Route): Buffer {
   const family = r.family === 'inet6' ? AF_INET6 : AF_INET
@@ -251,10 +270,22 @@ export class RouteApi {
   }
 
   /**
-   * Deletes a route (`ip route del`); fields given narrow the match.
+   * Deletes a route (`ip route del`); fields given narrow the match. Given a {@link Route} as
+   * listed (or returned by `get({ fibMatch: true })`), deletes exactly that route, by its own
+   * key (prefix, tos, table, protocol, scope, type, metric, device, gateway), as
+   * {@link flush} does: route options name some of these differently (`dev`, `metric`), and
+   * without them the kernel deletes the first route to that prefix.
    * @throws {NetlinkError} `ESRCH` when no route matches.
+   * @example for await (const r of rtnl.route.list()) if (r.protocol === 'static') await rtnl.route.del(r)
    */
-  del(opts: RouteOptions): Promise<void> {
+  del(opts: RouteOptions | Route): Promise<void> {
+    if (isListedRoute(opts)) {
+      try {
+        return this.sock.requestVoid(deleteMessage(checkListedRoute(opts)), requestOpts(opts.dst, {}))
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
     return this.send(opts, RTM_DELROUTE, 0)
   }
 
