@@ -390,3 +390,11 @@ t.test('addrGenMode: on add (set before the link comes up: no link-local address
   await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', addrGenMode: 'x' as any }), { name: 'ValidationError', field: 'addrGenMode' })
   t.notOk((await rtnl.link.list().toArray()).some(l => l.name === 'v2'), 'nothing made')
 })
+
+t.test('the namespace of a pid that has gone since the kernel accepted it is a NetNsError', async t => {
+  // link.add's second request (a veth peer's attributes, a netns link's addrGenMode) goes to a
+  // socket opened in the target namespace; /proc/PID/ns/net may be gone by then.
+  const ns = freshNetNs(t)
+  const inNamespace = (ns.rtnl.link as unknown as { inNamespace(w: unknown, fn: () => Promise<void>): Promise<void> }).inNamespace.bind(ns.rtnl.link)
+  await t.rejects(inNamespace({ pid: 2 ** 22 + 12345 }, async () => undefined), { name: 'NetNsError', code: 'ENOENT' })
+})

@@ -2,8 +2,8 @@
  * Link verbs: `ip link` as a typed promise API. Links are referred to by name or
  * index (LinkRef); lookups are single RTM_GETLINK requests, never filtered dumps.
  */
-import { closeSync, openSync } from 'node:fs'
-import { closedHandle, openNamedFd } from '../../netns/run-dir.js'
+import { closeSync } from 'node:fs'
+import { closedHandle, openNamedFd, openNsFile } from '../../netns/run-dir.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
@@ -545,7 +545,7 @@ export class LinkApi {
     } else if (typeof (where as { fd?: unknown }).fd === 'number') {
       fd = (where as { fd: number }).fd
     } else {
-      fd = openSync(`/proc/${(where as { pid: number }).pid}/ns/net`, 'r')
+      fd = openNsFile(`/proc/${(where as { pid: number }).pid}/ns/net`, undefined) // a NetNsError if the process has gone since
       own = true
     }
     try {
