@@ -80,6 +80,9 @@ export interface RouteOptions extends CallOptions {
   nhid?: number
 }
 
+/** Route options sent as a u32 attribute of the same name, with their lowest value. */
+const U32_OPTIONS = [['mark', 0], ['flow', 0], ['nhid', 1]] as const
+
 /** `ip route show` filters; table, protocol, type and dev are applied by the kernel. */
 export interface RouteListFilter extends CallOptions {
   /** Default `'main'`; `'all'` for every table. */
@@ -399,17 +402,11 @@ export class RouteApi {
       if (p === undefined) throw new ValidationError("pref: 'low', 'medium' or 'high'", 'pref', o.pref)
       attrs.pref = p
     }
-    if (o.mark !== undefined) {
-      optInt(o.mark, 'mark', 0, 0xffffffff)
-      attrs.mark = o.mark
-    }
-    if (o.flow !== undefined) {
-      optInt(o.flow, 'flow', 0, 0xffffffff)
-      attrs.flow = o.flow
-    }
-    if (o.nhid !== undefined) {
-      optInt(o.nhid, 'nhid', 1, 0xffffffff)
-      attrs.nhid = o.nhid
+    for (const [k, min] of U32_OPTIONS) {
+      const v = o[k]
+      if (v === undefined) continue
+      optInt(v, k, min, 0xffffffff)
+      attrs[k] = v
     }
     if (o.encap !== undefined) attrs.encap = encapOf(o.encap, 'encap')
     if (o.multipath !== undefined) {

@@ -7,7 +7,7 @@
  * Typed: ip, ip6, mpls, seg6, seg6local, xfrm. Other types (ila, bpf, rpl, ioam6) keep their
  * attributes raw in `unknown`, which are sent back as they are.
  */
-import { attrTable, checkRawAttrs, decodeAttrs, encodeAttrs, enumOf, findAttr, u32, u64, u8, checkAttrKeys, type AttrsOf, type AttrTable, type Codec } from '../../attr/table.js'
+import { attrTable, checkRawAttrs, decodeAttrs, encodeAttrs, enumOf, findAttr, nested, u32, u64, u8, checkAttrKeys, type AttrsOf, type AttrTable, type Codec } from '../../attr/table.js'
 import { copyBytes, decodeFail, type RawAttr } from '../../attr/codec.js'
 import { ipv4, ipv6 } from '../../attr/types.js'
 import type { NlWriter } from '../../attr/writer.js'
@@ -206,18 +206,6 @@ export const SEG6_LOCAL_FLV = attrTable('SEG6_LOCAL_FLV', {
   SEG6_LOCAL_FLV_LCNODE_FN_BITS: [3, 'lcnodeFuncBits', u8],
 })
 
-const flavors: Codec<AttrsOf<typeof SEG6_LOCAL_FLV>> = {
-  kind: 'nested',
-  table: SEG6_LOCAL_FLV,
-  decode: (buf, off, len, path) => decodeAttrs(SEG6_LOCAL_FLV, buf, off, off + len, path),
-  encode(w, t, v) {
-    const at = w.beginNest(t)
-    encodeAttrs(SEG6_LOCAL_FLV, w, v)
-    w.endNest(at)
-  },
-  check: (v, field) => checkAttrKeys(SEG6_LOCAL_FLV, v, field),
-}
-
 /** SEG6_LOCAL_* (`encap seg6local action ACTION [table T] [nh4|nh6 A] [oif DEV] [srh segs ...] [count]`). */
 export const SEG6_LOCAL = attrTable('SEG6_LOCAL', {
   SEG6_LOCAL_ACTION: [1, 'action', enumOf(u32, SEG6_LOCAL_ACTIONS)],
@@ -230,7 +218,7 @@ export const SEG6_LOCAL = attrTable('SEG6_LOCAL', {
   // SEG6_LOCAL_BPF (8) stays raw: a program is loaded by fd, which has no place in a plain object.
   SEG6_LOCAL_VRFTABLE: [9, 'vrftable', u32],
   SEG6_LOCAL_COUNTERS: [10, 'counters', counters],
-  SEG6_LOCAL_FLAVORS: [11, 'flavors', flavors],
+  SEG6_LOCAL_FLAVORS: [11, 'flavors', nested(SEG6_LOCAL_FLV)],
 })
 
 /** LWT_XFRM_* (`encap xfrm if_id N link_dev DEV`). */
