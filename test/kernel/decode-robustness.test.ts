@@ -40,6 +40,12 @@ t.test('truncated and corrupted kernel messages decode or throw DecodeError, not
   await rtnl.route.add({ dst: '10.21.0.0/16', multipath: [{ gateway: '10.9.0.2', dev: 'v0', weight: 2 }, { gateway: '10.9.0.3', dev: 'v0' }] })
   await rtnl.route.add({ dst: '10.22.0.0/16', type: 'blackhole', table: 1000, metrics: { mtu: 1400 } })
   await rtnl.route.add({ dst: '2001:db8:1::/48', gateway: '2001:db8::2' })
+  // Encapsulations: their nests depend on a sibling type and hold structs (SRH) of their own.
+  await rtnl.route.add({ dst: '10.23.0.0/16', dev: 'v0', encap: { type: 'ip', id: 7, dst: '10.9.0.9', ttl: 3, flags: ['key'] } })
+  await rtnl.route.add({ dst: '10.24.0.0/16', dev: 'v0', encap: { type: 'seg6', mode: 'encap', segments: ['2001:db8::5', '2001:db8::6'], hmac: 3 } })
+  await rtnl.route.add({ dst: '10.25.0.0/16', multipath: [{ gateway: '10.9.0.2', dev: 'v0', encap: { type: 'ip6', dst: '2001:db8::7' } }, { gateway: '10.9.0.3', dev: 'v0', flow: 4 }] })
+  await rtnl.route.add({ dst: '2001:db8:2::/64', dev: 'v0', encap: { type: 'seg6', mode: 'inline', segments: ['2001:db8::5'] } })
+  await rtnl.route.add({ dst: '2001:db8:3::/64', dev: 'v0', encap: { type: 'seg6local', action: 'End.B6', srh: { segments: ['2001:db8::5'] }, counters: true } })
 
   const capture = async (type: number, body: Buffer): Promise<Buffer[]> => {
     const out: Buffer[] = []
