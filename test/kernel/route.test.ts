@@ -1,7 +1,7 @@
 // Routes against the real kernel, cross-checked with `ip -json route`.
 import t from 'tap'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
-import { freshNetNs, type FreshNs } from '../helpers/ns.js'
+import { freshNetNs, ipIn, type FreshNs } from '../helpers/ns.js'
 import type { Route } from '../../src/rtnl/route/codec.js'
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -125,6 +125,32 @@ t.test('route get matches ip route get', async t => {
   const fib = await rtnl.route.get({ dst: '10.50.1.2', fibMatch: true })
   t.equal(fib.dst, '10.50.0.0/16', 'fibmatch returns the FIB entry')
   await t.rejects(rtnl.route.get({ dst: '192.0.2.1' }), { code: 'ENETUNREACH' })
+})
+
+t.test('route get with the flow a rule can match: tos, ipProto, sport, dport, uid', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  // Policy rules (made by ip, as test setup) send these flows to tables of their own.
+  await rtnl.route.add({ dst: '10.60.0.0/16', gateway: '10.0.0.2' })
+  for (const [table, gw] of [[101, '10.0.0.11'], [102, '10.0.0.12'], [103, '10.0.0.13']] as const)
+    await rtnl.route.add({ dst: '10.60.0.0/16', gateway: gw, table })
+  await ipIn(ns, 'rule', 'add', 'uidrange', '1234-1234', 'table', '101')
+  await ipIn(ns, 'rule', 'add', 'ipproto', 'tcp', 'dport', '443', 'table', '102')
+  await ipIn(ns, 'rule', 'add', 'tos', '0x10', 'table', '103')
+  const via = async (o: Record<string, unknown>) => (await rtnl.route.get({ dst: '10.60.1.1', ...o })).gateway
+  t.equal(await via({}), '10.0.0.2', 'no flow: main')
+  t.equal(await via({ uid: 1234 }), '10.0.0.11', 'uid')
+  t.equal(await via({ ipProto: 'tcp', dport: 443 }), '10.0.0.12', 'ipproto tcp dport 443')
+  t.equal(await via({ ipProto: 'tcp', dport: 80 }), '10.0.0.2', 'another port: main')
+  t.equal(await via({ ipProto: 6, sport: 1000, dport: 443 }), '10.0.0.12', 'ipproto as a number, with sport')
+  t.equal(await via({ tos: 0x10 }), '10.0.0.13', 'tos')
+  t.match(await rtnl.route.get({ dst: '10.60.1.1', ipProto: 'udp', sport: 53, dport: 5353, uid: 7 }), { uid: 7 }, 'the uid echoed back')
+  const [ip] = await ns.ip('route', 'get', '10.60.1.1', 'ipproto', 'tcp', 'dport', '443')
+  t.equal(ip.gateway, '10.0.0.12', 'ip agrees')
+  await t.rejects(rtnl.route.get({ dst: '10.60.1.1', ipProto: 'gre' as never }), { name: 'ValidationError', field: 'ipProto' })
+  await t.rejects(rtnl.route.get({ dst: '10.60.1.1', dport: 70000 }), { name: 'ValidationError', field: 'dport' })
+  await t.rejects(rtnl.route.get({ dst: '10.60.1.1', tos: -1 }), { name: 'ValidationError', field: 'tos' })
+  await t.rejects(rtnl.route.get({ dst: '10.60.1.1', ipProto: 47, dport: 1 }), { name: 'NetlinkError' }, 'a protocol the kernel does not take: its error')
 })
 
 t.test('10,000 routes dumped and matched one for one; 100,000 streamed', async t => {

@@ -100,9 +100,21 @@ export interface RouteGetOptions extends CallOptions {
   iif?: LinkRef
   oif?: LinkRef
   mark?: number
+  /** The packet's TOS (`dsfield`/`tos`). */
+  tos?: number
+  /** The packet's transport protocol (`ipproto`): `'tcp'`, `'udp'`, `'icmp'`, `'icmpv6'` or a number; the kernel takes those four. */
+  ipProto?: 'tcp' | 'udp' | 'icmp' | 'icmpv6' | number
+  /** The packet's ports (`sport`, `dport`), with `ipProto` tcp or udp. */
+  sport?: number
+  dport?: number
+  /** The uid of the sending socket (`uid`), for uid-range rules. */
+  uid?: number
   /** Return the FIB entry that matched (`ip route get fibmatch`) instead of the resulting route. */
   fibMatch?: boolean
 }
+
+/** IPPROTO_* by the names `ip route get ipproto` takes (<netinet/in.h>). */
+const IP_PROTOS = { icmp: 1, tcp: 6, udp: 17, icmpv6: 58 } as const
 
 function tableNumber(t: TableRef | 'all' | undefined, dflt: number): number {
   if (t === undefined) return dflt
@@ -200,7 +212,9 @@ export class RouteApi {
   }
 
   /**
-   * Asks the kernel which route it would use (`ip route get DST [from SRC] [iif I] [oif O] [mark M]`).
+   * Asks the kernel which route it would use (`ip route get DST [from SRC] [iif I] [oif O] [mark M]
+   * [tos T] [ipproto P] [sport N] [dport N] [uid U] [fibmatch]`): the flow fields are what
+   * policy rules match on. The answer has the lookup's `uid`.
    * @throws {NetlinkError} `ENETUNREACH` when nothing matches.
    * @example const r = await rtnl.route.get({ dst: '10.0.0.7' })
    */
@@ -222,7 +236,20 @@ export class RouteApi {
       attrs.mark = opts.mark
     }
     optBool(opts.fibMatch, 'fibMatch')
-    const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
+    optInt(opts.tos, 'tos', 0, 255)
+    if (opts.ipProto !== undefined) {
+      const p = opts.ipProto
+      if (typeof p === 'string' ? !Object.hasOwn(IP_PROTOS, p) : !Number.isInteger(p) || p < 0 || p > 255)
+        throw new ValidationError(`ipProto: ${Object.keys(IP_PROTOS).join(', ')} or a number 0-255`, 'ipProto', p)
+      attrs.ipProto = typeof p === 'string' ? IP_PROTOS[p] : p
+    }
+    for (const k of ['sport', 'dport'] as const) {
+      optInt(opts[k], k, 0, 0xffff)
+      if (opts[k] !== undefined) attrs[k] = opts[k]
+    }
+    optInt(opts.uid, 'uid', 0, 0xffffffff)
+    if (opts.uid !== undefined) attrs.uid = opts.uid
+    const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, tos: opts.tos ?? 0, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
     // One RTM_NEWROUTE answers (an error otherwise); decodeRoute never skips it.
     return (await this.sock.requestOne(routeMessage(RTM_GETROUTE, 0, h, attrs), decodeRoute, opts.dst, opts))!
   }
