@@ -111,6 +111,44 @@ async function floorLoop(r, index, n, awaitEach, clock) {
   clock('stop')
 }
 
+/**
+ * W2's floor: the same native round trip for RTM_NEWADDR, each message written into one
+ * prebuilt request as the C reference writes it (the library's bytes for the first address,
+ * then the address and sequence number patched in), its ACK checked; with `awaitEach`, one
+ * `await` per request. What an awaited promise API costs per address before it encodes.
+ * @param {any} r @param {number} index @param {Instance} inst @param {boolean} awaitEach
+ * @param {(t: 'start'|'stop') => void} clock
+ */
+async function floorAddLoop(r, index, inst, awaitEach, clock) {
+  const lib = dirname(DIST_INDEX)
+  const { native } = await import(pathToFileURL(join(lib, 'native', 'binding.js')).href)
+  const { plainAddMessage } = await import(pathToFileURL(join(lib, 'rtnl', 'addr', 'api.js')).href)
+  const b = native()
+  const fd = r.sock?.fd
+  if (typeof fd !== 'number' || typeof b.sendRecv !== 'function' || typeof plainAddMessage !== 'function') throw new Error('this build exposes no socket fd, sendRecv or plainAddMessage')
+  // NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, as addr.add sends it
+  const req = plainAddMessage(`${ipv4(inst.base, 0)}/${inst.plen}`, index, 0x605)
+  const p = inst.base.split('.').map(Number)
+  const base = ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0
+  const buf = Buffer.allocUnsafe(65536)
+  const sender = new Uint32Array(2)
+  let seq = 1
+  const one = (/** @type {number} */ i) => {
+    const a = (base + i) >>> 0
+    req.writeUInt32BE(a, 28) // IFA_ADDRESS
+    req.writeUInt32BE(a, 36) // IFA_LOCAL
+    req.writeUInt32LE(seq++, 8)
+    return b.sendRecv(fd, req, buf, sender)
+  }
+  const check = (/** @type {number} */ got, /** @type {number} */ i) => {
+    if (got < 20 || buf.readUInt16LE(4) !== 2 || buf.readInt32LE(16) !== 0) throw new Error(`floor: address ${i} not acknowledged (read ${got}, error ${buf.readInt32LE(16)})`)
+  }
+  clock('start')
+  if (awaitEach) for (let i = 0; i < inst.n; i++) check(await Promise.resolve(one(i)), i)
+  else for (let i = 0; i < inst.n; i++) check(one(i), i)
+  clock('stop')
+}
+
 /** Features per workload: null when usable, else why not. */
 async function probe(/** @type {{ ns: string }} */ spec) {
   await load()
@@ -185,6 +223,10 @@ async function phaseRun(w, phase, inst, mode, chunk, clock) {
       }
       case 'W2/add': {
         const link = (await r.link.get(inst.dev)).index ?? inst.dev
+        if (mode === 'floor' || mode === 'floor-await') {
+          await floorAddLoop(r, link, inst, mode === 'floor-await', clock)
+          break
+        }
         clock('start')
         await each(inst.n, mode, chunk, i => r.addr.add({ link, address: `${ipv4(inst.base, i)}/${inst.plen}` }))
         clock('stop')

@@ -82,7 +82,7 @@ function make(style, mode = style) {
 }
 
 /**
- * W1 reference rows, not contenders: what any Node client pays per round trip on this machine
+ * W1 and W2 (add) reference rows, not contenders: what any Node client pays per round trip on this machine
  * before it encodes or decodes anything (the library's native helper, a prebuilt request),
  * and the same plus the one `await` a promise API costs. They put the 1.3x target in context.
  * @param {'floor'|'floor-await'} mode @returns {Contender}
@@ -93,9 +93,9 @@ function floor(mode) {
     id: mode === 'floor' ? 'node-floor' : 'node-floor-await',
     label: mode === 'floor' ? 'Node floor: native round trip only (reference)' : 'Node floor: native round trip + one await (reference)',
     note: mode === 'floor'
-      ? "W1 only: the library's native helper sends a prebuilt RTM_GETLINK and reads the answer in one call, in a plain loop: no encoding, decoding or request bookkeeping"
+      ? "W1 and W2's add only: the library's native helper sends a prebuilt RTM_GETLINK (W2: an RTM_NEWADDR written into one buffer, as C does) and reads the answer in one call, in a plain loop: no encoding, decoding or request bookkeeping"
       : 'the same, plus one `await` of an already resolved promise per request (what any promise-returning API costs)',
-    phasesFor: w => (w.id === 'W1' ? ['getlink'] : null),
+    phasesFor: w => (w.id === 'W1' ? ['getlink'] : w.id === 'W2' ? ['add'] : null),
   }
 }
 
