@@ -69,6 +69,21 @@ async function each(n, mode, chunk, f) {
 }
 
 /**
+ * What a floor loop needs of the build under test: its native helper, the client's socket fd
+ * and one internal module with the request builder `fn`.
+ * @param {any} r @param {string[]} path @param {string} fn
+ */
+async function floorTools(r, path, fn) {
+  const lib = dirname(DIST_INDEX)
+  const { native } = await import(pathToFileURL(join(lib, 'native', 'binding.js')).href)
+  const mod = await import(pathToFileURL(join(lib, ...path)).href)
+  const b = native()
+  const fd = r.sock?.fd
+  if (typeof fd !== 'number' || typeof b.sendRecv !== 'function' || typeof mod[fn] !== 'function') throw new Error(`this build exposes no socket fd, sendRecv or ${fn}`)
+  return { b, fd, mod }
+}
+
+/**
  * W1's floor for any Node client on this machine: the library's native helper sends a
  * prebuilt RTM_GETLINK (the bytes link.get sends) and reads the answer in one call, n times,
  * with no encoding, no decoding and no request bookkeeping; with `awaitEach`, plus one
@@ -78,12 +93,8 @@ async function each(n, mode, chunk, f) {
  * @param {(t: 'start'|'stop') => void} clock
  */
 async function floorLoop(r, index, n, awaitEach, clock) {
-  const lib = dirname(DIST_INDEX)
-  const { native } = await import(pathToFileURL(join(lib, 'native', 'binding.js')).href)
-  const { getLinkRequest } = await import(pathToFileURL(join(lib, 'rtnl', 'link', 'resolve.js')).href)
-  const b = native()
-  const fd = r.sock?.fd
-  if (typeof fd !== 'number' || typeof b.sendRecv !== 'function') throw new Error('this build exposes no socket fd or sendRecv')
+  const { b, fd, mod } = await floorTools(r, ['rtnl', 'link', 'resolve.js'], 'getLinkRequest')
+  const getLinkRequest = mod.getLinkRequest
   // The library's own request builder, with link.get()'s IFLA_EXT_MASK (VF | SKIP_STATS);
   // NLM_F_REQUEST and the sequence number are what the socket would stamp.
   const req = getLinkRequest(index, 1 | 8)
@@ -120,12 +131,8 @@ async function floorLoop(r, index, n, awaitEach, clock) {
  * @param {(t: 'start'|'stop') => void} clock
  */
 async function floorAddLoop(r, index, inst, awaitEach, clock) {
-  const lib = dirname(DIST_INDEX)
-  const { native } = await import(pathToFileURL(join(lib, 'native', 'binding.js')).href)
-  const { plainAddMessage } = await import(pathToFileURL(join(lib, 'rtnl', 'addr', 'api.js')).href)
-  const b = native()
-  const fd = r.sock?.fd
-  if (typeof fd !== 'number' || typeof b.sendRecv !== 'function' || typeof plainAddMessage !== 'function') throw new Error('this build exposes no socket fd, sendRecv or plainAddMessage')
+  const { b, fd, mod } = await floorTools(r, ['rtnl', 'addr', 'api.js'], 'plainAddMessage')
+  const plainAddMessage = mod.plainAddMessage
   // NLM_F_REQUEST | NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE, as addr.add sends it
   const req = plainAddMessage(`${ipv4(inst.base, 0)}/${inst.plen}`, index, 0x605)
   const p = inst.base.split('.').map(Number)
