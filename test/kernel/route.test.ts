@@ -2,6 +2,7 @@
 import t from 'tap'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { freshNetNs, ipIn, type FreshNs } from '../helpers/ns.js'
+import { routeOptions } from '../../src/rtnl/route/api.js'
 import type { Route } from '../../src/rtnl/route/codec.js'
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -259,4 +260,31 @@ t.test('route.del(listed route): deletes exactly that route, by its own key', as
   await t.rejects(rtnl.route.del({ ...main!, dstLength: 33 }), { name: 'ValidationError', field: 'dstLength' })
   await t.rejects(rtnl.route.del({ ...main!, dst: '10.9.0.0/24' }), { name: 'ValidationError', field: 'dst' })
   t.ok((await rtnl.route.list().toArray()).some(r => r.dst === '10.9.0.0/16'), 'nothing sent for a bad one')
+})
+
+t.test('a listed route given to add/replace (routeOptions): copied to another table as it was', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await ipIn(ns, 'nexthop', 'add', 'id', '5', 'via', '10.0.0.5', 'dev', 'r0')
+  await rtnl.route.add({ dst: '10.2.0.0/16', gateway: '10.0.0.254', metric: 20, protocol: 'static', metrics: { mtu: 1400 } })
+  await rtnl.route.add({ dst: '10.3.0.0/16', multipath: [{ gateway: '10.0.0.2', weight: 3, flow: 4 }, { gateway: '10.0.0.3', dev: 'r0' }] })
+  await rtnl.route.add({ dst: '10.4.0.0/16', type: 'blackhole' })
+  await rtnl.route.add({ dst: '10.5.0.0/16', dev: 'r0', encap: { type: 'seg6', mode: 'encap', segments: ['2001:db8::9'] }, flow: 7 })
+  await rtnl.route.add({ dst: '10.6.0.0/16', nhid: 5 })
+  await rtnl.route.add({ dst: '10.7.0.0/16', via: 'fe80::1', dev: 'r0' })
+  await rtnl.route.add({ dst: '10.8.0.0/16', gateway: '10.9.9.9', dev: 'r0', onlink: true })
+  await rtnl.route.add({ dst: '2001:db8:5::/64', gateway: '2001:db8::2', metric: 300, pref: 'high' })
+  const pick = (r: Route) => { const { table: _t, cacheInfo: _c, expires: _e, ...rest } = r; return rest }
+  const src = [...await rtnl.route.list({ family: 4 }).toArray(), ...await rtnl.route.list({ family: 6 }).toArray()]
+    .filter(r => r.protocol !== 'kernel' && r.type !== 'local' && !r.dst.startsWith('fe80') && r.dst !== 'ff00::/8')
+  t.equal(src.length, 8)
+  for (const r of src) await rtnl.route.add({ ...r, table: 100 })
+  const copies = [...await rtnl.route.list({ table: 100, family: 4 }).toArray(), ...await rtnl.route.list({ table: 100, family: 6 }).toArray()]
+  t.same(copies.map(pick).sort((a, b) => a.dst.localeCompare(b.dst)), src.map(pick).sort((a, b) => a.dst.localeCompare(b.dst)), 'the copies are the routes, table aside')
+  t.same((await ns.ip('route', 'show', 'table', '100')).length, 7, 'ip sees 7 IPv4 copies')
+  // replace with a listed route whose metric changed: one route, the new metric
+  const [r2] = copies.filter(r => r.dst === '10.5.0.0/16')
+  await rtnl.route.replace({ ...r2!, encap: { type: 'seg6', mode: 'encap', segments: ['2001:db8::a'] } })
+  t.match((await rtnl.route.list({ table: 100 }).toArray()).filter(r => r.dst === '10.5.0.0/16'), [{ encap: { segments: ['2001:db8::a'] }, flow: 7 }])
+  t.throws(() => routeOptions({ ...r2!, type: 99 }), { name: 'ValidationError', field: 'type' })
 })

@@ -141,6 +141,51 @@ function typeNumber(t: RouteType): number {
   throw new ValidationError(`type: unknown route type ${JSON.stringify(t)}`, 'type', t)
 }
 
+/**
+ * The options that make a listed route again (`add`, `replace`, `append`): its `oif` is
+ * `dev`, its `priority` is `metric`, its `via` and each path's are the address, a path's
+ * `onlink` flag is `onlink`; a route on a nexthop object keeps only its `nhid` (the kernel
+ * reports the nexthop's gateway and device too, and refuses both together). What the kernel
+ * fills in (cacheinfo, flags other than onlink) is left out. Indexes are those of the
+ * route's namespace.
+ * @example await rtnl.route.add({ ...routeOptions(r), table: 100 })
+ */
+export function routeOptions(r: Route): RouteOptions {
+  const o: RouteOptions = { dst: r.dst, family: r.family, table: r.table, protocol: r.protocol, scope: r.scope }
+  if (typeof r.type === 'string') o.type = r.type
+  else throw new ValidationError(`type: route type ${r.type} has no name`, 'type', r.type)
+  if (r.tos !== 0) o.tos = r.tos
+  if (r.src !== undefined) o.src = r.src
+  if (r.nhid !== undefined) o.nhid = r.nhid
+  else {
+    if (r.gateway !== undefined) o.gateway = r.gateway
+    if (r.via !== undefined) o.via = r.via.address
+    if (r.oif !== undefined) o.dev = r.oif
+    if (r.multipath !== undefined) {
+      o.multipath = r.multipath.map(n => {
+        const p: NexthopOptions = { weight: n.weight }
+        if (n.gateway !== undefined) p.gateway = n.gateway
+        if (n.via !== undefined) p.via = n.via.address
+        if (n.oif > 0) p.dev = n.oif
+        if (n.flags.includes('onlink')) p.onlink = true
+        if (n.encap !== undefined) p.encap = n.encap
+        if (n.flow !== undefined) p.flow = n.flow
+        return p
+      })
+    }
+    if (r.flags.includes('onlink')) o.onlink = true
+  }
+  if (r.priority !== undefined) o.metric = r.priority
+  if (r.prefsrc !== undefined) o.prefsrc = r.prefsrc
+  if (r.metrics !== undefined) o.metrics = r.metrics
+  if (r.mark !== undefined) o.mark = r.mark
+  if (r.flow !== undefined) o.flow = r.flow
+  if (r.encap !== undefined) o.encap = r.encap
+  if (typeof r.pref === 'string') o.pref = r.pref
+  if (r.family === 'inet6' && r.expires !== undefined) o.expires = r.expires
+  return o
+}
+
 /** A decoded Route rather than route options: it has `dstLength` (options have no such key). */
 function isListedRoute(o: RouteOptions | Route): o is Route {
   return typeof o === 'object' && o !== null && (o as Partial<Route>).dstLength !== undefined
@@ -255,22 +300,24 @@ export class RouteApi {
   }
 
   /**
-   * Adds a route. Equivalent to `ip route add`.
+   * Adds a route. Equivalent to `ip route add`. A listed {@link Route} can be given (changed
+   * or not): it is read as {@link routeOptions} reads it, e.g. to copy a route to another
+   * table with `add({ ...route, table: 100 })`.
    * @throws {ValidationError} on bad prefixes, gateways or family mixes; {@link NetlinkError}
    *   `EEXIST` when it exists, `ENETUNREACH` when the gateway is not reachable, `ENODEV`.
    * @example await rtnl.route.add({ dst: '10.2.0.0/16', gateway: '10.0.0.254' })
    */
-  add(opts: RouteOptions): Promise<void> {
+  add(opts: RouteOptions | Route): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL)
   }
 
   /** Adds or replaces a route (`ip route replace`). */
-  replace(opts: RouteOptions): Promise<void> {
+  replace(opts: RouteOptions | Route): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE)
   }
 
   /** Appends a route after existing ones with the same key (`ip route append`, IPv6 multipath building). */
-  append(opts: RouteOptions): Promise<void> {
+  append(opts: RouteOptions | Route): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND)
   }
 
@@ -323,8 +370,9 @@ export class RouteApi {
    * Builds and sends without extra promise hops when no link name needs resolving:
    * bulk adds (100,000 routes) spend their time in the kernel, not in microtasks.
    */
-  private send(opts: RouteOptions, type: number, flags: number): Promise<void> {
+  private send(o: RouteOptions | Route, type: number, flags: number): Promise<void> {
     try {
+      const opts = isListedRoute(o) ? routeOptions(o) : o
       if (type === RTM_NEWROUTE) {
         const m = plainRouteMessage(opts, flags)
         if (m !== undefined) return this.sock.requestVoid(m, requestOpts(opts.dst, opts))
