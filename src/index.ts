@@ -33,7 +33,7 @@ export { registerKind, registerPortKind, knownKinds, type LinkKind, type PortKin
 export { attrTable, type AttrTable, type AttrDef, type AttrsOf, type Codec } from './attr/table.js'
 export * as codecs from './attr/codecs.js'
 export type { NlWriter } from './attr/writer.js'
-export { AddrApi, type Addr, type AddrAddOptions, type AddrDelOptions, type AddrListFilter } from './rtnl/addr/api.js'
+export { AddrApi, addrOptions, type Addr, type AddrAddOptions, type AddrDelOptions, type AddrListFilter, type ListedAddr } from './rtnl/addr/api.js'
 export type { AddrCacheInfo, AddrFlag, Scope } from './rtnl/addr/schema.js'
 export { RouteApi, routeOptions, type NexthopOptions, type RouteGetOptions, type RouteListFilter, type RouteOptions, type TableRef } from './rtnl/route/api.js'
 export type { Route } from './rtnl/route/codec.js'

@@ -2,7 +2,7 @@
 import t from 'tap'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { freshNetNs } from '../helpers/ns.js'
-import type { Addr } from '../../src/rtnl/addr/api.js'
+import { addrOptions, type Addr } from '../../src/rtnl/addr/api.js'
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
@@ -134,4 +134,43 @@ t.test('addr.del(listed address): removes that address, peer and all', async t =
   t.same(left, ['10.0.0.1/24'], 'the peer and the IPv6 address went, the other stays')
   t.same((await ns.ip('-4', 'addr', 'show', 'dev', 'br0'))[0].addr_info.map((a: { local: string }) => a.local), ['10.0.0.1'], 'ip agrees')
   await t.rejects(rtnl.addr.del(listed.find(a => a.address === '10.5.0.1')!), { code: 'EADDRNOTAVAIL' }, 'gone: EADDRNOTAVAIL')
+})
+
+t.test('listed addresses given to add on another link (addrOptions): moved as they were', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.addr.add({ link: 'v0', address: '10.0.0.1/24', broadcast: '+' })
+  await rtnl.addr.add({ link: 'v0', address: '10.0.0.2/24' }) // secondary
+  await rtnl.addr.add({ link: 'v0', address: '10.0.1.1/24', label: 'v0:alias' })
+  await rtnl.addr.add({ link: 'v0', address: '10.5.0.1/32', peer: '10.5.0.2', metric: 50 })
+  await rtnl.addr.add({ link: 'v0', address: '2001:db8::1/64', flags: ['nodad', 'noprefixroute'], validLifetime: 1000, preferredLifetime: 500 })
+  const moving = (await rtnl.addr.list({ link: 'v0' }).toArray()).filter(a => a.scope === 'universe')
+  t.equal(moving.length, 5)
+  t.equal(addrOptions({ ...moving.find(a => a.label === 'v0:alias')!, link: 'br0' }).label, 'v0:alias', 'an alias label is kept')
+  t.equal(addrOptions(moving.find(a => a.address === '10.0.0.1')!).label, undefined, 'the default label, the link name, is not')
+  for (const a of moving) await rtnl.addr.add(a.label === 'v0:alias' ? { ...a, link: 'br0', label: 'br0:alias' } : { ...a, link: 'br0' })
+  await rtnl.addr.flush('v0', { family: 4 })
+  t.same(await rtnl.addr.list({ link: 'v0', family: 4 }).toArray(), [], 'v0 has no IPv4 address left')
+  const moved = (await rtnl.addr.list({ link: 'br0' }).toArray()).filter(a => a.scope === 'universe')
+  const by = (x: string) => moved.find(a => a.address === x)
+  t.match(by('10.0.0.1'), { cidr: '10.0.0.1/24', broadcast: '10.0.0.255', label: 'br0', flags: ['permanent'] })
+  t.match(by('10.0.0.2'), { cidr: '10.0.0.2/24', flags: ['secondary', 'permanent'] })
+  t.match(by('10.0.1.1'), { label: 'br0:alias' })
+  t.match(by('10.5.0.1'), { peer: '10.5.0.2', prefixLength: 32, metric: 50 })
+  const v6 = by('2001:db8::1')!
+  t.match(v6, { prefixLength: 64, flags: ['nodad', 'noprefixroute'] })
+  t.ok(v6.validLifetime! <= 1000 && v6.validLifetime! > 900 && v6.preferredLifetime! <= 500 && v6.preferredLifetime! > 400, 'lifetimes carried over')
+  const [ip] = await ns.ip('-4', 'addr', 'show', 'dev', 'br0')
+  t.same(ip.addr_info.map((a: { local: string }) => a.local).sort(), ['10.0.0.1', '10.0.0.2', '10.0.1.1', '10.5.0.1'], 'ip agrees')
+})
+
+t.test('addr.flush removes point-to-point addresses too', async t => {
+  const { rtnl } = freshNetNs(t)
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.addr.add({ link: 'br0', address: '10.5.0.1/32', peer: '10.5.0.2' })
+  await rtnl.addr.add({ link: 'br0', address: '10.6.0.1/24' })
+  t.equal(await rtnl.addr.flush('br0', { family: 4 }), 2, 'both counted')
+  t.same(await rtnl.addr.list({ link: 'br0', family: 4 }).toArray(), [], 'both gone')
 })

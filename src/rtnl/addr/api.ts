@@ -93,6 +93,42 @@ function lifetime(v: number): number {
   return v === FOREVER ? Infinity : v
 }
 
+/** Flags `ip address add` can set (the others are the kernel's state: secondary, tentative, permanent...). */
+const SETTABLE_FLAGS: ReadonlySet<AddrFlag> = new Set(['nodad', 'optimistic', 'homeaddress', 'managetempaddr', 'noprefixroute', 'mcautojoin'])
+
+/** A listed Addr, possibly given another link (`{ ...addr, link: 'br0' }`). */
+export type ListedAddr = Addr & { link?: LinkRef }
+
+/**
+ * The options that make a listed address again (`addr.add`): on its link (`index`), or on
+ * `link` when one is given, as `cidr` with its peer, broadcast, scope, metric, protocol, the
+ * flags `ip address add` can set (not the kernel's: secondary, tentative, permanent, ...) and
+ * what is left of finite lifetimes. An IPv4 label is kept only for an alias (`'eth0:1'`): the
+ * kernel reports every IPv4 address with a label, by default its link's name, which would
+ * follow the address to another link. (Over netlink the kernel takes any label; give an
+ * alias moved to another link a new one: `{ ...addr, link: 'br0', label: 'br0:1' }`.)
+ * @example for (const a of await rtnl.addr.list({ link: 'eth0' }).toArray()) await rtnl.addr.add({ ...a, link: 'br0' })
+ */
+export function addrOptions(a: ListedAddr): AddrAddOptions {
+  const o: AddrAddOptions = { link: a.link ?? a.index, address: a.cidr }
+  if (a.peer !== undefined) o.peer = a.peer
+  if (a.broadcast !== undefined) o.broadcast = a.broadcast
+  if (a.label !== undefined && a.label.includes(':')) o.label = a.label
+  o.scope = a.scope
+  const flags = a.flags.filter(f => SETTABLE_FLAGS.has(f))
+  if (flags.length > 0) o.flags = flags
+  if (a.validLifetime !== undefined && a.validLifetime !== Infinity) o.validLifetime = a.validLifetime
+  if (a.preferredLifetime !== undefined && a.preferredLifetime !== Infinity) o.preferredLifetime = a.preferredLifetime
+  if (a.metric !== undefined) o.metric = a.metric
+  if (a.protocol !== undefined) o.protocol = a.protocol
+  return o
+}
+
+/** A listed Addr (it has `cidr` and `prefixLength`) rather than add options. */
+function isListedAddrLike(o: AddrAddOptions | ListedAddr): o is ListedAddr {
+  return typeof o === 'object' && o !== null && (o as Partial<Addr>).cidr !== undefined && (o as Partial<Addr>).prefixLength !== undefined
+}
+
 /** A decoded Addr rather than del options: it has `index` and `cidr`, and no `link`. */
 function isListedAddr(o: AddrDelOptions | Addr): o is Addr {
   return (o as Partial<AddrDelOptions>).link === undefined && (o as Partial<Addr>).index !== undefined && (o as Partial<Addr>).cidr !== undefined
@@ -306,9 +342,12 @@ export class AddrApi {
    * [scope S] [valid_lft N preferred_lft N] [metric M] [nodad ...] dev LINK`.
    * @throws {ValidationError} on a bad address, prefix, peer or family mix; {@link NetlinkError}
    *   `EEXIST` when it exists (pass `replace: true`), `ENODEV` when the link does not.
+   * A listed {@link Addr} can be given, on another link too (`{ ...addr, link: 'br0' }`): it
+   * is read as {@link addrOptions} reads it.
    * @example await rtnl.addr.add({ link: 'veth0', address: '10.0.0.1/24' })
    */
-  add(opts: AddrAddOptions): Promise<void> {
+  add(opts: AddrAddOptions | ListedAddr): Promise<void> {
+    if (isListedAddrLike(opts)) opts = addrOptions(opts)
     // The common case, an IPv4 address on a link given by index, is written straight into
     // its message (same bytes as below).
     if (isPlainAdd(opts)) {
@@ -375,7 +414,8 @@ export class AddrApi {
     let n = 0
     for (const a of all) {
       try {
-        await this.del({ link: index, address: a.cidr, ...callOpts(opts) })
+        // with its peer: without it the kernel finds no point-to-point address (EADDRNOTAVAIL)
+        await this.del({ link: index, address: a.cidr, ...(a.peer !== undefined ? { peer: a.peer } : {}), ...callOpts(opts) })
         n++
       } catch (err) {
         if ((err as { code?: string }).code !== 'EADDRNOTAVAIL') throw err
