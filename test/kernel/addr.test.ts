@@ -164,6 +164,10 @@ t.test('listed addresses given to add on another link (addrOptions): moved as th
   t.ok(v6.validLifetime! <= 1000 && v6.validLifetime! > 900 && v6.preferredLifetime! <= 500 && v6.preferredLifetime! > 400, 'lifetimes carried over')
   const [ip] = await ns.ip('-4', 'addr', 'show', 'dev', 'br0')
   t.same(ip.addr_info.map((a: { local: string }) => a.local).sort(), ['10.0.0.1', '10.0.0.2', '10.0.1.1', '10.5.0.1'], 'ip agrees')
+  // the call's own options survive: replace (no EEXIST), and a timeout
+  await rtnl.addr.add({ ...v6, replace: true, validLifetime: 50, preferredLifetime: 40 })
+  t.ok((await rtnl.addr.list({ link: 'br0', family: 6 }).toArray()).find(a => a.address === '2001:db8::1')!.validLifetime! <= 50, 'replaced')
+  await t.rejects(rtnl.addr.add({ ...v6, timeout: -1 }), { name: 'ValidationError' }, 'the timeout is checked, so it was kept')
 })
 
 t.test('addr.flush removes point-to-point addresses too', async t => {

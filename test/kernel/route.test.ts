@@ -287,4 +287,5 @@ t.test('a listed route given to add/replace (routeOptions): copied to another ta
   await rtnl.route.replace({ ...r2!, encap: { type: 'seg6', mode: 'encap', segments: ['2001:db8::a'] } })
   t.match((await rtnl.route.list({ table: 100 }).toArray()).filter(r => r.dst === '10.5.0.0/16'), [{ encap: { segments: ['2001:db8::a'] }, flow: 7 }])
   t.throws(() => routeOptions({ ...r2!, type: 99 }), { name: 'ValidationError', field: 'type' })
+  await t.rejects(rtnl.route.replace({ ...r2!, timeout: -1 }), { name: 'ValidationError' }, "the call's timeout is kept (and checked)")
 })

@@ -97,7 +97,7 @@ function lifetime(v: number): number {
 const SETTABLE_FLAGS: ReadonlySet<AddrFlag> = new Set(['nodad', 'optimistic', 'homeaddress', 'managetempaddr', 'noprefixroute', 'mcautojoin'])
 
 /** A listed Addr, possibly given another link (`{ ...addr, link: 'br0' }`). */
-export type ListedAddr = Addr & { link?: LinkRef }
+export type ListedAddr = Addr & CallOptions & { link?: LinkRef; replace?: boolean }
 
 /**
  * The options that make a listed address again (`addr.add`): on its link (`index`), or on
@@ -347,7 +347,8 @@ export class AddrApi {
    * @example await rtnl.addr.add({ link: 'veth0', address: '10.0.0.1/24' })
    */
   add(opts: AddrAddOptions | ListedAddr): Promise<void> {
-    if (isListedAddrLike(opts)) opts = addrOptions(opts)
+    // A listed address: its options, with the call's own (replace, timeout, signal).
+    if (isListedAddrLike(opts)) opts = { ...addrOptions(opts), ...callOpts(opts), ...(opts.replace !== undefined ? { replace: opts.replace } : {}) }
     // The common case, an IPv4 address on a link given by index, is written straight into
     // its message (same bytes as below).
     if (isPlainAdd(opts)) {
@@ -373,7 +374,7 @@ export class AddrApi {
    * Adds or replaces an address (`ip address replace`).
    * @example await rtnl.addr.replace({ link: 'veth0', address: '10.0.0.1/24', validLifetime: 60, preferredLifetime: 30 })
    */
-  async replace(opts: AddrAddOptions): Promise<void> {
+  async replace(opts: AddrAddOptions | ListedAddr): Promise<void> {
     await this.add({ ...opts, replace: true })
   }
 

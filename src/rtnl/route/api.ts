@@ -12,7 +12,7 @@ import { checkAttrKeys } from '../../attr/table.js'
 import { checkKnownKeys } from '../../util/keys.js'
 import { optBool, optInt } from '../../util/check.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
-import { listFilter, requestOpts, type CallOptions } from '../link/api.js'
+import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeRoute, routeMessage, type Route, type RtMsgHeader } from './codec.js'
 import { checkEncap, encapLinkNames, withLinkIndexes, type RouteEncap } from './encap.js'
@@ -307,17 +307,17 @@ export class RouteApi {
    *   `EEXIST` when it exists, `ENETUNREACH` when the gateway is not reachable, `ENODEV`.
    * @example await rtnl.route.add({ dst: '10.2.0.0/16', gateway: '10.0.0.254' })
    */
-  add(opts: RouteOptions | Route): Promise<void> {
+  add(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL)
   }
 
   /** Adds or replaces a route (`ip route replace`). */
-  replace(opts: RouteOptions | Route): Promise<void> {
+  replace(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE)
   }
 
   /** Appends a route after existing ones with the same key (`ip route append`, IPv6 multipath building). */
-  append(opts: RouteOptions | Route): Promise<void> {
+  append(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
     return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND)
   }
 
@@ -370,9 +370,9 @@ export class RouteApi {
    * Builds and sends without extra promise hops when no link name needs resolving:
    * bulk adds (100,000 routes) spend their time in the kernel, not in microtasks.
    */
-  private send(o: RouteOptions | Route, type: number, flags: number): Promise<void> {
+  private send(o: RouteOptions | (Route & CallOptions), type: number, flags: number): Promise<void> {
     try {
-      const opts = isListedRoute(o) ? routeOptions(o) : o
+      const opts = isListedRoute(o) ? { ...routeOptions(o), ...callOpts(o) } : o
       if (type === RTM_NEWROUTE) {
         const m = plainRouteMessage(opts, flags)
         if (m !== undefined) return this.sock.requestVoid(m, requestOpts(opts.dst, opts))
