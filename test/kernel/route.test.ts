@@ -289,3 +289,21 @@ t.test('a listed route given to add/replace (routeOptions): copied to another ta
   t.throws(() => routeOptions({ ...r2!, type: 99 }), { name: 'ValidationError', field: 'type' })
   await t.rejects(rtnl.route.replace({ ...r2!, timeout: -1 }), { name: 'ValidationError' }, "the call's timeout is kept (and checked)")
 })
+
+t.test('routes on a nexthop object: deleted as listed, and flushed', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await ipIn(ns, 'nexthop', 'add', 'id', '5', 'via', '10.0.0.5', 'dev', 'r0')
+  await rtnl.route.add({ dst: '10.6.0.0/16', nhid: 5 })
+  await rtnl.route.add({ dst: '10.7.0.0/16', nhid: 5, table: 100 })
+  await rtnl.route.add({ dst: '10.8.0.0/16', gateway: '10.0.0.5', table: 100 })
+  // The kernel reports the nexthop's gateway and device with the route; a delete naming them
+  // matches nothing (ESRCH), and flush took that for "already gone".
+  const [r] = (await rtnl.route.list().toArray()).filter(x => x.dst === '10.6.0.0/16')
+  t.match(r, { nhid: 5, gateway: '10.0.0.5' })
+  await rtnl.route.del(r!)
+  t.notOk((await rtnl.route.list().toArray()).some(x => x.dst === '10.6.0.0/16'), 'deleted')
+  t.equal(await rtnl.route.flush({ table: 100 }), 2, 'flush counts both')
+  t.same(await rtnl.route.list({ table: 100 }).toArray(), [], 'table 100 empty')
+  t.same(await ns.ip('route', 'show', 'table', '100'), [], 'ip agrees')
+})

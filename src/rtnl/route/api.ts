@@ -201,6 +201,7 @@ function checkListedRoute(r: Route): Route {
   optInt(r.table, 'table', 0, 0xffffffff)
   optInt(r.priority, 'priority', 0, 0xffffffff)
   optInt(r.oif, 'oif', 1, 0x7fffffff)
+  optInt(r.nhid, 'nhid', 1, 0xffffffff)
   if (r.gateway !== undefined) parseIp(r.gateway, 'gateway')
   return r
 }
@@ -216,8 +217,13 @@ function deleteMessage(r: Route): Buffer {
   if (r.dstLength > 0) attrs.dst = r.dst.slice(0, r.dst.lastIndexOf('/'))
   if (r.table >= 256) attrs.table = r.table
   if (r.priority !== undefined) attrs.priority = r.priority
-  if (r.oif !== undefined) attrs.oif = r.oif
-  if (r.gateway !== undefined) attrs.gateway = r.gateway
+  // A route on a nexthop object is matched by its id: the kernel reports the nexthop's device
+  // and gateway too, and a delete that names them matches no such route (fib_nh_match).
+  if (r.nhid !== undefined) attrs.nhid = r.nhid
+  else {
+    if (r.oif !== undefined) attrs.oif = r.oif
+    if (r.gateway !== undefined) attrs.gateway = r.gateway
+  }
   return routeMessage(RTM_DELROUTE, 0, h, attrs)
 }
 
@@ -326,7 +332,7 @@ export class RouteApi {
    * and returns how many went. Like `ip`, it wants a filter: at least one of `table`, `dev`,
    * `protocol` or `type` (`table: 'main'` for the main table, `table: 'all'` for every
    * table). Each route is deleted by its own key (prefix, tos, table, protocol, scope, type,
-   * metric, device, gateway), 256 requests in flight; one already gone is not an error.
+   * metric, and device and gateway or nexthop id), 256 requests in flight; one already gone is not an error.
    * @throws {ValidationError} without a filter; {@link NetlinkError} `ENODEV` for an unknown `dev`.
    * @example const n = await rtnl.route.flush({ table: 1000 })
    */
@@ -349,7 +355,7 @@ export class RouteApi {
   /**
    * Deletes a route (`ip route del`); fields given narrow the match. Given a {@link Route} as
    * listed (or returned by `get({ fibMatch: true })`), deletes exactly that route, by its own
-   * key (prefix, tos, table, protocol, scope, type, metric, device, gateway), as
+   * key (prefix, tos, table, protocol, scope, type, metric, device and gateway or nexthop id), as
    * {@link flush} does: route options name some of these differently (`dev`, `metric`), and
    * without them the kernel deletes the first route to that prefix.
    * @throws {NetlinkError} `ESRCH` when no route matches.
