@@ -307,3 +307,23 @@ t.test('routes on a nexthop object: deleted as listed, and flushed', async t => 
   t.same(await rtnl.route.list({ table: 100 }).toArray(), [], 'table 100 empty')
   t.same(await ns.ip('route', 'show', 'table', '100'), [], 'ip agrees')
 })
+
+t.test('route.flush empties a table of every kind of route (encap, via, multipath, tos, realm, IPv6 from)', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br1', kind: 'bridge', up: true })
+  await rtnl.addr.add({ link: 'br1', address: '2001:db9::1/64', flags: ['nodad'] })
+  const T = 100
+  await rtnl.route.add({ dst: '10.1.0.0/16', dev: 'r0', table: T, encap: { type: 'seg6', mode: 'encap', segments: ['2001:db8::5'] } })
+  await rtnl.route.add({ dst: '10.2.0.0/16', via: 'fe80::1', dev: 'r0', table: T })
+  await rtnl.route.add({ dst: '10.3.0.0/16', multipath: [{ gateway: '10.0.0.2' }, { gateway: '10.0.0.3' }], table: T })
+  await rtnl.route.add({ dst: '10.4.0.0/16', gateway: '10.0.0.2', tos: 0x10, table: T })
+  await rtnl.route.add({ dst: '10.5.0.0/16', dev: 'r0', table: T, flow: 3 })
+  await rtnl.route.add({ dst: '2001:db8:5::/64', multipath: [{ gateway: '2001:db8::2', dev: 'r0' }, { gateway: '2001:db9::3', dev: 'br1' }], table: T })
+  await rtnl.route.add({ dst: '2001:db8:6::/64', dev: 'r0', table: T, encap: { type: 'seg6local', action: 'End' } })
+  await rtnl.route.add({ dst: '2001:db8:7::/64', src: '2001:db8::/64', dev: 'r0', table: T })
+  const listed = async () => [...await rtnl.route.list({ table: T, family: 4 }).toArray(), ...await rtnl.route.list({ table: T, family: 6 }).toArray()]
+  t.equal((await listed()).length, 8)
+  t.equal(await rtnl.route.flush({ table: T, family: 4 }) + await rtnl.route.flush({ table: T, family: 6 }), 8, 'all counted')
+  t.same((await listed()).map(r => r.dst), [], 'all gone (a source-specific IPv6 route was left before: its delete named no source)')
+})

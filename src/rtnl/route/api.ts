@@ -215,6 +215,13 @@ function deleteMessage(r: Route): Buffer {
   }
   const attrs: RouteAttrs = {}
   if (r.dstLength > 0) attrs.dst = r.dst.slice(0, r.dst.lastIndexOf('/'))
+  // An IPv6 source-specific route (`from PREFIX`) sits under its source prefix: without it
+  // the kernel looks elsewhere and answers ESRCH.
+  if (r.src !== undefined) {
+    const s = parseCidr(r.src, 'src')
+    h.srcLen = s.prefixLength
+    attrs.src = formatIp(s.bytes)
+  }
   if (r.table >= 256) attrs.table = r.table
   if (r.priority !== undefined) attrs.priority = r.priority
   // A route on a nexthop object is matched by its id: the kernel reports the nexthop's device
