@@ -339,11 +339,11 @@ export class AddrApi {
 
   /**
    * Adds an address. Equivalent to `ip address add ADDRESS [peer P] [broadcast B|+] [label L]
-   * [scope S] [valid_lft N preferred_lft N] [metric M] [nodad ...] dev LINK`.
+   * [scope S] [valid_lft N preferred_lft N] [metric M] [nodad ...] dev LINK`. A listed
+   * {@link Addr} can be given, on another link too (`{ ...addr, link: 'br0' }`): it is read as
+   * {@link addrOptions} reads it.
    * @throws {ValidationError} on a bad address, prefix, peer or family mix; {@link NetlinkError}
    *   `EEXIST` when it exists (pass `replace: true`), `ENODEV` when the link does not.
-   * A listed {@link Addr} can be given, on another link too (`{ ...addr, link: 'br0' }`): it
-   * is read as {@link addrOptions} reads it.
    * @example await rtnl.addr.add({ link: 'veth0', address: '10.0.0.1/24' })
    */
   add(opts: AddrAddOptions | ListedAddr): Promise<void> {
@@ -383,13 +383,13 @@ export class AddrApi {
    * {@link Addr} as listed, removes that address (its link index, prefix and peer).
    * @throws {NetlinkError} `EADDRNOTAVAIL` when the link has no such address.
    * @example await rtnl.addr.del({ link: 'veth0', address: '10.0.0.1/24' })
-   * @example for await (const a of rtnl.addr.list({ link: 'veth0', family: 6 })) if (a.scope === 'global') await rtnl.addr.del(a)
+   * @example for await (const a of rtnl.addr.list({ link: 'veth0', family: 6 })) if (a.scope === 'universe') await rtnl.addr.del(a)
    */
-  async del(opts: AddrDelOptions | Addr): Promise<void> {
+  async del(opts: AddrDelOptions | (Addr & CallOptions)): Promise<void> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('addr.del: options object required', 'options', opts)
     if (isListedAddr(opts)) {
       const { index, cidr, peer } = opts
-      return this.del({ link: index, address: cidr, ...(peer !== undefined ? { peer } : {}) })
+      return this.del({ link: index, address: cidr, ...(peer !== undefined ? { peer } : {}), ...callOpts(opts) })
     }
     const hasPrefix = typeof opts.address === 'string' && opts.address.includes('/')
     const c = parseCidr(opts.address)

@@ -368,10 +368,10 @@ export class RouteApi {
    * @throws {NetlinkError} `ESRCH` when no route matches.
    * @example for await (const r of rtnl.route.list()) if (r.protocol === 'static') await rtnl.route.del(r)
    */
-  del(opts: RouteOptions | Route): Promise<void> {
+  del(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
     if (isListedRoute(opts)) {
       try {
-        return this.sock.requestVoid(deleteMessage(checkListedRoute(opts)), requestOpts(opts.dst, {}))
+        return this.sock.requestVoid(deleteMessage(checkListedRoute(opts)), requestOpts(opts.dst, opts))
       } catch (err) {
         return Promise.reject(err)
       }
