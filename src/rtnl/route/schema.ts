@@ -7,6 +7,8 @@ import { rd16, rd32, rdS32 } from '../../util/le.js'
 import { copyBytes, decodeFail, readStr, type RawAttr } from '../../attr/codec.js'
 import { attrTable, enumOf, s32, u16, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { checkString } from '../../util/check.js'
+import { ValidationError } from '../../errors.js'
+import { SCOPES, type Scope } from '../addr/schema.js'
 import { ip } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
@@ -259,6 +261,26 @@ export const RTA = attrTable('RTA', {
 })
 export type RouteAttrs = AttrsOf<typeof RTA>
 void s32
+
+/** A route protocol by name or number (RTPROT_*). */
+export function protocolNumber(p: RouteProtocol | number, field = 'protocol'): number {
+  if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 255) return p
+  if (typeof p === 'string' && p in PROTOCOLS) return PROTOCOLS[p]
+  throw new ValidationError(`${field}: unknown protocol ${JSON.stringify(p)}`, field, p)
+}
+
+/** A route scope by name or number (RT_SCOPE_*). */
+export function scopeNumber(s: Scope | number): number {
+  if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s <= 255) return s
+  if (typeof s === 'string' && s in SCOPES) return SCOPES[s]
+  throw new ValidationError(`scope: unknown scope ${JSON.stringify(s)}`, 'scope', s)
+}
+
+/** A route type by name (RTN_*). */
+export function typeNumber(t: RouteType): number {
+  if (typeof t === 'string' && t in ROUTE_TYPES) return ROUTE_TYPES[t]
+  throw new ValidationError(`type: unknown route type ${JSON.stringify(t)}`, 'type', t)
+}
 
 for (const [type, name, kind] of [[RTM_NEWROUTE, 'RTM_NEWROUTE', 'new'], [RTM_DELROUTE, 'RTM_DELROUTE', 'del'], [RTM_GETROUTE, 'RTM_GETROUTE', 'get']] as const)
   registerMessageType(type, { name, kind, headerSize: RTMSG_LEN, attrs: RTA })
