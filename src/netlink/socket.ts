@@ -244,7 +244,6 @@ interface DumpState {
 const resolved = Promise.resolve()
 const MAX_TIMER = 0x7fffffff
 
-/** A timeout that is not a number of milliseconds >= 0, or a signal that is not an AbortSignal. */
 /**
  * Socket options of the wrong type or range, refused before a socket is made: a
  * `maxInFlight` of 'x' or 0 let no request leave (every request waited forever), and a
@@ -282,6 +281,7 @@ function badDumpOpts(o: DumpOptions): ValidationError | undefined {
   return undefined
 }
 
+/** A timeout that is not a number of milliseconds >= 0, or a signal that is not an AbortSignal. */
 function badCallOpts(timeout: unknown, signal: unknown): ValidationError | undefined {
   if (timeout !== undefined && timeout !== null && !(typeof timeout === 'number' && timeout >= 0))
     return new ValidationError('timeout: expected milliseconds >= 0 (Infinity: none)', 'timeout', timeout)

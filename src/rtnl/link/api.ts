@@ -176,7 +176,6 @@ function checkAlias(v: unknown, field: string): string {
   return v
 }
 
-
 /** Resolves a NetnsTarget to IFLA_NET_NS_FD / IFLA_NET_NS_PID; returns an fd to close, if one was opened. */
 function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: string): number | undefined {
   if (typeof target === 'string') {

@@ -407,7 +407,7 @@ export const IFLA = attrTable('IFLA', {
   IFLA_HEADROOM: [68, 'headroom', u16, { readOnly: true }],
   IFLA_TAILROOM: [69, 'tailroom', u16, { readOnly: true }],
   // Kept raw: the legacy 32-bit counters (IFLA_STATS64 supersedes them), XDP state. Of the
-// per-family data (IFLA_AF_SPEC) only the IPv6 address generation mode is read.
+  // per-family data (IFLA_AF_SPEC) only the IPv6 address generation mode is read.
   IFLA_STATS: [7, 'stats32', raw, { readOnly: true }],
   IFLA_MAP: [14, 'map', raw, { readOnly: true }],
   IFLA_XDP: [43, 'xdp', raw, { readOnly: true }],
