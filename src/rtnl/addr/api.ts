@@ -17,7 +17,7 @@ import { optBool, optInt } from '../../util/check.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
-  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES, cacheInfoAt,
+  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES, cacheInfoAt, scopeNumber,
   type AddrAttrs, type AddrCacheInfo, type AddrFlag, type Scope,
 } from './schema.js'
 
@@ -299,12 +299,6 @@ export function addrMessage(type: number, nlFlags: number, h: IfAddrHeader, attr
   encodeAttrs(IFA, w, attrs)
   w.endMessage(start)
   return w.take()
-}
-
-function scopeNumber(s: Scope | number, field = 'scope'): number {
-  if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s <= 255) return s
-  if (typeof s === 'string' && s in SCOPES) return SCOPES[s]
-  throw new ValidationError(`${field}: expected ${Object.keys(SCOPES).join(', ')} or 0-255`, field, s)
 }
 
 function lifetimeValue(v: number | 'forever' | undefined, field: string): number {

@@ -8,6 +8,7 @@ import { decodeFail } from '../../attr/codec.js'
 import { attrTable, str, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { ip } from '../../attr/types.js'
 import { registerMessageType } from '../../netlink/registry.js'
+import { ValidationError } from '../../errors.js'
 
 export const RTM_NEWADDR = 20
 export const RTM_DELADDR = 21
@@ -78,3 +79,10 @@ export type AddrFlag = keyof typeof IFA_F
 /** RT_SCOPE_* by name (also used by routes). */
 export const SCOPES = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const
 export type Scope = keyof typeof SCOPES
+
+/** A scope by name or number (RT_SCOPE_*), for addresses and routes. */
+export function scopeNumber(s: Scope | number, field = 'scope'): number {
+  if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s <= 255) return s
+  if (typeof s === 'string' && s in SCOPES) return SCOPES[s]
+  throw new ValidationError(`${field}: expected ${Object.keys(SCOPES).join(', ')} or 0-255`, field, s)
+}

@@ -8,7 +8,7 @@ import { copyBytes, decodeFail, readStr, type RawAttr } from '../../attr/codec.j
 import { attrTable, enumOf, s32, u16, u32, u8, type AttrsOf, type Codec } from '../../attr/table.js'
 import { checkString } from '../../util/check.js'
 import { ValidationError } from '../../errors.js'
-import { SCOPES, type Scope } from '../addr/schema.js'
+import { scopeNumber } from '../addr/schema.js'
 import { ip } from '../../attr/types.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
@@ -16,7 +16,7 @@ import { AF_INET, AF_INET6, formatIp, parseIp } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { ENCAP_BY_NUM, ENCAP_TYPES, decodeEncap, encapAttr, encodeEncap, type EncapType, type RouteEncap } from './encap.js'
 
-export { ENCAP_TYPES, type EncapType }
+export { ENCAP_TYPES, scopeNumber, type EncapType }
 
 export const RTM_NEWROUTE = 24
 export const RTM_DELROUTE = 25
@@ -267,13 +267,6 @@ export function protocolNumber(p: RouteProtocol | number, field = 'protocol'): n
   if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 255) return p
   if (typeof p === 'string' && p in PROTOCOLS) return PROTOCOLS[p]
   throw new ValidationError(`${field}: unknown protocol ${JSON.stringify(p)}`, field, p)
-}
-
-/** A route scope by name or number (RT_SCOPE_*). */
-export function scopeNumber(s: Scope | number): number {
-  if (typeof s === 'number' && Number.isInteger(s) && s >= 0 && s <= 255) return s
-  if (typeof s === 'string' && s in SCOPES) return SCOPES[s]
-  throw new ValidationError(`scope: unknown scope ${JSON.stringify(s)}`, 'scope', s)
 }
 
 /** A route type by name (RTN_*). */
