@@ -12,7 +12,7 @@ import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { AF_INET6, formatIp, formatPrefix } from '../../util/ip.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
-import { decodeEncap, ENCAP_BY_NUM, type RouteEncap } from './encap.js'
+import { ENCAP_BY_NUM, placeEncap, type RouteEncap } from './encap.js'
 import {
   nexthopFlags, PROTOCOLS, ROUTE_TYPES, RTA, RTMSG_LEN,
   type EncapType, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteCacheInfo, type RouteMetrics, type RouteProtocol, type RouteType, type Via,
@@ -142,11 +142,7 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
     }
     o += (len + 3) & ~3
   }
-  if (encapAt >= 0) {
-    const len = rd16(buf, encapAt)
-    if (encapType >= 0) r.encap = decodeEncap(buf, encapAt + 4, len - 4, encapType, 'RTM_NEWROUTE > RTA_ENCAP')
-    else (r.unknown ??= []).push({ type: rd16(buf, encapAt + 2), data: copyBytes(buf, encapAt + 4, encapAt + len) })
-  }
+  if (encapAt >= 0) placeEncap(r, buf, encapAt, encapType, 'RTM_NEWROUTE > RTA_ENCAP')
   // The kernel reports a route's remaining lifetime in RTA_CACHEINFO, in USER_HZ (1/100 s).
   if (r.expires === undefined && r.cacheInfo && r.cacheInfo.expires > 0) r.expires = Math.round(r.cacheInfo.expires / 100)
   if (r.dst === 'default' && dstLength !== 0) r.dst = family === AF_INET6 ? `::/${dstLength}` : `0.0.0.0/${dstLength}`

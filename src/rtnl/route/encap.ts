@@ -322,26 +322,14 @@ function typeNumber(t: unknown, field: string): number {
   throw new ValidationError(`${field}.type: expected one of ${Object.keys(ENCAP_TYPES).filter(k => k !== 'none').join(', ')} or a number 1-65535`, `${field}.type`, t)
 }
 
-function rawAttrs(buf: Buffer, off: number, end: number, path: string): RawAttr[] {
-  const out: RawAttr[] = []
-  let o = off
-  while (o + 4 <= end) {
-    const l = rd16(buf, o)
-    if (l < 4 || o + l > end) decodeFail(`bad attribute length ${l}`, buf, o, path)
-    out.push({ type: rd16(buf, o + 2), data: copyBytes(buf, o + 4, o + l) })
-    o += (l + 3) & ~3
-  }
-  return out
-}
+/** No attributes declared: decodeAttrs() keeps them all in `unknown`. */
+const RAW = attrTable('RTA_ENCAP', {})
 
 /** Decodes an RTA_ENCAP payload given its RTA_ENCAP_TYPE. */
 export function decodeEncap(buf: Buffer, off: number, len: number, type: number, path: string): RouteEncap {
   const name = ENCAP_BY_NUM[type] ?? type
   const kind = KINDS[type]
-  if (!kind) {
-    const unknown = rawAttrs(buf, off, off + len, path)
-    return (unknown.length > 0 ? { type: name, unknown } : { type: name }) as RouteEncap
-  }
+  if (!kind) return { type: name, ...decodeAttrs(RAW, buf, off, off + len, path) } as RouteEncap
   const a = decodeAttrs(kind.table, buf, off, off + len, path) as Record<string, unknown>
   const u = a['unknown'] as RawAttr[] | undefined
   if (u && kind.pad !== undefined) {
@@ -350,6 +338,16 @@ export function decodeEncap(buf: Buffer, off: number, len: number, type: number,
     else delete a['unknown']
   }
   return { type: name, ...(kind.fromAttrs ? kind.fromAttrs(a) : a) } as RouteEncap
+}
+
+/**
+ * Puts the RTA_ENCAP found at `at` (its header) on a route or a multipath path: decoded as
+ * `encap` given its RTA_ENCAP_TYPE, or raw in `unknown` without one (`type` < 0).
+ */
+export function placeEncap(into: { encap?: RouteEncap; unknown?: RawAttr[] }, buf: Buffer, at: number, type: number, path: string): void {
+  const len = rd16(buf, at)
+  if (type >= 0) into.encap = decodeEncap(buf, at + 4, len - 4, type, path)
+  else (into.unknown ??= []).push({ type: rd16(buf, at + 2), data: copyBytes(buf, at + 4, at + len) })
 }
 
 /**

@@ -14,7 +14,7 @@ import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import { registerMessageType } from '../../netlink/registry.js'
 import { AF_INET, AF_INET6, formatIp, parseIp } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
-import { ENCAP_BY_NUM, ENCAP_TYPES, decodeEncap, encapAttr, encodeEncap, type EncapType, type RouteEncap } from './encap.js'
+import { ENCAP_BY_NUM, ENCAP_TYPES, encapAttr, encodeEncap, placeEncap, type EncapType, type RouteEncap } from './encap.js'
 
 export { ENCAP_TYPES, scopeNumber, type EncapType }
 
@@ -157,11 +157,7 @@ export const multipath: Codec<Nexthop[]> = {
         else (nh.unknown ??= []).push({ type: rd16(buf, a + 2), data: copyBytes(buf, a + 4, a + al) })
         a += (al + 3) & ~3
       }
-      if (encapAt >= 0) {
-        const al = rd16(buf, encapAt)
-        if (encapType >= 0) nh.encap = decodeEncap(buf, encapAt + 4, al - 4, encapType, `${path} > rtnexthop > RTA_ENCAP`)
-        else (nh.unknown ??= []).push({ type: rd16(buf, encapAt + 2), data: copyBytes(buf, encapAt + 4, encapAt + al) })
-      }
+      if (encapAt >= 0) placeEncap(nh, buf, encapAt, encapType, `${path} > rtnexthop > RTA_ENCAP`)
       out.push(nh)
       o += (l + 3) & ~3
     }
