@@ -9,7 +9,7 @@ import type { NlWriter } from './writer.js'
 import { copyBytes, decodeFail, findAttr, type RawAttr } from './codec.js'
 import { checkKnownKeys } from '../util/keys.js'
 import { ValidationError } from '../errors.js'
-import { checkBool, checkString, intIn, isInt } from '../util/check.js'
+import { checkBool, checkString, checkU64, intIn, isInt } from '../util/check.js'
 
 /** Encodes and decodes one attribute payload. */
 export interface Codec<T> {
@@ -290,10 +290,7 @@ export const uint: Codec<number> = {
   check: intIn(0, Number.MAX_SAFE_INTEGER),
 }
 /** u64 as a bigint, where every bit matters (cookies, masks); a safe integer number is taken too. */
-export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE(o), (w, t, v) => w.attrU64(t, v), (v, field) => {
-  if (!(typeof v === 'bigint' ? v >= 0n && v <= 0xffffffffffffffffn : isInt(v, 0, Number.MAX_SAFE_INTEGER)))
-    throw new ValidationError(`${field}: expected a bigint 0-2^64-1`, field, v)
-})
+export const u64big: Codec<bigint> = fixed('u64', 8, (b, o) => b.readBigUInt64LE(o), (w, t, v) => w.attrU64(t, v), checkU64)
 /** u8 as a boolean (0/1). */
 export const bool8: Codec<boolean> = fixed('u8', 1, (b, o) => b[o] !== 0, (w, t, v) => w.attrU8(t, v ? 1 : 0), checkBool)
 /** u32 as a boolean (0/1). */

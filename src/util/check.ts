@@ -12,6 +12,12 @@ export function intIn(min: number, max: number): (v: unknown, field: string) => 
   }
 }
 
+/** A 64-bit unsigned value: a bigint, or a number up to 2^53 - 1 (exact). */
+export function checkU64(v: unknown, field: string): void {
+  if (typeof v === 'bigint' ? v < 0n || v > 0xffffffffffffffffn : !isInt(v, 0, Number.MAX_SAFE_INTEGER))
+    throw new ValidationError(`${field}: expected an integer 0-2^64-1 (a bigint above 2^53-1)`, field, v)
+}
+
 export function checkBool(v: unknown, field: string): void {
   if (typeof v !== 'boolean') throw new ValidationError(`${field}: expected a boolean`, field, v)
 }

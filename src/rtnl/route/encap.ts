@@ -14,8 +14,9 @@ import type { NlWriter } from '../../attr/writer.js'
 import { ValidationError } from '../../errors.js'
 import { rd16 } from '../../util/le.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
-import { isInt } from '../../util/check.js'
+import { checkU64, isInt } from '../../util/check.js'
 import { checkKnownKeys } from '../../util/keys.js'
+import { bitNamer } from '../../util/bits.js'
 import { checkSegments, dropSlot, readSrh, srh, writeSrh, type SegmentList } from './srh.js'
 
 export type { SegmentList }
@@ -33,14 +34,13 @@ export const RTA_ENCAP_TYPE = 21
 
 /** A set of named bits on the wire as a u32 or a big-endian u16, as an array of names. */
 function bitNames<N extends string>(kind: 'u32' | 'be16', names: Record<N, number>): Codec<N[]> {
-  const entries = Object.entries(names) as [N, number][]
+  const namer = bitNamer(Object.entries(names) as [N, number][], 64)
   const size = kind === 'u32' ? 4 : 2
   return {
     kind,
     decode(buf, off, len, path) {
       if (len < size) decodeFail(`${kind} attribute has ${len} bytes`, buf, off, path)
-      const bits = kind === 'u32' ? buf.readUInt32LE(off) : buf.readUInt16BE(off)
-      return entries.filter(([, v]) => (bits & v) !== 0).map(([n]) => n)
+      return namer(kind === 'u32' ? buf.readUInt32LE(off) : buf.readUInt16BE(off))
     },
     encode(w, t, v) {
       let bits = 0
@@ -68,10 +68,7 @@ const tunnelId: Codec<number | bigint> = {
     b.writeBigUInt64BE(BigInt(v))
     w.attrBytes(t, b)
   },
-  check(v, field) {
-    if (typeof v === 'bigint' ? v < 0n || v > 0xffffffffffffffffn : !isInt(v, 0, Number.MAX_SAFE_INTEGER))
-      throw new ValidationError(`${field}: expected an integer 0-2^64-1 (a bigint above 2^53-1)`, field, v)
-  },
+  check: checkU64,
 }
 
 /** MPLS_IPTUNNEL_DST: a label stack, struct mpls_label (__be32: label << 12 | tc << 9 | bos << 8 | ttl) each. */
