@@ -130,6 +130,9 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
   plugin.check?.(data)
 }
 
+/** The GSO/GRO limits link.add/set take (u32 attributes of the same names). */
+const GSO_LIMITS = ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const
+
 /**
  * What puts a link back as it was (`before`) after a set() request changed it with `attrs`
  * and `h`: its master, and the settings sent with it (name, mtu, addresses, queue length,
@@ -139,7 +142,7 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
 function undoAttrs(attrs: Record<string, unknown>, h: IfInfoHeader, before: Link): { attrs: Record<string, unknown>; h: IfInfoHeader } {
   const u: Record<string, unknown> = { master: before.master ?? 0 }
   if (attrs['name'] !== undefined && attrs['name'] !== before.name) u['name'] = before.name
-  for (const k of ['mtu', 'address', 'broadcast', 'txQueueLen', 'group', 'gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const)
+  for (const k of ['mtu', 'address', 'broadcast', 'txQueueLen', 'group', ...GSO_LIMITS] as const)
     if (attrs[k] !== undefined && before[k] !== undefined) u[k] = before[k]
   if (attrs['alias'] !== undefined) u['alias'] = before.alias ?? ''
   if (!h.change) return { attrs: u, h: {} }
@@ -475,7 +478,7 @@ export class LinkApi {
       addrGenMode.check!(o.addrGenMode, 'addrGenMode')
       a['addrGenMode'] = o.addrGenMode
     }
-    for (const k of ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const) {
+    for (const k of GSO_LIMITS) {
       optInt(o[k], k, 0, 0xffffffff)
       if (o[k] !== undefined) a[k] = o[k]
     }

@@ -194,12 +194,10 @@ export class RouteApi {
         throw new ValidationError(`ipProto: ${Object.keys(IP_PROTOS).join(', ')} or a number 0-255`, 'ipProto', p)
       attrs.ipProto = typeof p === 'string' ? IP_PROTOS[p] : p
     }
-    for (const k of ['sport', 'dport'] as const) {
-      optInt(opts[k], k, 0, 0xffff)
+    for (const [k, max] of [['sport', 0xffff], ['dport', 0xffff], ['uid', 0xffffffff]] as const) {
+      optInt(opts[k], k, 0, max)
       if (opts[k] !== undefined) attrs[k] = opts[k]
     }
-    optInt(opts.uid, 'uid', 0, 0xffffffff)
-    if (opts.uid !== undefined) attrs.uid = opts.uid
     const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, tos: opts.tos ?? 0, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
     // One RTM_NEWROUTE answers (an error otherwise); decodeRoute never skips it.
     return (await this.sock.requestOne(routeMessage(RTM_GETROUTE, 0, h, attrs), decodeRoute, opts.dst, opts))!
