@@ -3,13 +3,14 @@
 import t from 'tap'
 import { NetlinkSocket } from '../../src/netlink/socket.js'
 import { LinkApi } from '../../src/rtnl/link/api.js'
-import { RTM_DELLINK, RTM_NEWLINK } from '../../src/rtnl/link/schema.js'
-import { errorMsg, FakeKernel, type SentMessage } from '../helpers/fake-kernel.js'
+import { RTM_DELLINK, RTM_GETLINK, RTM_NEWLINK } from '../../src/rtnl/link/schema.js'
+import { linkMessage } from '../../src/rtnl/link/codec.js'
+import { errorMsg, FakeKernel, nlmsg, type SentMessage } from '../helpers/fake-kernel.js'
 
 const NLM_F_CREATE = 0x400
 
 /** Requests as (type, creating?) pairs, in the order sent. */
-const kinds = (sent: SentMessage[]) => sent.map(m => `${m.type === RTM_DELLINK ? 'del' : m.type === RTM_NEWLINK ? (m.flags & NLM_F_CREATE ? 'create' : 'set') : m.type}`)
+const kinds = (sent: SentMessage[]) => sent.map(m => `${m.type === RTM_DELLINK ? 'del' : m.type === RTM_GETLINK ? 'get' : m.type === RTM_NEWLINK ? (m.flags & NLM_F_CREATE ? 'create' : 'set') : m.type}`)
 
 t.test('the alias request fails: the new link is deleted, the error is the alias one', async t => {
   // Creating succeeds; setting the alias is refused (as if the kernel's policy said no).
@@ -20,11 +21,36 @@ t.test('the alias request fails: the new link is deleted, the error is the alias
   link.sock.close()
 })
 
-t.test('replace: an existing link is never deleted on the way back', async t => {
-  const k = new FakeKernel((m, k) => k.reply(errorMsg(m, m.type === RTM_NEWLINK && !(m.flags & NLM_F_CREATE) ? -34 : 0)))
+/**
+ * A kernel where br0 exists with that kind (or not at all), creating succeeds and changing
+ * (the alias request) is refused with ERANGE.
+ */
+const replaceKernel = (kind: string | undefined) => new FakeKernel((m, k) => {
+  if (m.type === RTM_GETLINK) {
+    if (!kind) return k.reply(errorMsg(m, -19))
+    const l = linkMessage(RTM_NEWLINK, 0, { index: 3 }, { name: 'br0', linkInfo: { kind } })
+    return k.reply(nlmsg(RTM_NEWLINK, 0, m.seq, m.pid, l.subarray(16)))
+  }
+  k.reply(errorMsg(m, m.type === RTM_NEWLINK && !(m.flags & NLM_F_CREATE) ? -34 : 0))
+})
+
+t.test('replace: a link that was there is never deleted on the way back; one it made is', async t => {
+  for (const [kind, want] of [['bridge', ['get', 'create', 'set']], [undefined, ['get', 'create', 'set', 'del']]] as const) {
+    const k = replaceKernel(kind)
+    const link = new LinkApi(NetlinkSocket.open({ binding: k }))
+    await t.rejects(link.add({ name: 'br0', kind: 'bridge', alias: 'a', replace: true }), { code: 'ERANGE' })
+    t.same(kinds(k.sent), want, kind ? 'existed: kept' : 'made by this call: deleted again')
+    // Without NLM_F_REPLACE (the kernel refuses it for a link that exists) and NLM_F_EXCL.
+    t.equal(k.sent[1]!.flags & 0x300, 0)
+    link.sock.close()
+  }
+})
+
+t.test('replace: a link of that name but another kind is not changed', async t => {
+  const k = replaceKernel('ifb')
   const link = new LinkApi(NetlinkSocket.open({ binding: k }))
-  await t.rejects(link.add({ name: 'br0', kind: 'bridge', alias: 'a', replace: true }), { code: 'ERANGE' })
-  t.same(kinds(k.sent), ['create', 'set'])
+  await t.rejects(link.add({ name: 'br0', kind: 'bridge', mtu: 1400, replace: true }), { name: 'ValidationError', field: 'kind', message: /exists and is of kind ifb/ })
+  t.same(kinds(k.sent), ['get'])
   link.sock.close()
 })
 

@@ -4,8 +4,8 @@
  */
 import { closeSync } from 'node:fs'
 import { closedHandle, openNamedFd, openNsFile } from '../../netns/run-dir.js'
-import { ValidationError } from '../../errors.js'
-import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
+import { isNetlinkError, ValidationError } from '../../errors.js'
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { checkKnownKeys } from '../../util/keys.js'
@@ -284,6 +284,11 @@ export class LinkApi {
 
   /**
    * Creates a link. Equivalent to `ip link add NAME [options] type KIND [kind options]`.
+   *
+   * `replace: true` makes the link, or changes the one of that name in place (the kernel
+   * has no replace for links: `ip link replace` gets EOPNOTSUPP for one that exists). Its
+   * kind must be the one given (checked with one RTM_GETLINK); kind data goes through the
+   * kind's changelink, which refuses what cannot change (a vxlan's VNI or port, a veth's peer).
    * @throws {ValidationError} on bad options (before anything is sent); {@link NetlinkError}
    *   `EEXIST` when the name is taken, `EOPNOTSUPP` when the kernel lacks the kind.
    * @example await rtnl.link.add({ name: 'veth0', kind: 'veth', peer: { name: 'veth1' } })
@@ -335,11 +340,24 @@ export class LinkApi {
         h.flags! &= ~IFF.UP
         h.change! &= ~IFF.UP
       }
-      const flags = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL)
+      // The kernel has no replace for links: NLM_F_REPLACE on one that exists is EOPNOTSUPP
+      // (what `ip link replace` gets). Without NLM_F_EXCL it changes that link in place,
+      // whatever its kind unless kind data is sent: the kind is checked here.
+      let existed = false
+      if (opts.replace) {
+        const cur = await this.get(opts.name, opts).catch(e => {
+          if (isNetlinkError(e, 'ENODEV')) return undefined
+          throw e
+        })
+        if (cur && cur.kind !== opts.kind)
+          throw new ValidationError(`kind: link ${opts.name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
+        existed = cur !== undefined
+      }
+      const flags = NLM_F_CREATE | (opts.replace ? 0 : NLM_F_EXCL)
       debug('add %s kind %s', opts.name, opts.kind)
       await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), requestOpts(opts.name, opts))
-      // The second requests go to the namespace each end was created in. If one fails, the
-      // new link is removed again.
+      // The second requests go to the namespace each end was created in. If one fails, a
+      // link this call made is removed again.
       const later: [string, Record<string, unknown>, IfInfoHeader, NetnsTarget | undefined][] = []
       if (Object.keys(post).length) later.push([opts.name, post, postH, opts.netns])
       // A peer without netns is made in this socket's namespace, wherever `netns` sends the link.
@@ -347,7 +365,7 @@ export class LinkApi {
       try {
         for (const [name, a, hh, where] of later) await this.inNamespace(where, s => s.request(linkMessage(RTM_NEWLINK, 0, hh, { name, ...a }), requestOpts(name, opts)))
       } catch (err) {
-        if (!opts.replace) {
+        if (!existed) {
           await this.inNamespace(opts.netns, s => s.request(linkMessage(RTM_DELLINK, 0, {}, { name: opts.name }), requestOpts(opts.name, opts)))
             .catch(e => debug('undoing add %s after its second request failed: %s', opts.name, (e as Error).message))
         }
