@@ -84,6 +84,9 @@ t.test('bond and a bond port', async t => {
   const p = linkMessage(RTM_NEWLINK, 0, { index: 5 }, { linkInfo: { slaveKind: 'bond', slaveData: { prio: -5 } } })
   t.ok(body(p).includes(hex`08 00 09 00 fb ff ff ff`), 'IFLA_BOND_SLAVE_PRIO -5 (s32)')
   t.match(decodeLinkAt(p, 16, p.length), { bondPort: { prio: -5 } })
+  // Port state is reported, never taken (bond_slave_policy has the queue id and prio only).
+  const q = linkMessage(RTM_NEWLINK, 0, { index: 5 }, { linkInfo: { slaveKind: 'bond', slaveData: { state: 'backup', miiStatus: 'down', queueId: 3 } } })
+  t.same(decodeLinkAt(q, 16, q.length).bondPort, { queueId: 3 }, 'read-only port attributes are not sent')
 })
 
 t.test('veth: the peer is a struct ifinfomsg plus IFLA attributes', async t => {

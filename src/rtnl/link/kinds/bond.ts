@@ -39,15 +39,16 @@ export const IFLA_BOND = attrTable('IFLA_BOND', {
   IFLA_BOND_MISSED_MAX: [30, 'missedMax', u8],
 })
 
+// The kernel's bond_slave_policy takes only the queue id and the priority; the rest is state.
 export const IFLA_BOND_SLAVE = attrTable('IFLA_BOND_SLAVE', {
-  IFLA_BOND_SLAVE_STATE: [1, 'state', enumOf(u8, { active: 0, backup: 1 })],
-  IFLA_BOND_SLAVE_MII_STATUS: [2, 'miiStatus', enumOf(u8, { up: 0, fail: 1, down: 2, back: 3 })],
-  IFLA_BOND_SLAVE_LINK_FAILURE_COUNT: [3, 'linkFailureCount', u32],
-  IFLA_BOND_SLAVE_PERM_HWADDR: [4, 'permHwaddr', mac],
+  IFLA_BOND_SLAVE_STATE: [1, 'state', enumOf(u8, { active: 0, backup: 1 }), { readOnly: true }],
+  IFLA_BOND_SLAVE_MII_STATUS: [2, 'miiStatus', enumOf(u8, { up: 0, fail: 1, down: 2, back: 3 }), { readOnly: true }],
+  IFLA_BOND_SLAVE_LINK_FAILURE_COUNT: [3, 'linkFailureCount', u32, { readOnly: true }],
+  IFLA_BOND_SLAVE_PERM_HWADDR: [4, 'permHwaddr', mac, { readOnly: true }],
   IFLA_BOND_SLAVE_QUEUE_ID: [5, 'queueId', u16],
-  IFLA_BOND_SLAVE_AD_AGGREGATOR_ID: [6, 'adAggregatorId', u16],
-  IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE: [7, 'adActorOperPortState', u8],
-  IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE: [8, 'adPartnerOperPortState', u16],
+  IFLA_BOND_SLAVE_AD_AGGREGATOR_ID: [6, 'adAggregatorId', u16, { readOnly: true }],
+  IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE: [7, 'adActorOperPortState', u8, { readOnly: true }],
+  IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE: [8, 'adPartnerOperPortState', u16, { readOnly: true }],
   IFLA_BOND_SLAVE_PRIO: [9, 'prio', s32],                 // NLA_S32 in the kernel's policy
 })
 
