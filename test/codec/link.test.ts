@@ -7,6 +7,7 @@ import { IFLA, ifinfomsg, RTM_NEWLINK } from '../../src/rtnl/link/schema.js'
 import { decodeAttrs, uint } from '../../src/attr/table.js'
 import { NlWriter } from '../../src/attr/writer.js'
 import { DecodeError } from '../../src/errors.js'
+import { linkOptions } from '../../src/rtnl/link/listed.js'
 
 const hex = (s: TemplateStringsArray) => Buffer.from(s.join('').replace(/#.*$/gm, '').replace(/[^0-9a-f]/gi, ''), 'hex')
 const CREATE_EXCL = 0x600
@@ -58,28 +59,29 @@ t.test('ipvlan, macvlan, macvtap modes', async t => {
   t.ok(body(m).includes(hex`06 00 01 00 01 00 00 00`), 'IFLA_IPVLAN_MODE l3 = 1 as u16')
 })
 
+// A port as the kernel reports it: IFLA_INFO_SLAVE_KIND "bond" + IFLA_INFO_SLAVE_DATA
+const BOND_PORT = hex`
+  00 00 01 00 05 00 00 00  03 18 00 00 00 00 00 00   # ifinfomsg: ether, index 5, UP|BROADCAST|MULTICAST|SLAVE
+  09 00 03 00 65 74 68 31 00 00 00 00                # IFLA_IFNAME "eth1"
+  08 00 0a 00 04 00 00 00                            # IFLA_MASTER 4
+  38 00 12 80                                        # IFLA_LINKINFO
+    09 00 04 00 62 6f 6e 64 00 00 00 00              #   IFLA_INFO_SLAVE_KIND "bond"
+    28 00 05 80                                      #   IFLA_INFO_SLAVE_DATA
+      05 00 01 00 01 00 00 00                        #     IFLA_BOND_SLAVE_STATE backup
+      05 00 02 00 00 00 00 00                        #     IFLA_BOND_SLAVE_MII_STATUS up
+      08 00 03 00 02 00 00 00                        #     IFLA_BOND_SLAVE_LINK_FAILURE_COUNT 2
+      0a 00 04 00 02 00 00 00 00 09 00 00            #     IFLA_BOND_SLAVE_PERM_HWADDR
+`
+
 t.test('bond and a bond port', async t => {
   const m = linkMessage(RTM_NEWLINK, CREATE_EXCL, {}, { name: 'bond0', linkInfo: { kind: 'bond', data: { mode: '802.3ad', miimon: 100, minLinks: 2, adActorSystem: '02:00:00:00:00:01' } } })
   t.ok(body(m).includes(hex`05 00 01 00 04 00 00 00`), 'IFLA_BOND_MODE 802.3ad = 4 (u8)')
   t.ok(body(m).includes(hex`08 00 03 00 64 00 00 00`), 'IFLA_BOND_MIIMON 100')
   t.match(decodeLinkAt(m, 16, m.length), { kind: 'bond', bond: { mode: '802.3ad', miimon: 100, minLinks: 2, adActorSystem: '02:00:00:00:00:01' } })
-  // A port as the kernel reports it: IFLA_INFO_SLAVE_KIND "bond" + IFLA_INFO_SLAVE_DATA
-  const port = hex`
-    00 00 01 00 05 00 00 00  03 18 00 00 00 00 00 00   # ifinfomsg: ether, index 5, UP|BROADCAST|MULTICAST|SLAVE
-    09 00 03 00 65 74 68 31 00 00 00 00                # IFLA_IFNAME "eth1"
-    08 00 0a 00 04 00 00 00                            # IFLA_MASTER 4
-    38 00 12 80                                        # IFLA_LINKINFO
-      09 00 04 00 62 6f 6e 64 00 00 00 00              #   IFLA_INFO_SLAVE_KIND "bond"
-      28 00 05 80                                      #   IFLA_INFO_SLAVE_DATA
-        05 00 01 00 01 00 00 00                        #     IFLA_BOND_SLAVE_STATE backup
-        05 00 02 00 00 00 00 00                        #     IFLA_BOND_SLAVE_MII_STATUS up
-        08 00 03 00 02 00 00 00                        #     IFLA_BOND_SLAVE_LINK_FAILURE_COUNT 2
-        0a 00 04 00 02 00 00 00 00 09 00 00            #     IFLA_BOND_SLAVE_PERM_HWADDR
-  `
-  const l = decodeLinkAt(port, 0, port.length)
+  const l = decodeLinkAt(BOND_PORT, 0, BOND_PORT.length)
   t.match(l, { index: 5, name: 'eth1', master: 4, portKind: 'bond', up: true, bondPort: { state: 'backup', miiStatus: 'up', linkFailureCount: 2, permHwaddr: '02:00:00:00:00:09' } })
   t.same(l.flags, ['UP', 'BROADCAST', 'SLAVE', 'MULTICAST'])
-  t.same(ifinfomsg.decode(port, 0), { family: 0, pad: 0, type: 1, index: 5, flags: 0x1803, change: 0 }, 'the straight-line header read matches the ifinfomsg declaration')
+  t.same(ifinfomsg.decode(BOND_PORT, 0), { family: 0, pad: 0, type: 1, index: 5, flags: 0x1803, change: 0 }, 'the straight-line header read matches the ifinfomsg declaration')
   // IFLA_BOND_SLAVE_PRIO is NLA_S32 in the kernel's policy: a negative priority is valid.
   const p = linkMessage(RTM_NEWLINK, 0, { index: 5 }, { linkInfo: { slaveKind: 'bond', slaveData: { prio: -5 } } })
   t.ok(body(p).includes(hex`08 00 09 00 fb ff ff ff`), 'IFLA_BOND_SLAVE_PRIO -5 (s32)')
@@ -87,6 +89,23 @@ t.test('bond and a bond port', async t => {
   // Port state is reported, never taken (bond_slave_policy has the queue id and prio only).
   const q = linkMessage(RTM_NEWLINK, 0, { index: 5 }, { linkInfo: { slaveKind: 'bond', slaveData: { state: 'backup', miiStatus: 'down', queueId: 3 } } })
   t.same(decodeLinkAt(q, 16, q.length).bondPort, { queueId: 3 }, 'read-only port attributes are not sent')
+})
+
+t.test('linkOptions: a bond and a bond port as listed, made again (kinds this kernel lacks)', async t => {
+  const m = linkMessage(RTM_NEWLINK, 0, { index: 4, flags: 0x1003 }, {
+    name: 'bond0', mtu: 9000, master: 2, linkInfo: { kind: 'bond', data: { mode: 'active-backup', miimon: 100, activePort: 5, primary: 5 } },
+  })
+  const bond = decodeLinkAt(m, 16, m.length)
+  t.same(linkOptions(bond), {
+    name: 'bond0', kind: 'bond', mtu: 9000, master: 2, up: true, promisc: false, allmulticast: false, multicast: true, arp: true,
+    // The active port is chosen among ports a new bond does not have; primary is kept by name.
+    bond: { mode: 'active-backup', miimon: 100, primary: 5 },
+  })
+  const eth1 = decodeLinkAt(BOND_PORT, 0, BOND_PORT.length)
+  const listed = { ...eth1, kind: 'veth', bondPort: { ...eth1.bondPort, queueId: 3, prio: -2 } }
+  t.same(linkOptions(listed).bondPort, { queueId: 3, prio: -2 }, 'port state left out')
+  const { master: _, ...unenslaved } = listed
+  t.equal(linkOptions(unenslaved).bondPort, undefined, 'port data only with a master')
 })
 
 t.test('veth: the peer is a struct ifinfomsg plus IFLA attributes', async t => {

@@ -47,6 +47,13 @@ t.test('a user kind plugin: options under its key on add and set, data read back
   await t.rejects(rtnl.link.set('vx0', { myVxlan: { learning: 1 } } as never), { name: 'ValidationError', field: 'myVxlan.learning' })
   t.equal((await ns.ip('-d', 'link', 'show', 'vx0'))[0].linkinfo.info_data.ttl, 9, 'nothing sent')
   await t.rejects(rtnl.link.add({ name: 'br9', kind: 'bridge', myVxlan: { vni: 1 } } as never), { name: 'ValidationError', message: /myVxlan: options for kind myVxlan, but kind is bridge/ })
+
+  // A copy: the plugin's table says what is sent, its options() hook may change it.
+  registerKind({ kind: 'vxlan', key: 'myVxlan', data: MY_VXLAN, options: o => ({ ...o, vni: (o['vni'] as number) + 1 }) })
+  await rtnl.link.add({ ...(await rtnl.link.get('vx0')), name: 'vx1' })
+  const copy = (await rtnl.link.get('vx1')) as unknown as Record<string, Record<string, unknown>>
+  t.match(copy['myVxlan'], { vni: 4322, udpPort: 4790, ttl: 9, learning: false }, 'copied through the plugin hook')
+  t.throws(() => registerKind({ kind: 'vxlan', key: 'myVxlan', data: MY_VXLAN, options: {} } as never), { name: 'ValidationError', field: 'registerKind.options' })
 })
 
 t.test('a user port kind plugin: bridge port options under its key', async t => {

@@ -15,7 +15,8 @@ import { rd16 } from '../../util/le.js'
 import { checkAttrKeys } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
-import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind } from './kinds/index.js'
+import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
+import { ADD_ONLY_KEYS, isListedLink, linkOptions } from './listed.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
   IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -91,8 +92,11 @@ export interface VethPeerOptions {
   // No `up`: the kernel cannot open a veth end before the pair exists (ENOTCONN); set it up afterwards.
 }
 
-/** `ip link add` options. Kind data goes under the kind's key (`vxlan: { id: 42 }`). */
-export interface LinkAddOptions extends LinkCommonOptions, KindData {
+/**
+ * `ip link add` options. Kind data goes under the kind's key (`vxlan: { id: 42 }`); port
+ * settings (`bridgePort`) need `master`.
+ */
+export interface LinkAddOptions extends LinkCommonOptions, KindData, PortData {
   name: string
   /** `'veth'`, `'bridge'`, `'vxlan'`, `'macvlan'`, `'macvtap'`, `'ipvlan'`, `'vlan'`, `'dummy'`, `'ifb'`, `'bond'`, or any other kind the kernel knows. */
   kind: string
@@ -123,6 +127,32 @@ export interface LinkListFilter extends CallOptions {
 }
 
 const PEER_KEYS: ReadonlySet<string> = new Set(['name', 'address', 'mtu', 'txQueueLen', 'alias', 'netns'])
+
+/**
+ * A listed link given to add(): the options that make it again, the add options a Link has
+ * no field for, and the call's own options.
+ */
+function fromListed(l: Link & CallOptions & { replace?: boolean }): LinkAddOptions & CallOptions & { replace?: boolean } {
+  const o: LinkAddOptions & CallOptions & { replace?: boolean } = { ...linkOptions(l), ...callOpts(l) }
+  const given = l as unknown as Record<string, unknown>
+  for (const k of ADD_ONLY_KEYS) if (given[k] !== undefined) (o as unknown as Record<string, unknown>)[k] = given[k]
+  if (l.replace !== undefined) o.replace = l.replace
+  return o
+}
+
+/** The port settings given (`bridgePort`...), checked: one port kind at a time. */
+function portSettings(o: PortData): PortKind | undefined {
+  let found: PortKind | undefined
+  for (const port of registeredPortKinds()) {
+    const data = (o as Record<string, unknown>)[port.key]
+    if (data === undefined) continue
+    if (found) throw new ValidationError(`${port.key}: port settings of one kind at a time (${found.kind} given too)`, port.key, data)
+    checkAttrKeys(port.data, data, port.key)
+    port.check?.(data)
+    found = port
+  }
+  return found
+}
 
 /** Kind data: an object whose keys the kind's table declares, then the kind's own checks. */
 function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts data is Record<string, unknown> {
@@ -284,17 +314,25 @@ export class LinkApi {
 
   /**
    * Creates a link. Equivalent to `ip link add NAME [options] type KIND [kind options]`.
+   * Port settings (`bridgePort`) are sent once the link is made, to its `master`; aliases
+   * and the address generation mode too. If such a second request is refused, the new link
+   * is deleted again.
    *
    * `replace: true` makes the link, or changes the one of that name in place (the kernel
    * has no replace for links: `ip link replace` gets EOPNOTSUPP for one that exists). Its
    * kind must be the one given (checked with one RTM_GETLINK); kind data goes through the
    * kind's changelink, which refuses what cannot change (a vxlan's VNI or port, a veth's peer).
+   *
+   * A link as listed makes one like it: `add({ ...link, name: 'copy' })` takes what
+   * {@link linkOptions} reads from it, plus the options a Link has no field for (`peer`,
+   * `parent`, `netns`, the flag options, `addrGenMode`) and the call's own options.
    * @throws {ValidationError} on bad options (before anything is sent); {@link NetlinkError}
    *   `EEXIST` when the name is taken, `EOPNOTSUPP` when the kernel lacks the kind.
    * @example await rtnl.link.add({ name: 'veth0', kind: 'veth', peer: { name: 'veth1' } })
    */
-  async add(opts: LinkAddOptions & CallOptions & { replace?: boolean }): Promise<void> {
+  async add(opts: (LinkAddOptions | Link) & CallOptions & { replace?: boolean }): Promise<void> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.add: options object required', 'options', opts)
+    if (isListedLink(opts)) opts = fromListed(opts)
     checkLinkName(opts.name)
     if (typeof opts.kind !== 'string' || !opts.kind) throw new ValidationError('kind: a link kind is required (e.g. "veth")', 'kind', opts.kind)
     optBool(opts.replace, 'replace')
@@ -320,6 +358,9 @@ export class LinkApi {
         info['data'] = await this.kindData(key, data, opts)
       }
       if (plugin?.check && info['data'] === undefined && opts.kind === 'vlan') plugin.check({})
+      const port = portSettings(opts)
+      if (port && (opts.master === undefined || opts.master === null))
+        throw new ValidationError(`${port.key}: port settings need a master`, port.key, opts[port.key as keyof PortData])
       attrs['linkInfo'] = info
       // What a creating request cannot carry is set by a second one. Kernel 6.18 ignores
       // IFLA_IFALIAS there and refuses IFLA_AF_SPEC (EAFNOSUPPORT, `ip` too).
@@ -360,6 +401,7 @@ export class LinkApi {
       // link this call made is removed again.
       const later: [string, Record<string, unknown>, IfInfoHeader, NetnsTarget | undefined][] = []
       if (Object.keys(post).length) later.push([opts.name, post, postH, opts.netns])
+      if (port) later.push([opts.name, { linkInfo: { slaveKind: port.kind, slaveData: opts[port.key as keyof PortData] } }, {}, opts.netns])
       // A peer without netns is made in this socket's namespace, wherever `netns` sends the link.
       if (opts.kind === 'veth' && opts.peer?.alias !== undefined) later.push([opts.peer.name!, { alias: opts.peer.alias }, {}, opts.peer.netns])
       try {
@@ -409,15 +451,10 @@ export class LinkApi {
         info['kind'] = kind
         info['data'] = await this.kindData(kindKey, o[kindKey]!, opts)
       }
-      for (const port of registeredPortKinds()) {
-        const data = o[port.key]
-        if (data === undefined) continue
-        if (info['slaveKind'] !== undefined)
-          throw new ValidationError(`${port.key}: port settings of one kind at a time (${info['slaveKind']} given too)`, port.key, data)
-        checkAttrKeys(port.data, data, port.key)
-        port.check?.(data)
+      const port = portSettings(opts)
+      if (port) {
         info['slaveKind'] = port.kind
-        info['slaveData'] = data
+        info['slaveData'] = o[port.key]
       }
       // The kernel applies port data through the *current* master's ops, before IFLA_MASTER
       // takes effect: enslave first, then send the port settings.

@@ -61,5 +61,11 @@ export const bond: LinkKind = {
     if (m !== undefined && typeof m === 'string' && !(m in BOND_MODES))
       throw new ValidationError(`bond.mode: unknown mode ${JSON.stringify(m)} (${Object.keys(BOND_MODES).join(', ')})`, 'bond.mode', m)
   },
+  // The active port is chosen among ports, which a new bond does not have yet: the kernel
+  // refuses one that is not its port. `primary` is kept (it is remembered by name).
+  options(o) {
+    delete o['activePort']
+    return o
+  },
 }
 export const bondPort: PortKind = { kind: 'bond', key: 'bondPort', data: IFLA_BOND_SLAVE }

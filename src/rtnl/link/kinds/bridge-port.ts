@@ -68,4 +68,10 @@ export const bridgePort: PortKind = {
     checkRanges(o, 'bridgePort', PORT_RANGES)
     checkBitsClear(o['groupFwdMask'], 'bridgePort.groupFwdMask', GROUPFWD_MACPAUSE, 'bit 1 (01:80:c2:00:00:01, pause frames) cannot be forwarded')
   },
+  // The STP state is the bridge's doing, not a setting: sent for a port that is down it is
+  // refused (ENETDOWN), and under kernel STP always (EBUSY).
+  options(o) {
+    delete o['state']
+    return o
+  },
 }

@@ -125,4 +125,17 @@ export const bridge: LinkKind = {
       if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`bridge.boolopts.${k}: expected a boolean`, `bridge.boolopts.${k}`, v)
     }
   },
+  // VLAN filtering off and boolean options off are what a new bridge has. Sent, they are
+  // refused by a kernel without CONFIG_BRIDGE_VLAN_FILTERING (EOPNOTSUPP, even for off; so
+  // are the VLAN-dependent options mcastVlanSnooping and mstEnabled), so a copy leaves them out.
+  options(o) {
+    if (o['vlanFiltering'] === false) delete o['vlanFiltering']
+    const b = o['boolopts'] as Record<string, boolean> | undefined
+    if (b) {
+      const on = Object.fromEntries(Object.entries(b).filter(([, v]) => v))
+      if (Object.keys(on).length) o['boolopts'] = on
+      else delete o['boolopts']
+    }
+    return o
+  },
 }

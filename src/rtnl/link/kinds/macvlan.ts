@@ -48,5 +48,13 @@ export const IFLA_MACVLAN = attrTable('IFLA_MACVLAN', {
   IFLA_MACVLAN_BC_CUTOFF: [9, 'bcCutoff', s32],      // reported when not the default (1)
 })
 
-export const macvlan: LinkKind = { kind: 'macvlan', key: 'macvlan', data: IFLA_MACVLAN }
-export const macvtap: LinkKind = { kind: 'macvtap', key: 'macvlan', data: IFLA_MACVLAN }
+/** A source-mode MAC list is made with `macaddrMode: 'set'` (the only mode a new link takes). */
+function macvlanOptions(o: Record<string, unknown>): Record<string, unknown> {
+  const macs = o['macaddrs'] as string[] | undefined
+  if (macs?.length) o['macaddrMode'] = 'set'
+  else delete o['macaddrs']
+  return o
+}
+
+export const macvlan: LinkKind = { kind: 'macvlan', key: 'macvlan', data: IFLA_MACVLAN, options: macvlanOptions }
+export const macvtap: LinkKind = { kind: 'macvtap', key: 'macvlan', data: IFLA_MACVLAN, options: macvlanOptions }

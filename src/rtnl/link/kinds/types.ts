@@ -14,6 +14,13 @@ export interface LinkKind {
   data?: AttrTable
   /** Validates kind options before anything is sent (throws ValidationError). */
   check?(opts: Record<string, unknown>): void
+  /**
+   * For `linkOptions()`: the kind options that make a link with this data again, given
+   * its writable attributes as listed (a copy the hook may change). Without it they are sent
+   * as they are. A hook leaves out what the kernel takes differently from how it reports it
+   * (a default that its mere presence changes, a value that is state rather than settings).
+   */
+  options?(data: Record<string, unknown>): Record<string, unknown>
 }
 
 /** Ports of a master kind: IFLA_INFO_SLAVE_KIND and its IFLA_INFO_SLAVE_DATA table. */
@@ -25,4 +32,6 @@ export interface PortKind {
   data: AttrTable
   /** Validates port data before anything is sent (throws ValidationError). */
   check?(opts: Record<string, unknown>): void
+  /** For `linkOptions()`: as {@link LinkKind.options}, for the port data. */
+  options?(data: Record<string, unknown>): Record<string, unknown>
 }
