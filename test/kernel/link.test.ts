@@ -398,3 +398,20 @@ t.test('the namespace of a pid that has gone since the kernel accepted it is a N
   const inNamespace = (ns.rtnl.link as unknown as { inNamespace(w: unknown, fn: () => Promise<void>): Promise<void> }).inNamespace.bind(ns.rtnl.link)
   await t.rejects(inNamespace({ pid: 2 ** 22 + 12345 }, async () => undefined), { name: 'NetNsError', code: 'ENOENT' })
 })
+
+t.test('queue counts are set when a link is made; link.set refuses them (the kernel would ignore them)', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'v0', kind: 'veth', numTxQueues: 4, numRxQueues: 3, peer: { name: 'v1' } })
+  t.match(await rtnl.link.get('v0'), { numTxQueues: 4, numRxQueues: 3 })
+  const [j] = await ns.ip('-d', 'link', 'show', 'v0')
+  t.match(j, { num_tx_queues: 4, num_rx_queues: 3 }, 'ip -d agrees')
+  // do_setlink has no case for IFLA_NUM_TX_QUEUES: before, set() resolved and nothing changed.
+  for (const k of ['numTxQueues', 'numRxQueues']) {
+    const err = await rtnl.link.set('v0', { mtu: 1400, [k]: 8 } as never).catch(e => e)
+    t.type(err, ValidationError)
+    t.equal(err.field, k)
+  }
+  t.match(await rtnl.link.get('v0'), { mtu: 1500, numTxQueues: 4 }, 'nothing was sent')
+  await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', numTxQueues: 0 }), { name: 'ValidationError', field: 'numTxQueues' })
+})

@@ -62,8 +62,6 @@ export interface LinkCommonOptions {
   netns?: NetnsTarget
   group?: number
   carrier?: boolean
-  numTxQueues?: number
-  numRxQueues?: number
   /** Largest GSO packet and segment count the stack builds for the link (`gso_max_size`, `gso_max_segs`). */
   gsoMaxSize?: number
   gsoMaxSegs?: number
@@ -104,6 +102,9 @@ export interface LinkAddOptions extends LinkCommonOptions, KindData, PortData {
   parent?: LinkRef
   /** veth: the peer. */
   peer?: VethPeerOptions
+  /** Queue counts (`numtxqueues`, `numrxqueues`): fixed when the link is made. */
+  numTxQueues?: number
+  numRxQueues?: number
 }
 
 /** `ip link set` options. */
@@ -159,6 +160,9 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
   checkAttrKeys(plugin.data, data, key)
   plugin.check?.(data)
 }
+
+/** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: taken when a link is made, ignored by do_setlink. */
+const QUEUE_COUNTS = ['numTxQueues', 'numRxQueues'] as const
 
 /** The GSO/GRO limits link.add/set take (u32 attributes of the same names). */
 const GSO_LIMITS = ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const
@@ -339,8 +343,12 @@ export class LinkApi {
     const plugin = kindByName(opts.kind)
     const toClose: number[] = []
     try {
+      for (const k of QUEUE_COUNTS) {
+        optInt(opts[k], k, 1, 4096)
+      }
       const attrs = await this.commonAttrs(opts, toClose)
       attrs['name'] = opts.name
+      for (const k of QUEUE_COUNTS) if (opts[k] !== undefined) attrs[k] = opts[k]
       if (opts.parent !== undefined) attrs['parentIndex'] = await this.index(checkLinkRef(opts.parent, 'parent'), opts)
       const info: Record<string, unknown> = { kind: opts.kind }
       if (opts.kind === 'veth') {
@@ -427,6 +435,10 @@ export class LinkApi {
   async set(ref: LinkRef, opts: LinkSetOptions & CallOptions): Promise<void> {
     checkLinkRef(ref)
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.set: options object required', 'options', opts)
+    for (const k of QUEUE_COUNTS) {
+      const v = (opts as Record<string, unknown>)[k]
+      if (v !== undefined) throw new ValidationError(`${k}: queue counts are fixed when a link is made (link.add); the kernel ignores them on a change`, k, v)
+    }
     const toClose: number[] = []
     try {
       const attrs = await this.commonAttrs(opts, toClose)
@@ -540,8 +552,6 @@ export class LinkApi {
     optInt(o.mtu, 'mtu', 0, 0x7fffffff)
     optInt(o.txQueueLen, 'txQueueLen', 0, 0xffffffff)
     optInt(o.group, 'group', 0, 0xffffffff)
-    optInt(o.numTxQueues, 'numTxQueues', 1, 4096)
-    optInt(o.numRxQueues, 'numRxQueues', 1, 4096)
     if (o.mtu !== undefined) a['mtu'] = o.mtu
     if (o.address !== undefined) { parseMac(o.address, 'address'); a['address'] = o.address }
     if (o.broadcast !== undefined) { parseMac(o.broadcast, 'broadcast'); a['broadcast'] = o.broadcast }
@@ -551,8 +561,6 @@ export class LinkApi {
     }
     if (o.group !== undefined) a['group'] = o.group
     if (o.carrier !== undefined) a['carrier'] = o.carrier
-    if (o.numTxQueues !== undefined) a['numTxQueues'] = o.numTxQueues
-    if (o.numRxQueues !== undefined) a['numRxQueues'] = o.numRxQueues
     if (o.master !== undefined) a['master'] = o.master === null ? 0 : await this.index(checkLinkRef(o.master, 'master'), o)
     if (o.netns !== undefined) {
       const fd = netnsAttrs(o.netns, a, 'netns')
