@@ -2,7 +2,9 @@
 import t from 'tap'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { freshNetNs } from '../helpers/ns.js'
-import { addrOptions, type Addr } from '../../src/rtnl/addr/api.js'
+import { addrOptions, ipv6Scope, type Addr } from '../../src/rtnl/addr/api.js'
+import { SCOPES } from '../../src/rtnl/addr/schema.js'
+import { parseCidr, parseIp } from '../../src/util/ip.js'
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = []
@@ -177,4 +179,47 @@ t.test('addr.flush removes point-to-point addresses too', async t => {
   await rtnl.addr.add({ link: 'br0', address: '10.6.0.1/24' })
   t.equal(await rtnl.addr.flush('br0', { family: 4 }), 2, 'both counted')
   t.same(await rtnl.addr.list({ link: 'br0', family: 4 }).toArray(), [], 'both gone')
+})
+
+t.test('IPv6: the kernel sets the scope from the prefix; another one given is refused, not ignored', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.link.set('lo', { up: true })
+  const cases: [string, string, string[]][] = [
+    ['fe80::5/64', 'link', []], ['fec0::1/64', 'site', []], ['fd00::1/64', 'universe', []], ['2001:db8::1/64', 'universe', []],
+    ['ff02::1:5/128', 'link', ['mcautojoin']], ['ff05::1:5/128', 'site', ['mcautojoin']],
+    ['ff0e::1:5/128', 'universe', ['mcautojoin']], ['ff15::1:5/128', 'site', ['mcautojoin']], ['ff32::1:5/128', 'link', ['mcautojoin']],
+  ]
+  for (const [address, scope, flags] of cases) {
+    t.equal(ipv6Scope(parseCidr(address).bytes), SCOPES[scope as keyof typeof SCOPES], `${address}: ${scope}`)
+    const wrong = scope === 'link' ? 'universe' : 'link'
+    const err = await rtnl.addr.add({ link: 'br0', address, flags: flags as never, scope: wrong as never }).catch(e => e)
+    t.type(err, ValidationError, `${address} with scope ${wrong}: refused`)
+    t.equal(err.field, 'scope')
+    await rtnl.addr.add({ link: 'br0', address, flags: flags as never, scope: scope as never })
+  }
+  // What the kernel reports is what ipv6Scope() says, and ip agrees.
+  const listed = await rtnl.addr.list({ link: 'br0', family: 'inet6' }).toArray()
+  const ipScopes = new Map<string, string>()
+  for (const a of (await ns.ip('-6', 'addr', 'show', 'dev', 'br0'))[0].addr_info) ipScopes.set(a.local, a.scope)
+  const ipName: Record<string, string> = { universe: 'global', site: 'site', link: 'link', host: 'host' }
+  for (const [address, scope] of cases) {
+    const a = listed.find(x => x.cidr === address)
+    t.equal(a?.scope, scope, `${address} reads back with scope ${scope}`)
+    t.equal(ipScopes.get(address.split('/')[0]!), ipName[scope], 'ip agrees')
+  }
+  // ::1 on lo is host; a listed IPv6 address given back keeps its scope, which is the kernel's.
+  const lo = await rtnl.addr.list({ link: 'lo', family: 'inet6' }).toArray()
+  t.equal(lo.find(a => a.address === '::1')?.scope, 'host')
+  t.equal(ipv6Scope(parseIp('::1').bytes), SCOPES.host)
+  // Interface-local multicast is of the loopback's kind: on lo only, scope host.
+  await t.rejects(rtnl.addr.add({ link: 'lo', address: 'ff01::1:5/128', flags: ['mcautojoin'], scope: 'link' }), { name: 'ValidationError', field: 'scope' })
+  await rtnl.addr.add({ link: 'lo', address: 'ff01::1:5/128', flags: ['mcautojoin'] })
+  t.equal((await rtnl.addr.list({ link: 'lo', family: 'inet6' }).toArray()).find(a => a.address === 'ff01::1:5')?.scope, 'host')
+  t.equal(ipv6Scope(parseIp('ff01::1:5').bytes), SCOPES.host)
+  const site = listed.find(x => x.cidr === 'fec0::1/64')!
+  await rtnl.addr.del(site)
+  await rtnl.addr.add({ ...site })
+  t.equal((await rtnl.addr.list({ link: 'br0', family: 'inet6' }).toArray()).find(x => x.cidr === 'fec0::1/64')?.scope, 'site')
 })

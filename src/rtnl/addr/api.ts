@@ -124,6 +124,22 @@ export function addrOptions(a: ListedAddr): AddrAddOptions {
   return o
 }
 
+/**
+ * The scope the kernel gives an IPv6 address (ipv6_addr_scope() through rt_scope()): host
+ * for ::1 and interface-local multicast (ffX1::), link for fe80::/10 and ffX2::, site for
+ * the deprecated site-local fec0::/10 and ffX5::, universe for the rest.
+ */
+export function ipv6Scope(b: Uint8Array): number {
+  if (b[0] === 0xff) {
+    const mc = b[1]! & 0x0f // the scope field; the flags (transient, prefix-based) do not count
+    return mc === 0x01 ? SCOPES.host : mc === 0x02 ? SCOPES.link : mc === 0x05 ? SCOPES.site : SCOPES.universe
+  }
+  if (b[0] === 0xfe && (b[1]! & 0xc0) === 0x80) return SCOPES.link
+  if (b[0] === 0xfe && (b[1]! & 0xc0) === 0xc0) return SCOPES.site
+  for (let i = 0; i < 15; i++) if (b[i] !== 0) return SCOPES.universe
+  return b[15] === 1 ? SCOPES.host : SCOPES.universe
+}
+
 /** A listed Addr (it has `cidr` and `prefixLength`) rather than add options. */
 function isListedAddrLike(o: AddrAddOptions | ListedAddr): o is ListedAddr {
   return typeof o === 'object' && o !== null && (o as Partial<Addr>).cidr !== undefined && (o as Partial<Addr>).prefixLength !== undefined
@@ -473,8 +489,17 @@ export class AddrApi {
       optInt(o.protocol, 'protocol', 0, 255)
       attrs.proto = o.protocol
     }
-    const isLoopback = c.family === AF_INET ? c.bytes[0] === 127 : c.address === '::1'
-    const scope = o.scope !== undefined ? scopeNumber(o.scope) : isLoopback ? SCOPES.host : 0
+    let scope: number
+    if (c.family === AF_INET6) {
+      // The kernel gives an IPv6 address the scope of its prefix and ignores ifa_scope.
+      scope = ipv6Scope(c.bytes)
+      if (o.scope !== undefined && scopeNumber(o.scope) !== scope) {
+        const name = Object.keys(SCOPES).find(k => SCOPES[k as Scope] === scope)
+        throw new ValidationError(`scope: the kernel gives ${c.address} the scope of its prefix (${name}) and ignores another`, 'scope', o.scope)
+      }
+    } else {
+      scope = o.scope !== undefined ? scopeNumber(o.scope) : c.bytes[0] === 127 ? SCOPES.host : 0
+    }
     return index => addrMessage(RTM_NEWADDR, NLM_F_CREATE | replaceFlag, { family: c.family, prefixlen: c.prefixLength, flags: flagBits, scope, index }, attrs)
   }
 }
