@@ -327,3 +327,41 @@ t.test('route.flush empties a table of every kind of route (encap, via, multipat
   t.equal(await rtnl.route.flush({ table: T, family: 4 }) + await rtnl.route.flush({ table: T, family: 6 }), 8, 'all counted')
   t.same((await listed()).map(r => r.dst), [], 'all gone (a source-specific IPv6 route was left before: its delete named no source)')
 })
+
+t.test('options the kernel ignores for a route of that family are refused, and nothing is sent', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.addr.add({ link: 'br0', address: '10.0.0.1/24' })
+  await rtnl.addr.add({ link: 'br0', address: 'fd00::1/64', flags: ['nodad'] })
+  // Before, each of these was sent, resolved, and the route was made without it.
+  const cases: [Record<string, unknown>, string][] = [
+    [{ dst: '10.1.0.0/16', dev: 'br0', mark: 5 }, 'mark'],
+    [{ dst: 'fd01::/64', dev: 'br0', mark: 5 }, 'mark'],
+    [{ dst: 'fd02::/64', dev: 'br0', flow: 7 }, 'flow'],
+    [{ dst: 'fd03::/64', multipath: [{ gateway: 'fd00::2', flow: 7 }, { gateway: 'fd00::3' }] }, 'multipath[0].flow'],
+    [{ dst: 'fd04::/64', dev: 'br0', scope: 'link' }, 'scope'],
+    [{ dst: 'fd05::/64', dev: 'br0', scope: 'host' }, 'scope'],
+    [{ dst: '10.2.0.0/16', dev: 'br0', pref: 'high' }, 'pref'],
+  ]
+  for (const [o, field] of cases) {
+    for (const verb of ['add', 'replace', 'append', 'del'] as const) {
+      const err = await rtnl.route[verb](o as never).catch(e => e)
+      t.type(err, ValidationError, `${verb} ${JSON.stringify(o)}`)
+      t.equal(err.field, field)
+    }
+  }
+  const listed = [...await rtnl.route.list({ family: 'inet' }).toArray(), ...await rtnl.route.list({ family: 'inet6' }).toArray()]
+  t.same(listed.map(r => r.dst).filter(d => /^(10\.[12]\.|fd0[1-5])/.test(d)), [], 'no such route was made')
+  // What these families do take still works: realms on IPv4, pref and the universe scope on IPv6.
+  await rtnl.route.add({ dst: '10.3.0.0/16', dev: 'br0', flow: 7 })
+  await rtnl.route.add({ dst: 'fd06::/64', dev: 'br0', pref: 'high', scope: 'universe' })
+  t.match(await rtnl.route.get({ dst: '10.3.0.1' }), { dst: '10.3.0.1/32', oif: (await rtnl.link.get('br0')).index })
+  t.equal((await rtnl.route.list({ family: 'inet' }).toArray()).find(r => r.dst === '10.3.0.0/16')?.flow, 7)
+  t.equal((await rtnl.route.list({ family: 'inet6' }).toArray()).find(r => r.dst === 'fd06::/64')?.pref, 'high')
+  // A route.get result (its mark is the lookup's) given back makes the route without it.
+  await rtnl.route.add({ dst: '10.4.0.0/16', dev: 'br0' })
+  const got = await rtnl.route.get({ dst: '10.4.0.9', mark: 3 })
+  t.equal(got.mark, 3, 'the kernel echoes the lookup mark')
+  t.notOk('mark' in routeOptions(got), 'routeOptions leaves the mark out')
+})

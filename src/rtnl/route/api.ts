@@ -70,21 +70,42 @@ export interface RouteOptions extends CallOptions {
   expires?: number
   /** IPv6 router preference. */
   pref?: 'low' | 'medium' | 'high'
-  mark?: number
   /**
    * Lightweight tunnel encapsulation (`encap ip|ip6|mpls|seg6|seg6local|xfrm ...`), e.g.
    * `{ type: 'ip', id: 5, dst: '10.0.0.9', ttl: 64 }` for a collect-metadata tunnel device, or
    * `{ type: 'seg6', mode: 'encap', segments: ['2001:db8::2'] }`.
    */
   encap?: RouteEncap
-  /** Routing realms (`realm`, RTA_FLOW): the destination realm in the low 16 bits, the source's in the high 16. */
+  /** IPv4 routing realms (`realm`, RTA_FLOW): the destination realm in the low 16 bits, the source's in the high 16. */
   flow?: number
   /** Use a nexthop object (`nhid N`, made with `ip nexthop add`) instead of gateway/dev/multipath. */
   nhid?: number
 }
 
 /** Route options sent as a u32 attribute of the same name, with their lowest value. */
-const U32_OPTIONS = [['mark', 0], ['flow', 0], ['nhid', 1]] as const
+const U32_OPTIONS = [['flow', 0], ['nhid', 1]] as const
+
+/**
+ * Options the kernel would take and ignore for a route of this family: refused, so that
+ * nothing is silently dropped (ip sends them). `mark` is a key of lookups (route.get), which
+ * the route verbs once took.
+ */
+function checkFamilyOptions(o: RouteOptions, family: number): void {
+  const given = o as RouteOptions & { mark?: unknown }
+  if (given.mark !== undefined)
+    throw new ValidationError('mark: a key of route lookups (route.get); the kernel ignores it on a route', 'mark', given.mark)
+  if (family === AF_INET6) {
+    if (o.flow !== undefined) throw new ValidationError('flow: IPv4 only (IPv6 routes have no realms; the kernel ignores it)', 'flow', o.flow)
+    o.multipath?.forEach((n, i) => {
+      if (n && typeof n === 'object' && n.flow !== undefined)
+        throw new ValidationError(`multipath[${i}].flow: IPv4 only (IPv6 routes have no realms; the kernel ignores it)`, `multipath[${i}].flow`, n.flow)
+    })
+    if (o.scope !== undefined && scopeNumber(o.scope) !== SCOPES.universe)
+      throw new ValidationError('scope: an IPv6 route is always of scope universe (the kernel ignores another)', 'scope', o.scope)
+  } else if (o.pref !== undefined) {
+    throw new ValidationError('pref: IPv6 only (the kernel ignores it on an IPv4 route)', 'pref', o.pref)
+  }
+}
 
 /** `ip route show` filters; table, protocol, type and dev are applied by the kernel. */
 export interface RouteListFilter extends CallOptions {
@@ -323,6 +344,7 @@ export class RouteApi {
         throw new ValidationError(`dst: ${o.dst} has host bits set (did you mean ${formatIp(networkOf(c.bytes, c.prefixLength))}/${c.prefixLength}?)`, 'dst', o.dst)
       if (dstLen > 0) attrs.dst = rawIp(c.bytes)
     }
+    checkFamilyOptions(o, family)
     const h: RtMsgHeader = { family, dstLen }
     if (o.src !== undefined) {
       const s = parseCidr(o.src, 'src')
@@ -446,7 +468,7 @@ const gwBytes = new Uint8Array(4)
 export function plainRouteMessage(o: RouteOptions, nlFlags: number): Buffer | undefined {
   if (typeof o !== 'object' || o === null || typeof o.dst !== 'string' || o.family !== undefined || o.src !== undefined ||
     o.via !== undefined || o.prefsrc !== undefined || o.metrics !== undefined || o.expires !== undefined ||
-    o.pref !== undefined || o.mark !== undefined || o.multipath !== undefined || o.tos !== undefined || o.onlink !== undefined ||
+    o.pref !== undefined || (o as { mark?: unknown }).mark !== undefined || o.multipath !== undefined || o.tos !== undefined || o.onlink !== undefined ||
     o.encap !== undefined || o.flow !== undefined || o.nhid !== undefined) return undefined
   const dev = o.dev
   if (dev !== undefined && !isLinkIndex(dev)) return undefined

@@ -14,7 +14,7 @@ import type { NexthopOptions, RouteOptions } from './api.js'
  * `dev`, its `priority` is `metric`, its `via` and each path's are the address, a path's
  * `onlink` flag is `onlink`; a route on a nexthop object keeps only its `nhid` (the kernel
  * reports the nexthop's gateway and device too, and refuses both together). What the kernel
- * fills in (cacheinfo, flags other than onlink) is left out. Indexes are those of the
+ * fills in (cacheinfo, flags other than onlink) and a lookup's mark (route.get) are left out. Indexes are those of the
  * route's namespace.
  * @example await rtnl.route.add({ ...routeOptions(r), table: 100 })
  */
@@ -46,7 +46,6 @@ export function routeOptions(r: Route): RouteOptions {
   if (r.priority !== undefined) o.metric = r.priority
   if (r.prefsrc !== undefined) o.prefsrc = r.prefsrc
   if (r.metrics !== undefined) o.metrics = r.metrics
-  if (r.mark !== undefined) o.mark = r.mark
   if (r.flow !== undefined) o.flow = r.flow
   if (r.encap !== undefined) o.encap = r.encap
   if (typeof r.pref === 'string') o.pref = r.pref
