@@ -18,6 +18,7 @@ import { RouteApi } from './rtnl/route/api.js'
  */
 export type NetnsLike = { readonly fd: number; onClose?(fn: () => void): void } | number | string
 
+/** Options of {@link open} and {@link openSync}: the socket's options, and the namespace to open it in. */
 export interface OpenOptions extends Omit<SocketOptions, 'netnsFd' | 'protocol' | 'binding'> {
   /** Open the socket inside this namespace (the socket stays there for its whole life). */
   netns?: NetnsLike

@@ -46,6 +46,7 @@ export interface Extack {
 
 /** The kernel refused a request (NLMSG_ERROR carrying a non-zero error). */
 export class NetlinkError extends Error {
+  /** Always `'NetlinkError'`. */
   override readonly name = 'NetlinkError'
   constructor(
     /** `'EEXIST'`: the same field as Node's system errors. */
@@ -73,7 +74,9 @@ export function isNetlinkError(err: unknown, code?: string): err is NetlinkError
 
 /** Bytes from the kernel (or given to a decoder) that do not parse. */
 export class DecodeError extends Error {
+  /** Always `'DecodeError'`. */
   override readonly name = 'DecodeError'
+  /** Always `'EDECODE'`. */
   readonly code = 'EDECODE'
   constructor(
     message: string,
@@ -95,36 +98,44 @@ export function isDecodeError(err: unknown): err is DecodeError {
 
 /** A dump kept being interrupted (NLM_F_DUMP_INTR) after all retries. */
 export class DumpInterruptedError extends Error {
+  /** Always `'DumpInterruptedError'`. */
   override readonly name = 'DumpInterruptedError'
+  /** Always `'EINTR'`. */
   readonly code = 'EINTR'
-  constructor(readonly request: RequestInfo, readonly attempts: number) {
+  constructor(/** The dump request. */ readonly request: RequestInfo, /** How many times the dump was run, the last (interrupted) run included. */ readonly attempts: number) {
     super(`${request.type} dump was interrupted by concurrent changes ${attempts} time(s)`)
   }
 }
 
 /** A request got no answer within its timeout. */
 export class TimeoutError extends Error {
+  /** Always `'TimeoutError'`. */
   override readonly name = 'TimeoutError'
+  /** Always `'ETIMEDOUT'`. */
   readonly code = 'ETIMEDOUT'
-  constructor(readonly request: RequestInfo, readonly timeout: number) {
+  constructor(/** The request that got no answer. */ readonly request: RequestInfo, /** The timeout that expired, in milliseconds. */ readonly timeout: number) {
     super(`${request.type}${request.what ? ` ${request.what}` : ''} timed out after ${timeout} ms`)
   }
 }
 
 /** The socket was closed (or failed) while the request was pending or before it was sent. */
 export class SocketClosedError extends Error {
+  /** Always `'SocketClosedError'`. */
   override readonly name = 'SocketClosedError'
+  /** Always `'ECLOSED'`. */
   readonly code = 'ECLOSED'
-  constructor(readonly request?: RequestInfo, cause?: unknown) {
+  constructor(/** The request that was pending or being made, when the error is about one. */ readonly request?: RequestInfo, cause?: unknown) {
     super(`netlink socket closed${request ? ` before ${request.type} completed` : ''}`, cause === undefined ? undefined : { cause })
   }
 }
 
 /** Input rejected before anything was sent (bad name, address, prefix length...). */
 export class ValidationError extends TypeError {
+  /** Always `'ValidationError'`. */
   override readonly name = 'ValidationError'
+  /** Always `'EINVAL'`. */
   readonly code = 'EINVAL'
-  constructor(message: string, /** The offending option, e.g. `'name'`. */ readonly field: string, readonly value?: unknown) {
+  constructor(message: string, /** The offending option, e.g. `'name'`. */ readonly field: string, /** The offending value, as given. */ readonly value?: unknown) {
     super(message)
   }
 }
@@ -153,14 +164,17 @@ export function hexExcerpt(buf: Uint8Array, offset: number, radius = 16): string
  * and `syscall` are copied from the underlying system error when there is one.
  */
 export class NetNsError extends Error {
+  /** Always `'NetNsError'`. */
   override readonly name = 'NetNsError'
   /** Negative errno as in Node's system errors (`-2`), when a syscall failed. */
   readonly errno?: number
   constructor(
     message: string,
+    /** The errno name (`'ENOENT'`, `'EEXIST'`, `'EPERM'`, `'EBADF'`, ...) or `'ENOTNETNS'`. */
     readonly code: string,
     /** The namespace name, path or pid concerned (`'blue'`, `'/proc/42/ns/net'`). */
     readonly netns: string,
+    /** The system call concerned (`'open'`, `'unlink'`, `'umount2'`, `'ioctl'`...), when there is one. */
     readonly syscall?: string,
     options?: { cause?: unknown },
   ) {

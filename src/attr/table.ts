@@ -39,6 +39,11 @@ export interface AttrOptions {
   readOnly?: boolean
 }
 
+/**
+ * One attribute of an {@link attrTable}: its type number (as in the kernel's uapi header,
+ * e.g. IFLA_GENEVE_ID = 1), the key it has in decoded objects and options, its codec, and
+ * options (`{ readOnly: true }`).
+ */
 export type AttrDef = readonly [type: number, key: string, codec: Codec<any>, opts?: AttrOptions]
 
 interface Entry {

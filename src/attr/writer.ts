@@ -11,8 +11,15 @@ export const align4 = (n: number): number => (n + 3) & ~3
 /** The writer {@link NlWriter.acquire} hands out, while nobody holds it. */
 let spare: NlWriter | undefined
 
+/**
+ * Writes netlink messages and attributes into a growable buffer. Attributes are padded to
+ * 4 bytes as they are written; integers are written little-endian, except by the `Be`
+ * methods (network order). A codec's `encode` is given one to write its attribute with.
+ */
 export class NlWriter {
+  /** The buffer written into. Writes replace it with a larger one as it grows: do not hold on to it across writes. */
   buf: Buffer
+  /** Write position: bytes `[0, off)` of {@link buf} are what was written. */
   off = 0
   /** From acquire(): take() copies out and gives the writer back. */
   private pooled = false
@@ -75,6 +82,7 @@ export class NlWriter {
     return at
   }
 
+  /** Pads with zero bytes to the next 4-byte boundary (NLMSG_ALIGN / NLA_ALIGN). */
   pad(): void {
     const p = align4(this.off) - this.off
     if (p) {
@@ -95,34 +103,42 @@ export class NlWriter {
     return at + 4
   }
 
+  /** A u8 attribute. */
   attrU8(type: number, v: number): void {
     const at = this.attrHeader(type, 1) // before reading this.buf: attrHeader may grow it
     this.buf.writeUInt8(v, at)
   }
+  /** A u16 attribute (little-endian). */
   attrU16(type: number, v: number): void {
     const at = this.attrHeader(type, 2) // before reading this.buf: attrHeader may grow it
     this.buf.writeUInt16LE(v, at)
   }
+  /** A __be16 attribute (network byte order, e.g. a port). */
   attrBe16(type: number, v: number): void {
     const at = this.attrHeader(type, 2) // before reading this.buf: attrHeader may grow it
     this.buf.writeUInt16BE(v, at)
   }
+  /** A u32 attribute (little-endian). */
   attrU32(type: number, v: number): void {
     const at = this.attrHeader(type, 4) // before reading this.buf: attrHeader may grow it
     this.buf.writeUInt32LE(v >>> 0, at)
   }
+  /** An s32 attribute (little-endian). */
   attrS32(type: number, v: number): void {
     const at = this.attrHeader(type, 4) // before reading this.buf: attrHeader may grow it
     this.buf.writeInt32LE(v, at)
   }
+  /** A __be32 attribute (network byte order). */
   attrBe32(type: number, v: number): void {
     const at = this.attrHeader(type, 4) // before reading this.buf: attrHeader may grow it
     this.buf.writeUInt32BE(v >>> 0, at)
   }
+  /** A u64 attribute (little-endian), from a bigint or a number. */
   attrU64(type: number, v: bigint | number): void {
     const at = this.attrHeader(type, 8) // before reading this.buf: attrHeader may grow it
     this.buf.writeBigUInt64LE(BigInt(v), at)
   }
+  /** A flag attribute (NLA_FLAG): a header with no payload. */
   attrFlag(type: number): void {
     this.attrHeader(type, 0)
   }
@@ -133,6 +149,7 @@ export class NlWriter {
     this.buf.write(s, at, len, 'utf8')
     this.buf[at + len] = 0
   }
+  /** An attribute whose payload is `data` as it is (padded to 4 bytes). */
   attrBytes(type: number, data: Uint8Array): void {
     const at = this.attrHeader(type, data.length)
     this.buf.set(data, at)
@@ -148,6 +165,7 @@ export class NlWriter {
     return at
   }
 
+  /** Closes the nested attribute {@link beginNest} opened at `at` by patching its length. */
   endNest(at: number): void {
     this.buf.writeUInt16LE(this.off - at, at)
   }
@@ -184,6 +202,7 @@ export class NlWriter {
     return this.buf.subarray(0, this.off)
   }
 
+  /** Discards what was written (the buffer is kept) to start again at offset 0. */
   reset(): void {
     this.off = 0
   }

@@ -64,6 +64,7 @@ const hexlog = log('hex')
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR). */
 export type DumpIntrPolicy = 'retry' | 'partial' | 'throw'
 
+/** Options of {@link NetlinkSocket.open}. */
 export interface SocketOptions {
   /** Netlink protocol; default NETLINK_ROUTE (0). */
   protocol?: number
@@ -89,9 +90,11 @@ export interface SocketOptions {
   binding?: NativeBinding
 }
 
+/** Options of {@link NetlinkSocket.request}; `T` is what `decode` makes of a reply. */
 export interface RequestOptions<T> {
   /** Timeout in ms for this request (overrides the socket's). */
   timeout?: number
+  /** Aborts the request: it rejects with the signal's reason. */
   signal?: AbortSignal
   /** What the request is about, for error messages (`'veth0'`). */
   what?: string
@@ -108,9 +111,13 @@ export interface RequestOptions<T> {
   ack?: boolean
 }
 
+/** Options of {@link NetlinkSocket.dump}. */
 export interface DumpOptions {
+  /** Timeout in ms for the dump (overrides the socket's). */
   timeout?: number
+  /** Aborts the dump: iteration rejects with the signal's reason. */
   signal?: AbortSignal
+  /** What the dump is about, for error messages (`'routes'`). */
   what?: string
   /** NLM_F_DUMP_INTR handling; default 'retry'. */
   onInterrupt?: DumpIntrPolicy
@@ -302,7 +309,9 @@ const MAX_IOV = 1024
  * in flight at once; dumps are serialized (the kernel runs one per socket).
  */
 export class NetlinkSocket {
+  /** The socket's file descriptor. */
   readonly fd: number
+  /** The port id (nl_pid) the kernel bound the socket to; stamped into every request. */
   readonly portId: number
   /** Which optional kernel features were enabled. */
   readonly features: { extAck: boolean; capAck: boolean; strict: boolean }
@@ -631,6 +640,7 @@ export class NetlinkSocket {
     this.applyRef()
   }
 
+  /** Undoes {@link unref}: the socket keeps the process alive while it waits for notifications (the default). */
   ref(): void {
     this.refed = true
     this.applyRef()

@@ -38,8 +38,9 @@ export interface Plan {
 
 /** A step failed; what came before it was rolled back where this apply created it. */
 export class TopologyError extends Error {
+  /** Always `'TopologyError'`. */
   override readonly name = 'TopologyError'
-  constructor(readonly step: Step, override readonly cause: unknown) {
+  constructor(/** The step that failed. */ readonly step: Step, /** What the step threw (e.g. a NetlinkError). */ override readonly cause: unknown) {
     super(`topology step failed: ${describe(step)}: ${(cause as Error)?.message ?? cause}`)
   }
 }
@@ -82,7 +83,7 @@ export class Topology {
   private readonly handles = new Map<string, NetNs>()
   private readonly clients = new Map<string, Rtnl>()
 
-  constructor(readonly spec: TopologySpec) {
+  constructor(/** The spec this topology was made from, as given (checked by the constructor). */ readonly spec: TopologySpec) {
     validate(spec)
   }
 

@@ -80,8 +80,11 @@ export interface AddrDelOptions extends CallOptions {
   peer?: string
 }
 
+/** `ip address show` filters of {@link AddrApi.list}; link and family are applied by the kernel. */
 export interface AddrListFilter extends CallOptions {
+  /** Only this link's addresses (`dev LINK`). */
   link?: LinkRef
+  /** Only IPv4 (`'inet'`, 4) or IPv6 (`'inet6'`, 6) addresses (`ip -4` / `ip -6`); default both. */
   family?: Family | 4 | 6
 }
 
@@ -325,7 +328,7 @@ function lifetimeValue(v: number | 'forever' | undefined, field: string): number
 
 /** `rtnl.addr`: addresses (`ip address`). */
 export class AddrApi {
-  constructor(readonly sock: NetlinkSocket) {}
+  constructor(/** The socket its requests are sent on (for `rtnl.addr`, the client's `rtnl.sock`). */ readonly sock: NetlinkSocket) {}
 
   /**
    * Lists addresses (a dump; link and family are filtered by the kernel).

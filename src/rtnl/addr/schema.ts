@@ -74,10 +74,16 @@ export const IFA_F = {
   secondary: 0x01, nodad: 0x02, optimistic: 0x04, dadfailed: 0x08, homeaddress: 0x10, deprecated: 0x20,
   tentative: 0x40, permanent: 0x80, managetempaddr: 0x100, noprefixroute: 0x200, mcautojoin: 0x400, stablePrivacy: 0x800,
 } as const
+/**
+ * An address flag by name (IFA_F_* of <linux/if_addr.h>; `secondary` is also IFA_F_TEMPORARY).
+ * `ip address add` can set `nodad`, `optimistic`, `homeaddress`, `managetempaddr`,
+ * `noprefixroute` and `mcautojoin`; the others report the kernel's state.
+ */
 export type AddrFlag = keyof typeof IFA_F
 
 /** RT_SCOPE_* by name (also used by routes). */
 export const SCOPES = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const
+/** An address or route scope by name (RT_SCOPE_*): `universe` is what `ip` shows as `global`. */
 export type Scope = keyof typeof SCOPES
 
 /** A scope by name or number (RT_SCOPE_*), for addresses and routes. */

@@ -236,7 +236,7 @@ function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: 
 
 /** `rtnl.link`: links (`ip link`). */
 export class LinkApi {
-  constructor(readonly sock: NetlinkSocket) {}
+  constructor(/** The socket its requests are sent on (for `rtnl.link`, the client's `rtnl.sock`). */ readonly sock: NetlinkSocket) {}
 
   /**
    * Lists links (a dump, streamed). Equivalent to `ip link show [type KIND] [master M] [up]`.

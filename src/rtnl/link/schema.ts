@@ -37,6 +37,7 @@ export const IFF = {
   NOARP: 0x80, PROMISC: 0x100, ALLMULTI: 0x200, MASTER: 0x400, SLAVE: 0x800, MULTICAST: 0x1000,
   PORTSEL: 0x2000, AUTOMEDIA: 0x4000, DYNAMIC: 0x8000, LOWER_UP: 0x10000, DORMANT: 0x20000, ECHO: 0x40000,
 } as const
+/** An interface flag by name (IFF_* of <linux/if.h>, `UP`, `LOWER_UP`...), as in a decoded link's `flags`. */
 export type LinkFlag = keyof typeof IFF
 
 // RTEXT_FILTER_* for IFLA_EXT_MASK
@@ -325,6 +326,7 @@ const linkInfo: Codec<LinkInfo> = {
 
 /** IN6_ADDR_GEN_MODE_*: how the kernel makes a link's IPv6 link-local address (`ip link set X addrgenmode M`). */
 export const ADDR_GEN_MODES = { eui64: 0, none: 1, stableSecret: 2, random: 3 } as const
+/** An IPv6 address generation mode by name (IN6_ADDR_GEN_MODE_*): `ip link set X addrgenmode eui64|none|stable_secret|random`. */
 export type AddrGenMode = keyof typeof ADDR_GEN_MODES
 /** IFLA_INET6_ADDR_GEN_MODE: a u8, by name (an unknown mode stays a number). */
 export const addrGenMode = enumOf(u8, ADDR_GEN_MODES)

@@ -60,7 +60,7 @@ function targetAttrs(target: NsTarget, field = 'netns'): { fd: number } | { pid:
 
 /** `rtnl.nsid`: ids of peer namespaces, as seen from the client's namespace. */
 export class NsIdApi {
-  constructor(readonly sock: NetlinkSocket) {}
+  constructor(/** The socket its requests are sent on (for `rtnl.nsid`, the client's `rtnl.sock`). */ readonly sock: NetlinkSocket) {}
 
   /**
    * The id the client's namespace uses for `target`, or undefined when none is assigned.

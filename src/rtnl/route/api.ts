@@ -24,6 +24,10 @@ import {
 
 export { routeOptions }
 
+/**
+ * A routing table, as `ip route ... table T` takes it: its id (ids above 255 are sent in
+ * RTA_TABLE) or a reserved table's name (RT_TABLE_*: `'main'` 254, `'local'` 255, `'default'` 253).
+ */
 export type TableRef = number | 'main' | 'local' | 'default'
 
 /** One path of a multipath route. */
@@ -150,7 +154,7 @@ function tableNumber(t: TableRef | 'all' | undefined, dflt: number): number {
 
 /** `rtnl.route`: routes (`ip route`). */
 export class RouteApi {
-  constructor(readonly sock: NetlinkSocket) {}
+  constructor(/** The socket its requests are sent on (for `rtnl.route`, the client's `rtnl.sock`). */ readonly sock: NetlinkSocket) {}
 
   /**
    * Lists routes (a streamed dump; large tables are never held in memory).

@@ -25,6 +25,7 @@ export type { SegmentList }
 export const ENCAP_TYPES = {
   none: 0, mpls: 1, ip: 2, ila: 3, ip6: 4, seg6: 5, bpf: 6, seg6local: 7, rpl: 8, ioam6: 9, xfrm: 10,
 } as const
+/** A lightweight tunnel encapsulation type by name (LWTUNNEL_ENCAP_*): `ip route ... encap TYPE`. */
 export type EncapType = keyof typeof ENCAP_TYPES
 
 export const RTA_ENCAP = 22
@@ -100,6 +101,7 @@ export const TUNNEL_FLAGS = {
   dontFragment: 0x100, oam: 0x200, critOpt: 0x400, geneveOpt: 0x800, vxlanOpt: 0x1000, nocache: 0x2000,
   erspanOpt: 0x4000, gtpOpt: 0x8000,
 } as const
+/** A tunnel flag by name (TUNNEL_* of <linux/if_tunnel.h>), in the `flags` of an ip or ip6 encapsulation (`key`, `csum`, `seq`...). */
 export type TunnelFlag = keyof typeof TUNNEL_FLAGS
 const tunnelFlags = bitNames('be16', TUNNEL_FLAGS)
 
@@ -132,6 +134,12 @@ export const MPLS_IPTUNNEL = attrTable('MPLS_IPTUNNEL', {
 
 /** SEG6_IPTUN_MODE_* */
 export const SEG6_MODES = { inline: 0, encap: 1, l2encap: 2, 'encap.red': 3, 'l2encap.red': 4 } as const
+/**
+ * An SRv6 encapsulation mode by name (SEG6_IPTUN_MODE_* of <linux/seg6_iptunnel.h>), as
+ * `ip route ... encap seg6 mode M` takes it: `inline` (the SRH is inserted into the packet),
+ * `encap` (an outer IPv6 header with the SRH), `l2encap` (of the L2 frame), and the reduced
+ * forms `encap.red` and `l2encap.red`.
+ */
 export type Seg6Mode = keyof typeof SEG6_MODES
 const SEG6_MODE_BY_NUM = Object.fromEntries(Object.entries(SEG6_MODES).map(([k, v]) => [v, k])) as Record<number, Seg6Mode>
 
@@ -164,6 +172,7 @@ export const SEG6_LOCAL_ACTIONS = {
   End: 1, 'End.X': 2, 'End.T': 3, 'End.DX2': 4, 'End.DX6': 5, 'End.DX4': 6, 'End.DT6': 7, 'End.DT4': 8,
   'End.B6': 9, 'End.B6.Encaps': 10, 'End.BM': 11, 'End.S': 12, 'End.AS': 13, 'End.AM': 14, 'End.BPF': 15, 'End.DT46': 16,
 } as const
+/** An SRv6 local behaviour by name (SEG6_LOCAL_ACTION_* of <linux/seg6_local.h>): `ip route ... encap seg6local action End.X ...`. */
 export type Seg6LocalAction = keyof typeof SEG6_LOCAL_ACTIONS
 
 /** SEG6_LOCAL_CNT_*: the counters of a behaviour created with `count`. */
@@ -172,6 +181,7 @@ export const SEG6_LOCAL_CNT = attrTable('SEG6_LOCAL_CNT', {
   SEG6_LOCAL_CNT_BYTES: [3, 'bytes', u64],
   SEG6_LOCAL_CNT_ERRORS: [4, 'errors', u64],
 })
+/** The counters of a seg6local behaviour created with `count` (SEG6_LOCAL_COUNTERS), as read back. */
 export type Seg6LocalCounters = { packets?: number; bytes?: number; errors?: number }
 
 /** SEG6_LOCAL_COUNTERS: read as the counters; given as `true` (or a counters object) it asks for them. */

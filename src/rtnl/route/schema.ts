@@ -43,6 +43,10 @@ export const ROUTE_TYPES = {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7,
   prohibit: 8, throw: 9, nat: 10, xresolve: 11,
 } as const
+/**
+ * A route type by name (RTN_* of <linux/rtnetlink.h>), as `ip route add TYPE ...` takes it:
+ * `unicast` (the default), `local`, `broadcast`, `blackhole`, `unreachable`, `prohibit`, `throw`...
+ */
 export type RouteType = keyof typeof ROUTE_TYPES
 // RTPROT_* (and the ones /etc/iproute2/rt_protos names)
 export const PROTOCOLS = {
@@ -50,9 +54,15 @@ export const PROTOCOLS = {
   dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186,
   isis: 187, ospf: 188, rip: 189, eigrp: 192,
 } as const
+/**
+ * A route protocol by name (RTPROT_* of <linux/rtnetlink.h>, lowercased: `ip route ... proto P`):
+ * who installed the route. Values from `static` (4) up are not interpreted by the kernel,
+ * only passed back as given.
+ */
 export type RouteProtocol = keyof typeof PROTOCOLS
 // RTNH_F_*
 export const RTNH_F = { dead: 1, pervasive: 2, onlink: 4, offload: 8, linkdown: 16, unresolved: 32, trap: 64 } as const
+/** A next-hop flag by name (RTNH_F_* of <linux/rtnetlink.h>): `onlink`, `dead`, `linkdown`, `offload`... */
 export type NexthopFlag = keyof typeof RTNH_F
 // RTM_F_*
 export const RTM_F_NOTIFY = 0x100
@@ -80,6 +90,11 @@ export const RTAX = attrTable('RTAX', {
   RTAX_CC_ALGO: [16, 'congctl', { kind: 'string', decode: (b, o, l) => readStr(b, o, l), encode: (w, t, v: string) => w.attrStr(t, v), check: checkString } as Codec<string>],
   RTAX_FASTOPEN_NO_COOKIE: [17, 'fastopenNoCookie', u32],
 })
+/**
+ * A route's metrics (RTA_METRICS, the RTAX_* attributes): `ip route ... mtu N advmss N window N
+ * initcwnd N congctl NAME ...`. Each is the attribute's u32 as the kernel takes it (no unit
+ * conversion); `congctl` is the congestion control algorithm's name.
+ */
 export type RouteMetrics = AttrsOf<typeof RTAX>
 
 /** struct rtvia { __kernel_sa_family_t rtvia_family; __u8 rtvia_addr[]; } as `{ family, address }`. */

@@ -5,6 +5,10 @@
  */
 import type { AttrTable } from '../../../attr/table.js'
 
+/**
+ * A link kind plugin for `registerKind()`: IFLA_INFO_KIND, the IFLA_INFO_DATA table, the
+ * key the kind's options and data use, and optional `check` and `options` hooks.
+ */
 export interface LinkKind {
   /** IFLA_INFO_KIND, e.g. `'vxlan'`. */
   kind: string
@@ -29,6 +33,7 @@ export interface PortKind {
   kind: string
   /** Key on Link / LinkSetOptions, e.g. `'bridgePort'`. */
   key: string
+  /** IFLA_INFO_SLAVE_DATA attributes. */
   data: AttrTable
   /** Validates port data before anything is sent (throws ValidationError). */
   check?(opts: Record<string, unknown>): void
