@@ -6,7 +6,8 @@
 import { isNetlinkError, ValidationError } from '../errors.js'
 import { NetNs } from '../netns/netns.js'
 import { openSync, type Rtnl } from '../client.js'
-import { parseCidr, parseIp } from '../util/ip.js'
+import { AF_INET6, formatIp, parseCidr, parseIp } from '../util/ip.js'
+import type { RouteOptions } from '../rtnl/route/api.js'
 import { checkKnownKeys } from '../util/keys.js'
 import { checkNetNsName } from '../netns/run-dir.js'
 import { checkLinkName } from '../rtnl/link/resolve.js'
@@ -66,8 +67,33 @@ interface Observed {
   exists: boolean
   links: Map<string, { index: number; up: boolean; mtu: number; master?: number; kind?: string; linkNetnsId?: number }>
   addrs: Map<string, Set<string>>
-  routes: Map<string, { gateway?: string; oif?: number; priority?: number }>
+  /** Main-table routes by routeKey(): every metric's. */
+  routes: Map<string, ObservedRoute[]>
 }
+
+interface ObservedRoute {
+  gateway?: string
+  oif?: number
+  /** RTA_PRIORITY, 0 when absent (IPv4's default). */
+  metric: number
+  protocol: string | number
+}
+
+/** The family of a spec route: its prefix's, or for `default` its gateway's (IPv4 without one, as route.add). */
+function routeFamily(r: RouteSpec): 'inet' | 'inet6' {
+  if (r.dst === 'default') return r.gateway?.includes(':') ? 'inet6' : 'inet'
+  return parseCidr(r.dst, 'dst').family === AF_INET6 ? 'inet6' : 'inet'
+}
+
+/** One key for a route to a prefix in both views: family and prefix as the decoder writes it. */
+function routeKey(family: string, dst: string): string {
+  if (dst === 'default') return `${family} default`
+  const c = parseCidr(dst, 'dst')
+  return `${family} ${formatIp(c.bytes)}/${c.prefixLength}`
+}
+
+/** The metric the kernel gives a route added without one (IPv6 routes get 1024). */
+const defaultMetric = (family: string) => (family === 'inet6' ? 1024 : 0)
 
 const isAuto = (a: string) => a.startsWith('fe80:')
 
@@ -259,12 +285,14 @@ export class Topology {
     }
     const routes: Observed['routes'] = new Map()
     for await (const r of rtnl.route.list({ table: 'main' })) {
-      const key = r.dst ?? 'default'
-      const v: { gateway?: string; oif?: number; priority?: number } = {}
+      if (r.type !== 'unicast') continue
+      const v: ObservedRoute = { metric: r.priority ?? 0, protocol: r.protocol }
       if (r.gateway !== undefined) v.gateway = r.gateway
       if (r.oif !== undefined) v.oif = r.oif
-      if (r.priority !== undefined) v.priority = r.priority
-      routes.set(key === '0.0.0.0/0' || key === '::/0' ? (key === '::/0' ? 'default6' : 'default') : key, v)
+      const key = routeKey(r.family, r.dst)
+      const list = routes.get(key)
+      if (list) list.push(v)
+      else routes.set(key, [v])
     }
     return { exists: true, links, addrs, routes }
   }
@@ -300,12 +328,22 @@ export class Topology {
         this.diffLink(steps, peerNs, v.peer.name, v.peer, intact ? peer : undefined, po)
       }
       for (const r of spec.routes ?? []) {
-        const key = r.dst === 'default' ? (r.gateway?.includes(':') ? 'default6' : 'default') : parseCidr(r.dst, 'dst').address + '/' + parseCidr(r.dst, 'dst').prefixLength
-        const cur = o.routes.get(key)
-        const dstLabel = r.dst
-        if (!cur) steps.push({ netns: ns, action: 'add-route', target: dstLabel, detail: routeDetail(r) })
-        else if ((r.gateway !== undefined && cur.gateway !== r.gateway) || (r.metric !== undefined && cur.priority !== r.metric))
-          steps.push({ netns: ns, action: 'replace-route', target: dstLabel, detail: routeDetail(r) })
+        // A route is the one to its prefix with its metric (the kernel's key): another metric
+        // is another route. One to the same prefix with another metric, that the kernel did
+        // not make, is what this spec route was before: it is moved to the new metric.
+        const family = routeFamily(r)
+        const list = o.routes.get(routeKey(family, r.dst)) ?? []
+        const metric = r.metric ?? defaultMetric(family)
+        const cur = list.find(x => x.metric === metric)
+        if (cur) {
+          const devIndex = r.dev !== undefined ? o.links.get(r.dev)?.index : undefined
+          if ((r.gateway !== undefined && cur.gateway !== r.gateway) || (r.dev !== undefined && cur.oif !== devIndex))
+            steps.push({ netns: ns, action: 'replace-route', target: r.dst, detail: routeDetail(r) })
+          continue
+        }
+        const old = list.find(x => x.protocol !== 'kernel')
+        if (old) steps.push({ netns: ns, action: 'replace-route', target: r.dst, detail: { ...routeDetail(r), oldMetric: old.metric } })
+        else steps.push({ netns: ns, action: 'add-route', target: r.dst, detail: routeDetail(r) })
       }
     }
     return steps
@@ -368,12 +406,17 @@ export class Topology {
       case 'add-route':
       case 'replace-route': {
         const r = d as unknown as RouteSpec
-        const opts: Record<string, unknown> = { dst: r.dst }
-        if (r.gateway !== undefined) opts['gateway'] = r.gateway
-        if (r.dev !== undefined) opts['dev'] = r.dev
-        if (r.metric !== undefined) opts['priority'] = r.metric
-        if (step.action === 'add-route') await this.rtnl(ns).route.add(opts as never)
-        else await this.rtnl(ns).route.replace(opts as never)
+        const family = routeFamily(r)
+        const opts: RouteOptions = { dst: r.dst, family }
+        if (r.gateway !== undefined) opts.gateway = r.gateway
+        if (r.dev !== undefined) opts.dev = r.dev
+        if (r.metric !== undefined) opts.metric = r.metric
+        const route = this.rtnl(ns).route
+        if (step.action === 'add-route') await route.add(opts)
+        else await route.replace(opts)
+        // The route this one was under another metric: the new one is in place, the old goes.
+        const oldMetric = d['oldMetric'] as number | undefined
+        if (oldMetric !== undefined) await route.del({ dst: r.dst, family, metric: oldMetric })
         return
       }
     }

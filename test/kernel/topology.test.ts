@@ -154,3 +154,50 @@ t.test('scale: 50 namespaces on one bridge, applied concurrently and destroyed',
   await topo.destroy()
   t.notOk(NetNs.listSync().some(n => n.startsWith(p)))
 })
+
+t.test('routes: metrics reach the kernel, IPv4 and IPv6 defaults coexist, re-apply is a no-op, a metric change moves the route', async t => {
+  const p = `${tag}r`
+  cleanup(t, p)
+  const ns = `${p}-a`
+  const spec = (metric: number, gw4: string): TopologySpec => ({
+    namespaces: {
+      [ns]: {
+        bridges: { br0: { addresses: ['10.77.0.2/24', 'fd77::2/64'] } },
+        routes: [
+          { dst: 'default', gateway: gw4, metric },
+          { dst: 'default', gateway: 'fd77::1' },
+          { dst: '10.99.0.0/16', gateway: '10.77.0.1', metric: 7 },
+          { dst: 'fd99::/64', dev: 'br0', metric: 300 },
+          // The kernel's own route to the bridge's prefix has metric 0 (IPv4): this is another route.
+          { dst: '10.77.0.0/24', dev: 'br0', metric: 5 },
+        ],
+      },
+    },
+  })
+  const topo = new Topology(spec(50, '10.77.0.1'))
+  await topo.apply()
+  const main = async () => {
+    const out: string[] = []
+    for await (const r of topo.client(ns).route.list({ table: 'main' })) out.push(`${r.family} ${r.dst} ${r.gateway ?? '-'} ${r.priority ?? 0} ${r.protocol}`)
+    return out.sort()
+  }
+  // Before, the metric was sent under a name the route verbs do not read, and the IPv6
+  // default took the IPv4 default's place in the observed state (a second apply: EEXIST).
+  t.same(await main(), [
+    'inet 10.77.0.0/24 - 0 kernel', 'inet 10.77.0.0/24 - 5 boot', 'inet 10.99.0.0/16 10.77.0.1 7 boot', 'inet default 10.77.0.1 50 boot',
+    'inet6 default fd77::1 1024 boot', 'inet6 fd77::/64 - 256 kernel', 'inet6 fd99::/64 - 300 boot', 'inet6 fe80::/64 - 256 kernel',
+  ])
+  t.equal(String(await topo.plan()), '(no changes)', 'nothing to do')
+  t.same(await topo.apply(), [], 're-apply sends nothing')
+  // Drift: another metric and another gateway for the IPv4 default.
+  const moved = new Topology(spec(60, '10.77.0.3'))
+  t.match(String(await moved.plan()), /replace-route\s+default .*"metric":60,"oldMetric":50/)
+  await moved.apply()
+  const after = await main()
+  t.same(after.filter(r => r.startsWith('inet default')), ['inet default 10.77.0.3 60 boot'], 'one IPv4 default, moved to the new metric')
+  t.ok(after.includes('inet 10.77.0.0/24 - 0 kernel'), "the kernel's own route is left alone")
+  t.equal(String(await moved.plan()), '(no changes)')
+  const [j] = JSON.parse((await topo.netns(ns).exec('ip', ['-j', 'route', 'show', 'default'])).stdout)
+  t.match(j, { gateway: '10.77.0.3', metric: 60 }, 'ip agrees')
+  await topo.destroy()
+})
