@@ -176,8 +176,9 @@ export class NlWriter {
   }
 
   /**
-   * What was written, without copying: the writer must not be used afterwards
-   * (builders that make one writer per message use this).
+   * What was written. The writer must not be used afterwards: one made with `new` hands over
+   * its own buffer (no copy); one from {@link acquire} returns an exact-size copy and goes
+   * back to the pool.
    */
   take(): Buffer {
     if (this.pooled) {
