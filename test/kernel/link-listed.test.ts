@@ -203,3 +203,43 @@ t.test('links that cannot be made again from their listing say why', async t => 
   const foreign = { ...lo, kind: 'wireguard', infoData: [{ type: 1, data: Buffer.from([1, 0, 0, 0]) }] } as Link
   t.throws(() => linkOptions(foreign), new ValidationError('infoData: kind wireguard has no plugin, so its data cannot be sent (see registerKind)', 'infoData', foreign.infoData), 'a kind without a plugin: its data cannot be sent')
 })
+
+t.test('link.set(ref, listed link): only what differs is sent; a snapshot given back restores the link', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.link.add({ name: 'br1', kind: 'bridge' })
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 5, port: 4789 } })
+  // Given back unchanged: nothing to do. Before, every writable attribute was sent, and the
+  // kernel refused what it cannot change even when unchanged (vxlan: "Cannot change port").
+  for (const name of ['br0', 'v0', 'vx0', 'lo']) {
+    const l = await rtnl.link.get(name)
+    await rtnl.link.set(name, l)
+    t.same(differences(settings(l), settings(await rtnl.link.get(name))), [], `${name} given back as it is: unchanged`)
+  }
+  const vx = await rtnl.link.get('vx0')
+  await rtnl.link.set('vx0', { ...vx, mtu: 1400, vxlan: { ...vx.vxlan, ttl: 9, learning: false } })
+  t.match(await rtnl.link.get('vx0'), { mtu: 1400, vxlan: { ttl: 9, learning: false, port: 4789 } }, 'vxlan: the changed attributes only')
+  const [j] = await ns.ip('-d', 'link', 'show', 'vx0')
+  t.match(j, { mtu: 1400, linkinfo: { info_data: { ttl: 9, learning: false } } }, 'ip -d agrees')
+
+  // A snapshot, then drift: another master, port settings, mtu, alias, flags, name.
+  const snap = await rtnl.link.get('v0')
+  await rtnl.link.set('v0', { master: 'br0', up: true, mtu: 1300, alias: 'drift', promisc: true, arp: false, bridgePort: { cost: 9 } })
+  await rtnl.link.set('v0', { name: 'v0x' })
+  await rtnl.link.set(snap.index, snap)
+  const back = await rtnl.link.get(snap.index)
+  t.same(differences(settings(snap), settings(back)), [], 'the snapshot given back restores it: name, master released, mtu, alias, flags')
+  // Into a bridge and back out, with the port settings of a listing.
+  await rtnl.link.set('v0', { master: 'br1', bridgePort: { cost: 33, learning: false } })
+  const asPort = await rtnl.link.get('v0')
+  await rtnl.link.set('v0', snap)
+  t.equal((await rtnl.link.get('v0')).master, undefined)
+  await rtnl.link.set('v0', asPort)
+  t.match(await rtnl.link.get('v0'), { master: asPort.master, bridgePort: { cost: 33, learning: false } }, 'enslaved again, port settings with it')
+  // A listing of another kind: its kind data is refused before anything is sent.
+  const err = await rtnl.link.set('br0', vx).catch(e => e)
+  t.type(err, ValidationError)
+  t.equal(err.field, 'vxlan')
+})

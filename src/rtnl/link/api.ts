@@ -16,7 +16,7 @@ import { checkAttrKeys } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
-import { ADD_ONLY_KEYS, isListedLink, linkOptions } from './listed.js'
+import { ADD_ONLY_KEYS, isListedLink, linkChanges, linkOptions, SET_ONLY_KEYS } from './listed.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
   IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -429,12 +429,29 @@ export class LinkApi {
   /**
    * Changes a link. Equivalent to `ip link set REF [up|down] [mtu N] [address MAC] [name NEW]
    * [master M|nomaster] [netns NS] [alias TEXT] [type KIND ...]`.
+   *
+   * Given a link as listed (`set(ref, { ...link, mtu: 9000 })`), it makes the link like it:
+   * the link is read (one RTM_GETLINK) and only what differs is sent ({@link linkChanges}),
+   * kind and port data attribute by attribute, so that a kind's refusal to change what
+   * it cannot (a vxlan's port) does not stand in the way of the rest. The options a Link
+   * has no field for (`netns`, the flag options, `addrGenMode`) are taken as given.
    * @throws {NetlinkError} `ENODEV` when there is no such link.
    * @example await rtnl.link.set('veth0', { up: true, mtu: 9000, master: 'br0' })
    */
-  async set(ref: LinkRef, opts: LinkSetOptions & CallOptions): Promise<void> {
+  async set(ref: LinkRef, opts: (LinkSetOptions | Link) & CallOptions): Promise<void> {
     checkLinkRef(ref)
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.set: options object required', 'options', opts)
+    if (isListedLink(opts)) {
+      const cur = await this.get(ref, opts)
+      const given = opts as unknown as Record<string, unknown>
+      const changes: LinkSetOptions & CallOptions = { ...linkChanges(opts, cur), ...callOpts(opts) }
+      for (const k of SET_ONLY_KEYS) if (given[k] !== undefined) (changes as Record<string, unknown>)[k] = given[k]
+      debug('set %s from a listed link: %o', ref, Object.keys(changes))
+      // Already like it: nothing to send.
+      if (Object.keys(changes).every(k => k === 'timeout' || k === 'signal')) return
+      ref = cur.index
+      opts = changes
+    }
     for (const k of QUEUE_COUNTS) {
       const v = (opts as Record<string, unknown>)[k]
       if (v !== undefined) throw new ValidationError(`${k}: queue counts are fixed when a link is made (link.add); the kernel ignores them on a change`, k, v)
@@ -477,10 +494,19 @@ export class LinkApi {
         delete info['slaveData']
       }
       if (Object.keys(info).length) attrs['linkInfo'] = info
+      // A kind's changelink may refuse IFLA_MTU beside its data, though do_setlink changes it
+      // alone (vxlan_nl2conf: "Cannot change mtu"): the mtu goes in a request of its own, after.
+      const mtuAfter = info['data'] !== undefined ? attrs['mtu'] : undefined
+      if (mtuAfter !== undefined) delete attrs['mtu']
       // If the port settings are refused, the link is put back as it was (see undoAttrs).
       const before = portInfo ? await now() : undefined
       debug('set %s %o', ref, Object.keys(attrs))
       await this.sock.request(linkMessage(RTM_NEWLINK, 0, h, attrs), requestOpts(String(ref), opts))
+      if (mtuAfter !== undefined) {
+        const id: [IfInfoHeader, Record<string, unknown>] = h.index !== undefined ? [{ index: h.index }, {}] : [{}, { name: ref }]
+        await this.sock.request(linkMessage(RTM_NEWLINK, 0, id[0], { ...id[1], mtu: mtuAfter }), requestOpts(String(ref), opts))
+        attrs['mtu'] = mtuAfter
+      }
       if (portInfo && before) {
         // By index: the first request may have renamed the link.
         const h2: IfInfoHeader = { index: before.index }

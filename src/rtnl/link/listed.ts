@@ -1,12 +1,14 @@
 /**
  * Links as listed, given back: the options that make one again (linkOptions), for
- * `link.add(link)` and for copying a link with changes.
+ * `link.add(link)` and for copying a link with changes; and the changes that make a link
+ * like a listed one (linkChanges), for `link.set(ref, link)`.
  */
+import { isDeepStrictEqual } from 'node:util'
 import { ValidationError } from '../../errors.js'
 import type { AttrTable } from '../../attr/table.js'
 import type { Link } from './codec.js'
 import { kindByName, portKindByName } from './kinds/index.js'
-import type { LinkAddOptions } from './api.js'
+import type { LinkAddOptions, LinkSetOptions } from './api.js'
 
 /** Settings a Link reports under the name link.add takes, copied when set. */
 const SETTINGS = [
@@ -42,11 +44,15 @@ function writable(table: AttrTable | undefined, data: Record<string, unknown>, h
 export function linkOptions(l: Link): LinkAddOptions {
   if (typeof l.kind !== 'string' || !l.kind)
     throw new ValidationError(`kind: link ${l.name} has no kind (a hardware or loopback device): it cannot be made again`, 'kind', l.kind)
-  const plugin = kindByName(l.kind)
-  if (!plugin && l.infoData?.length)
+  if (!kindByName(l.kind) && l.infoData?.length)
     throw new ValidationError(`infoData: kind ${l.kind} has no plugin, so its data cannot be sent (see registerKind)`, 'infoData', l.infoData)
-  const o: LinkAddOptions = { name: l.name, kind: l.kind }
-  const r = o as unknown as Record<string, unknown>
+  return { name: l.name, kind: l.kind, ...settingsOf(l) }
+}
+
+/** What linkOptions() reads from a link, its name and kind aside (any link has them). */
+function settingsOf(l: Link): Omit<LinkAddOptions, 'name' | 'kind'> {
+  const o: Omit<LinkAddOptions, 'name' | 'kind'> = {}
+  const r = o as Record<string, unknown>
   for (const k of SETTINGS) if (l[k] !== undefined) r[k] = l[k]
   o.up = l.up
   const has = (f: string) => l.flags.includes(f as Link['flags'][number])
@@ -56,6 +62,7 @@ export function linkOptions(l: Link): LinkAddOptions {
   o.arp = !has('NOARP')
   if (l.parentIndex !== undefined && l.linkNetnsId === undefined && l.kind !== 'veth') o.parent = l.parentIndex
   const src = l as unknown as Record<string, Record<string, unknown> | undefined>
+  const plugin = l.kind ? kindByName(l.kind) : undefined
   if (plugin?.data && plugin.kind !== 'veth') {
     const data = src[plugin.key]
     if (data) r[plugin.key] = writable(plugin.data, data, plugin.options)
@@ -71,6 +78,43 @@ export function linkOptions(l: Link): LinkAddOptions {
   return o
 }
 
+/** Settings that link.set cannot change (parent) or that only link.add takes (queue counts). */
+const NOT_CHANGED = new Set(['parent', 'numTxQueues', 'numRxQueues'])
+
+/**
+ * The link.set options that make link `cur` like the listed link `want`: only what differs,
+ * kind and port data attribute by attribute (a kind refuses to be sent what it cannot change,
+ * even unchanged); a master or alias `want` has not is removed. Options a Link has no field
+ * for (`promisc`...) are the caller's to add.
+ */
+export function linkChanges(want: Link, cur: Link): LinkSetOptions {
+  const w = settingsOf(want) as Record<string, unknown>
+  const have = settingsOf(cur) as Record<string, unknown>
+  const out: Record<string, unknown> = {}
+  if (want.name !== cur.name) out['name'] = want.name
+  const dataKeys = new Set<string>()
+  const plugin = cur.kind ? kindByName(cur.kind) : undefined
+  if (plugin) dataKeys.add(plugin.key)
+  const port = want.portKind !== undefined ? portKindByName(want.portKind) : undefined
+  if (port) dataKeys.add(port.key)
+  for (const [k, v] of Object.entries(w)) {
+    if (NOT_CHANGED.has(k)) continue
+    const h = have[k]
+    if (dataKeys.has(k) && h && typeof h === 'object') {
+      const d: Record<string, unknown> = {}
+      for (const [a, x] of Object.entries(v as Record<string, unknown>))
+        if (!isDeepStrictEqual(x, (h as Record<string, unknown>)[a])) d[a] = x
+      if (Object.keys(d).length) out[k] = d
+    } else if (!isDeepStrictEqual(v, h)) {
+      out[k] = v
+    }
+  }
+  if (want.master === undefined && cur.master !== undefined) out['master'] = null
+  if (want.alias === undefined && cur.alias !== undefined) out['alias'] = ''
+  if (plugin && out[plugin.key] !== undefined) out['kind'] = cur.kind
+  return out as LinkSetOptions
+}
+
 /** A decoded Link rather than link.add options: it has `index` and `flags` (options have neither). */
 export function isListedLink(o: unknown): o is Link {
   return typeof o === 'object' && o !== null && typeof (o as Partial<Link>).index === 'number' && Array.isArray((o as Partial<Link>).flags)
@@ -81,3 +125,6 @@ export function isListedLink(o: unknown): o is Link {
  * (`add({ ...link, peer: {...} })`), they are taken as they are.
  */
 export const ADD_ONLY_KEYS = ['peer', 'parent', 'netns', 'promisc', 'allmulticast', 'multicast', 'arp', 'addrGenMode'] as const
+
+/** The same for link.set: its options a Link has no field for. */
+export const SET_ONLY_KEYS = ['netns', 'promisc', 'allmulticast', 'multicast', 'arp', 'addrGenMode'] as const
