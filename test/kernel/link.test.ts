@@ -415,3 +415,17 @@ t.test('queue counts are set when a link is made; link.set refuses them (the ker
   t.match(await rtnl.link.get('v0'), { mtu: 1500, numTxQueues: 4 }, 'nothing was sent')
   await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', numTxQueues: 0 }), { name: 'ValidationError', field: 'numTxQueues' })
 })
+
+t.test('list({ kind }) of a kind the kernel lacks (or a typo) lists nothing, not every link', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  // The kernel ignores an IFLA_INFO_KIND filter it has no ops for and dumps everything.
+  for (const kind of ['dummy', 'vlan', 'vethh']) {
+    t.same(await rtnl.link.list({ kind }).toArray(), [], `kind ${kind}: none`)
+    // ip filters after the dump too; its JSON leaves an empty object per link it skipped.
+    t.same((await ns.ip('link', 'show', 'type', kind)).filter((o: object) => Object.keys(o).length > 0), [], 'ip agrees')
+  }
+  t.same((await rtnl.link.list({ kind: 'veth' }).toArray()).map(l => l.name).sort(), ['v0', 'v1'])
+})

@@ -253,9 +253,13 @@ export class LinkApi {
     if (filter.kind !== undefined) attrs['linkInfo'] = { kind: filter.kind }
     if (typeof filter.master === 'number') masterIndex = checkLinkRef(filter.master, 'master') as number
     const wantUp = filter.up
+    // The kernel filters by kind only when it knows the kind: for one it lacks (or a typo)
+    // it ignores the filter and dumps every link. So the kind is checked here too, as ip does.
+    const wantKind = filter.kind
     const decode = (m: Parameters<typeof decodeLink>[0]): Link | undefined => {
       const l = decodeLink(m)
       if (wantUp !== undefined && l.up !== wantUp) return undefined
+      if (wantKind !== undefined && l.kind !== wantKind) return undefined
       return l
     }
     if (filter.master !== undefined && masterIndex === undefined) {
