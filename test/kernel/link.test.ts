@@ -6,6 +6,7 @@ import { once } from 'node:events'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
 import { openSync } from '../../src/client.js'
+import { registerKind } from '../../src/rtnl/link/kinds/index.js'
 import { freshNetNs, ipIn } from '../helpers/ns.js'
 
 t.test('a veth pair with both ends configured', async t => {
@@ -428,4 +429,25 @@ t.test('list({ kind }) of a kind the kernel lacks (or a typo) lists nothing, not
     t.same((await ns.ip('link', 'show', 'type', kind)).filter((o: object) => Object.keys(o).length > 0), [], 'ip agrees')
   }
   t.same((await rtnl.link.list({ kind: 'veth' }).toArray()).map(l => l.name).sort(), ['v0', 'v1'])
+})
+
+t.test('parent on a kind without a lower device is refused (the kernel would ignore IFLA_LINK)', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  // Before, each was made and the parent silently dropped.
+  for (const [kind, extra, hint] of [
+    ['bridge', {}, /no lower device/], ['ifb', {}, /no lower device/],
+    ['vxlan', { vxlan: { id: 5, port: 4789 } }, /vxlan\.dev/], ['veth', { peer: { name: 'p1' } }, /peer/],
+  ] as const) {
+    const err = await rtnl.link.add({ name: 'x0', kind, parent: 'v1', ...extra } as never).catch(e => e)
+    t.type(err, ValidationError, kind)
+    t.equal(err.field, 'parent')
+    t.match(err.message, hint)
+  }
+  t.same((await ns.ip('link', 'show')).map((l: { ifname: string }) => l.ifname).sort(), ['lo', 'v0', 'v1'], 'nothing was made')
+  // Kinds that take one still do.
+  await rtnl.link.add({ name: 'mv0', kind: 'macvlan', parent: 'v1' })
+  t.equal((await rtnl.link.get('mv0')).parentIndex, await rtnl.link.index('v1'))
+  t.throws(() => registerKind({ kind: 'x', key: 'xx', lower: 'yes' } as never), { name: 'ValidationError', field: 'registerKind.lower' })
 })

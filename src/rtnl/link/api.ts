@@ -353,7 +353,13 @@ export class LinkApi {
       const attrs = await this.commonAttrs(opts, toClose)
       attrs['name'] = opts.name
       for (const k of QUEUE_COUNTS) if (opts[k] !== undefined) attrs[k] = opts[k]
-      if (opts.parent !== undefined) attrs['parentIndex'] = await this.index(checkLinkRef(opts.parent, 'parent'), opts)
+      if (opts.parent !== undefined) {
+        if (plugin?.lower === false) {
+          const hint = opts.kind === 'vxlan' ? ' (its underlay is vxlan.dev)' : opts.kind === 'veth' ? ' (the other end is peer)' : ''
+          throw new ValidationError(`parent: a ${opts.kind} link has no lower device; the kernel ignores IFLA_LINK for it${hint}`, 'parent', opts.parent)
+        }
+        attrs['parentIndex'] = await this.index(checkLinkRef(opts.parent, 'parent'), opts)
+      }
       const info: Record<string, unknown> = { kind: opts.kind }
       if (opts.kind === 'veth') {
         if (opts.peer !== undefined) info['data'] = { peer: await this.peerAttrs(opts.peer, toClose) }

@@ -31,7 +31,7 @@ function writable(table: AttrTable | undefined, data: Record<string, unknown>, h
  * The options that make a listed link again (`link.add`): its name and kind; mtu, MAC and
  * broadcast addresses, queue length, alias, group, master, queue counts, GSO/GRO limits; `up`
  * and the `promisc`/`allmulticast`/`multicast`/`arp` flags; its lower device as `parent`
- * (not for a veth, whose IFLA_LINK is its peer, nor when it is in another namespace); the
+ * (for kinds that take one: not a veth's, whose IFLA_LINK is its peer, nor one in another namespace); the
  * writable part of its kind data and port data, as the kind plugin says a new link takes
  * it. Not carried: a veth's peer (the copy gets a new one, named by the kernel unless you
  * give `peer`), alternative names, the address generation mode, and the state the kernel
@@ -60,9 +60,9 @@ function settingsOf(l: Link): Omit<LinkAddOptions, 'name' | 'kind'> {
   o.allmulticast = has('ALLMULTI')
   o.multicast = has('MULTICAST')
   o.arp = !has('NOARP')
-  if (l.parentIndex !== undefined && l.linkNetnsId === undefined && l.kind !== 'veth') o.parent = l.parentIndex
   const src = l as unknown as Record<string, Record<string, unknown> | undefined>
   const plugin = l.kind ? kindByName(l.kind) : undefined
+  if (l.parentIndex !== undefined && l.linkNetnsId === undefined && plugin?.lower !== false) o.parent = l.parentIndex
   if (plugin?.data && plugin.kind !== 'veth') {
     const data = src[plugin.key]
     if (data) r[plugin.key] = writable(plugin.data, data, plugin.options)

@@ -55,6 +55,7 @@ export const IFLA_BOND_SLAVE = attrTable('IFLA_BOND_SLAVE', {
 export const bond: LinkKind = {
   kind: 'bond',
   key: 'bond',
+  lower: false,
   data: IFLA_BOND,
   check(o) {
     const m = o['mode']

@@ -112,6 +112,7 @@ const BRIDGE_RANGES: Ranges = {
 export const bridge: LinkKind = {
   kind: 'bridge',
   key: 'bridge',
+  lower: false,
   data: IFLA_BR,
   check(o) {
     checkRanges(o, 'bridge', BRIDGE_RANGES)

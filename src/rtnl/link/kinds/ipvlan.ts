@@ -7,4 +7,4 @@ export const IFLA_IPVLAN = attrTable('IFLA_IPVLAN', {
   IFLA_IPVLAN_FLAGS: [2, 'flags', u16],                // IPVLAN_F_PRIVATE 1, IPVLAN_F_VEPA 2
 })
 
-export const ipvlan: LinkKind = { kind: 'ipvlan', key: 'ipvlan', data: IFLA_IPVLAN }
+export const ipvlan: LinkKind = { kind: 'ipvlan', key: 'ipvlan', data: IFLA_IPVLAN, lower: true }

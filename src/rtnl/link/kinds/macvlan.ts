@@ -56,5 +56,5 @@ function macvlanOptions(o: Record<string, unknown>): Record<string, unknown> {
   return o
 }
 
-export const macvlan: LinkKind = { kind: 'macvlan', key: 'macvlan', data: IFLA_MACVLAN, options: macvlanOptions }
-export const macvtap: LinkKind = { kind: 'macvtap', key: 'macvlan', data: IFLA_MACVLAN, options: macvlanOptions }
+export const macvlan: LinkKind = { kind: 'macvlan', key: 'macvlan', data: IFLA_MACVLAN, options: macvlanOptions, lower: true }
+export const macvtap: LinkKind = { kind: 'macvtap', key: 'macvlan', data: IFLA_MACVLAN, options: macvlanOptions, lower: true }

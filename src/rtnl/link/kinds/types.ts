@@ -16,6 +16,12 @@ export interface LinkKind {
   key: string
   /** IFLA_INFO_DATA attributes. */
   data?: AttrTable
+  /**
+   * Whether the kind takes a lower device, given as `parent` (IFLA_LINK): true for macvlan,
+   * vlan, ipvlan; false where the kernel ignores IFLA_LINK (then `parent` is refused);
+   * undefined: `parent` is sent as given.
+   */
+  lower?: boolean
   /** Validates kind options before anything is sent (throws ValidationError). */
   check?(opts: Record<string, unknown>): void
   /**

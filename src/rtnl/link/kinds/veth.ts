@@ -38,4 +38,5 @@ export const VETH = attrTable('VETH', {
   VETH_INFO_PEER: [1, 'peer', peer],
 })
 
-export const veth: LinkKind = { kind: 'veth', key: 'veth', data: VETH }
+// IFLA_LINK of a veth is reported (its peer), not taken.
+export const veth: LinkKind = { kind: 'veth', key: 'veth', data: VETH, lower: false }

@@ -30,6 +30,7 @@ export const IFLA_VLAN = attrTable('IFLA_VLAN', {
 export const vlan: LinkKind = {
   kind: 'vlan',
   key: 'vlan',
+  lower: true,
   data: IFLA_VLAN,
   check(o) {
     const id = o['id']

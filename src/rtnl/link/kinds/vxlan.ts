@@ -67,6 +67,7 @@ export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
 export const vxlan: LinkKind = {
   kind: 'vxlan',
   key: 'vxlan',
+  lower: false,
   data: IFLA_VXLAN,
   check(o) {
     // Types and the ranges of the wire types are checked by the codecs (id, port,
