@@ -451,3 +451,16 @@ t.test('parent on a kind without a lower device is refused (the kernel would ign
   t.equal((await rtnl.link.get('mv0')).parentIndex, await rtnl.link.index('v1'))
   t.throws(() => registerKind({ kind: 'x', key: 'xx', lower: 'yes' } as never), { name: 'ValidationError', field: 'registerKind.lower' })
 })
+
+t.test('link.del(listed link) deletes it by its index', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  for (let i = 0; i < 3; i++) await rtnl.link.add({ name: `vx${i}`, kind: 'vxlan', vxlan: { id: 10 + i, port: 4789 } })
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  for await (const l of rtnl.link.list({ kind: 'vxlan' })) await rtnl.link.del(l)
+  t.same((await ns.ip('link', 'show')).map((l: { ifname: string }) => l.ifname).sort(), ['br0', 'lo'])
+  const gone = { ...(await rtnl.link.get('br0')) }
+  await rtnl.link.del(gone)
+  t.equal((await rtnl.link.del(gone).catch(e => e)).code, 'ENODEV', 'a second time: ENODEV')
+  await t.rejects(rtnl.link.del({ name: 'x' } as never), { name: 'ValidationError' })
+})

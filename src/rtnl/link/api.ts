@@ -535,11 +535,14 @@ export class LinkApi {
   }
 
   /**
-   * Deletes a link (a veth takes its peer with it). Equivalent to `ip link del REF`.
+   * Deletes a link (a veth takes its peer with it). Equivalent to `ip link del REF`. A link
+   * as listed is deleted by its index (like `addr.del(addr)` and `route.del(route)`).
    * @throws {NetlinkError} `ENODEV` when there is no such link.
    * @example await rtnl.link.del('veth0')
+   * @example for await (const l of rtnl.link.list({ kind: 'vxlan' })) await rtnl.link.del(l)
    */
-  async del(ref: LinkRef, opts: CallOptions = {}): Promise<void> {
+  async del(ref: LinkRef | Link, opts: CallOptions = {}): Promise<void> {
+    if (isListedLink(ref)) ref = ref.index
     checkLinkRef(ref)
     const h: IfInfoHeader = {}
     const attrs: Record<string, unknown> = {}
