@@ -464,3 +464,27 @@ t.test('link.del(listed link) deletes it by its index', async t => {
   t.equal((await rtnl.link.del(gone).catch(e => e)).code, 'ENODEV', 'a second time: ENODEV')
   await t.rejects(rtnl.link.del({ name: 'x' } as never), { name: 'ValidationError' })
 })
+
+t.test('netns with master: the master is looked up in the namespace the link goes to', async t => {
+  const a = freshNetNs(t)
+  const b = freshNetNs(t)
+  await b.rtnl.link.add({ name: 'brB', kind: 'bridge' })
+  await a.rtnl.link.add({ name: 'brA', kind: 'bridge' })
+  t.equal((await a.rtnl.link.get('brA')).index, (await b.rtnl.link.get('brB')).index, 'one index, a bridge in each')
+  // Before, 'brB' was looked up in a (ENODEV), and 'brA' was sent as its index, which the
+  // kernel took in b: the link became a port of brB without a word.
+  await a.rtnl.link.add({ name: 'i0', kind: 'ifb', netns: { fd: b.fd }, master: 'brB' })
+  t.equal((await b.rtnl.link.get('i0')).master, (await b.rtnl.link.get('brB')).index, 'add: a port of brB, in b')
+  const wrong = await a.rtnl.link.add({ name: 'i1', kind: 'ifb', netns: { fd: b.fd }, master: 'brA' }).catch(e => e)
+  t.equal(wrong.code, 'ENODEV', 'brA is not in b')
+  t.same((await b.ip('link', 'show')).map((l: { ifname: string }) => l.ifname).sort(), ['brB', 'i0', 'lo'], 'nothing made for it')
+  await a.rtnl.link.add({ name: 'i2', kind: 'ifb' })
+  await a.rtnl.link.set('i2', { netns: { fd: b.fd }, master: 'brB' })
+  t.equal((await b.rtnl.link.get('i2')).master, (await b.rtnl.link.get('brB')).index, 'set: moved, then a port of brB')
+  // A listed port copied into another namespace: its master index is of the listing's namespace.
+  await a.rtnl.link.add({ name: 'p0', kind: 'ifb', master: 'brA' })
+  const p0 = await a.rtnl.link.get('p0')
+  await t.rejects(a.rtnl.link.add({ ...p0, netns: { fd: b.fd } }), { name: 'ValidationError', field: 'master' })
+  await a.rtnl.link.add({ ...p0, netns: { fd: b.fd }, master: 'brB' })
+  t.equal((await b.rtnl.link.get('p0')).master, (await b.rtnl.link.get('brB')).index, 'with the master by name')
+})

@@ -137,6 +137,9 @@ function fromListed(l: Link & CallOptions & { replace?: boolean }): LinkAddOptio
   const o: LinkAddOptions & CallOptions & { replace?: boolean } = { ...linkOptions(l), ...callOpts(l) }
   const given = l as unknown as Record<string, unknown>
   for (const k of ADD_ONLY_KEYS) if (given[k] !== undefined) (o as unknown as Record<string, unknown>)[k] = given[k]
+  // The kernel takes a master index in the namespace the link goes to; the listing's is of its own.
+  if (o.netns !== undefined && typeof o.master === 'number')
+    throw new ValidationError('master: an index of the listed link\'s namespace; with netns, give the master by name (or null)', 'master', o.master)
   if (l.replace !== undefined) o.replace = l.replace
   return o
 }
@@ -600,7 +603,13 @@ export class LinkApi {
     }
     if (o.group !== undefined) a['group'] = o.group
     if (o.carrier !== undefined) a['carrier'] = o.carrier
-    if (o.master !== undefined) a['master'] = o.master === null ? 0 : await this.index(checkLinkRef(o.master, 'master'), o)
+    if (o.master === null) a['master'] = 0
+    else if (o.master !== undefined) {
+      // With netns the kernel looks the master up in the namespace the link goes to, after
+      // the move: a name is resolved there (here, it could name another link of that index).
+      const m = checkLinkRef(o.master, 'master')
+      a['master'] = typeof m === 'number' ? m : o.netns !== undefined ? await this.inNamespace(o.netns, s => new LinkApi(s).index(m, callOpts(o))) : await this.index(m, o)
+    }
     if (o.netns !== undefined) {
       const fd = netnsAttrs(o.netns, a, 'netns')
       if (fd !== undefined) toClose.push(fd)
@@ -636,11 +645,8 @@ export class LinkApi {
    * Runs fn with this client's socket, or with a short-lived socket in `where` (a link
    * created with `netns`, or a veth peer created in another namespace, lives there).
    */
-  private async inNamespace(where: NetnsTarget | undefined, fn: (s: NetlinkSocket) => Promise<unknown>): Promise<void> {
-    if (where === undefined) {
-      await fn(this.sock)
-      return
-    }
+  private async inNamespace<T>(where: NetnsTarget | undefined, fn: (s: NetlinkSocket) => Promise<T>): Promise<T> {
+    if (where === undefined) return fn(this.sock)
     let fd: number
     let own = false
     if (typeof where === 'string') {
@@ -655,7 +661,7 @@ export class LinkApi {
     try {
       const s = NetlinkSocket.open({ netnsFd: fd })
       try {
-        await fn(s)
+        return await fn(s)
       } finally {
         s.close()
       }
