@@ -5,11 +5,13 @@ import { decodeFail } from '../../../attr/codec.js'
 import { rd32 } from '../../../util/le.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
-import { checkBitsClear, checkRanges, type Ranges } from '../../../util/check.js'
+import { checkBitsClear, checkBool, checkRanges, type Ranges } from '../../../util/check.js'
+import { checkKnownKeys } from '../../../util/keys.js'
 
 /** enum br_boolopt_id (<linux/if_bridge.h>; bits 3 and 4 are newer than the headers here). */
 const BOOLOPTS = ['noLinkLocalLearn', 'mcastVlanSnooping', 'mstEnabled', 'mdbOffloadFailNotification', 'fdbLocalVlan0'] as const
 export type BridgeBoolopt = (typeof BOOLOPTS)[number]
+const BOOLOPT_SET: ReadonlySet<string> = new Set(BOOLOPTS)
 
 /**
  * IFLA_BR_MULTI_BOOLOPT, struct br_boolopt_multi { __u32 optval; __u32 optmask; }: the options
@@ -120,11 +122,8 @@ export const bridge: LinkKind = {
     const b = o['boolopts']
     if (b === undefined) return
     if (typeof b !== 'object' || b === null) throw new ValidationError('bridge.boolopts: expected an object of booleans', 'bridge.boolopts', b)
-    for (const [k, v] of Object.entries(b)) {
-      if (!(BOOLOPTS as readonly string[]).includes(k))
-        throw new ValidationError(`bridge.boolopts.${k}: unknown option (known: ${BOOLOPTS.join(', ')})`, `bridge.boolopts.${k}`, v)
-      if (v !== undefined && typeof v !== 'boolean') throw new ValidationError(`bridge.boolopts.${k}: expected a boolean`, `bridge.boolopts.${k}`, v)
-    }
+    checkKnownKeys(b, BOOLOPT_SET, 'bridge.boolopts')
+    for (const [k, v] of Object.entries(b)) if (v !== undefined) checkBool(v, `bridge.boolopts.${k}`)
   },
   // VLAN filtering off and boolean options off are what a new bridge has. Sent, they are
   // refused by a kernel without CONFIG_BRIDGE_VLAN_FILTERING (EOPNOTSUPP, even for off; so
