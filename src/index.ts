@@ -29,7 +29,7 @@ export type {
   CallOptions, LinkAddOptions, LinkCommonOptions, LinkListFilter, LinkSetOptions, NetnsTarget, VethPeerOptions,
 } from './rtnl/link/api.js'
 export { LinkApi } from './rtnl/link/api.js'
-export { linkChanges, linkOptions } from './rtnl/link/listed.js'
+export { linkChanges, linkOptions, type ListedLink } from './rtnl/link/listed.js'
 export { registerKind, registerPortKind, knownKinds, type LinkKind, type PortKind } from './rtnl/link/kinds/index.js'
 export { attrTable, type AttrTable, type AttrDef, type AttrsOf, type Codec } from './attr/table.js'
 export * as codecs from './attr/codecs.js'

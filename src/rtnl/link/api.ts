@@ -16,7 +16,7 @@ import { checkAttrKeys } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
-import { ADD_ONLY_KEYS, isListedLink, linkChanges, linkOptions, SET_ONLY_KEYS } from './listed.js'
+import { ADD_ONLY_KEYS, isListedLink, linkChanges, linkOptions, SET_ONLY_KEYS, type ListedLink } from './listed.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
 import {
   IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -133,7 +133,7 @@ const PEER_KEYS: ReadonlySet<string> = new Set(['name', 'address', 'mtu', 'txQue
  * A listed link given to add(): the options that make it again, the add options a Link has
  * no field for, and the call's own options.
  */
-function fromListed(l: Link & CallOptions & { replace?: boolean }): LinkAddOptions & CallOptions & { replace?: boolean } {
+function fromListed(l: ListedLink & CallOptions & { replace?: boolean }): LinkAddOptions & CallOptions & { replace?: boolean } {
   const o: LinkAddOptions & CallOptions & { replace?: boolean } = { ...linkOptions(l), ...callOpts(l) }
   const given = l as unknown as Record<string, unknown>
   for (const k of ADD_ONLY_KEYS) if (given[k] !== undefined) (o as unknown as Record<string, unknown>)[k] = given[k]
@@ -341,7 +341,7 @@ export class LinkApi {
    *   `EEXIST` when the name is taken, `EOPNOTSUPP` when the kernel lacks the kind.
    * @example await rtnl.link.add({ name: 'veth0', kind: 'veth', peer: { name: 'veth1' } })
    */
-  async add(opts: (LinkAddOptions | Link) & CallOptions & { replace?: boolean }): Promise<void> {
+  async add(opts: (LinkAddOptions | ListedLink) & CallOptions & { replace?: boolean }): Promise<void> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.add: options object required', 'options', opts)
     if (isListedLink(opts)) opts = fromListed(opts)
     checkLinkName(opts.name)
@@ -451,7 +451,7 @@ export class LinkApi {
    * @throws {NetlinkError} `ENODEV` when there is no such link.
    * @example await rtnl.link.set('veth0', { up: true, mtu: 9000, master: 'br0' })
    */
-  async set(ref: LinkRef, opts: (LinkSetOptions | Link) & CallOptions): Promise<void> {
+  async set(ref: LinkRef, opts: (LinkSetOptions | ListedLink) & CallOptions): Promise<void> {
     checkLinkRef(ref)
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.set: options object required', 'options', opts)
     if (isListedLink(opts)) {
@@ -544,7 +544,7 @@ export class LinkApi {
    * @example await rtnl.link.del('veth0')
    * @example for await (const l of rtnl.link.list({ kind: 'vxlan' })) await rtnl.link.del(l)
    */
-  async del(ref: LinkRef | Link, opts: CallOptions = {}): Promise<void> {
+  async del(ref: LinkRef | ListedLink, opts: CallOptions = {}): Promise<void> {
     if (isListedLink(ref)) ref = ref.index
     checkLinkRef(ref)
     const h: IfInfoHeader = {}

@@ -9,6 +9,16 @@ import type { AttrTable } from '../../attr/table.js'
 import type { Link } from './codec.js'
 import { kindByName, portKindByName } from './kinds/index.js'
 import type { LinkAddOptions, LinkSetOptions } from './api.js'
+import type { LinkRef } from './resolve.js'
+
+/**
+ * A listed link given back to link.add or link.set, changed or not: a Link whose master may
+ * also be a name (or null: none), with the options a Link has no field for.
+ */
+export type ListedLink = Omit<Link, 'master'> & {
+  /** As listed (an index), or a name, or null for none. */
+  master?: LinkRef | null
+} & Pick<LinkAddOptions, 'peer' | 'parent' | 'netns' | 'promisc' | 'allmulticast' | 'multicast' | 'arp' | 'addrGenMode'>
 
 /** Settings a Link reports under the name link.add takes, copied when set. */
 const SETTINGS = [
@@ -41,7 +51,7 @@ function writable(table: AttrTable | undefined, data: Record<string, unknown>, h
  *   without a plugin whose data (`infoData`) cannot be sent.
  * @example await rtnl.link.add({ ...linkOptions(await rtnl.link.get('vx0')), name: 'vx1' })
  */
-export function linkOptions(l: Link): LinkAddOptions {
+export function linkOptions(l: ListedLink): LinkAddOptions {
   if (typeof l.kind !== 'string' || !l.kind)
     throw new ValidationError(`kind: link ${l.name} has no kind (a hardware or loopback device): it cannot be made again`, 'kind', l.kind)
   if (!kindByName(l.kind) && l.infoData?.length)
@@ -50,7 +60,7 @@ export function linkOptions(l: Link): LinkAddOptions {
 }
 
 /** What linkOptions() reads from a link, its name and kind aside (any link has them). */
-function settingsOf(l: Link): Omit<LinkAddOptions, 'name' | 'kind'> {
+function settingsOf(l: ListedLink): Omit<LinkAddOptions, 'name' | 'kind'> {
   const o: Omit<LinkAddOptions, 'name' | 'kind'> = {}
   const r = o as Record<string, unknown>
   for (const k of SETTINGS) if (l[k] !== undefined) r[k] = l[k]
@@ -87,7 +97,7 @@ const NOT_CHANGED = new Set(['parent', 'numTxQueues', 'numRxQueues'])
  * even unchanged); a master or alias `want` has not is removed. Options a Link has no field
  * for (`promisc`...) are the caller's to add.
  */
-export function linkChanges(want: Link, cur: Link): LinkSetOptions {
+export function linkChanges(want: ListedLink, cur: Link): LinkSetOptions {
   const w = settingsOf(want) as Record<string, unknown>
   const have = settingsOf(cur) as Record<string, unknown>
   const out: Record<string, unknown> = {}
@@ -109,14 +119,14 @@ export function linkChanges(want: Link, cur: Link): LinkSetOptions {
       out[k] = v
     }
   }
-  if (want.master === undefined && cur.master !== undefined) out['master'] = null
+  if (want.master == null && cur.master !== undefined) out['master'] = null
   if (want.alias === undefined && cur.alias !== undefined) out['alias'] = ''
   if (plugin && out[plugin.key] !== undefined) out['kind'] = cur.kind
   return out as LinkSetOptions
 }
 
 /** A decoded Link rather than link.add options: it has `index` and `flags` (options have neither). */
-export function isListedLink(o: unknown): o is Link {
+export function isListedLink(o: unknown): o is ListedLink {
   return typeof o === 'object' && o !== null && typeof (o as Partial<Link>).index === 'number' && Array.isArray((o as Partial<Link>).flags)
 }
 
