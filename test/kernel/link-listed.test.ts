@@ -238,6 +238,11 @@ t.test('link.set(ref, listed link): only what differs is sent; a snapshot given 
   t.equal((await rtnl.link.get('v0')).master, undefined)
   await rtnl.link.set('v0', asPort)
   t.match(await rtnl.link.get('v0'), { master: asPort.master, bridgePort: { cost: 33, learning: false } }, 'enslaved again, port settings with it')
+  // A listing changed to no master: released, its port settings not sent (there is no port).
+  await rtnl.link.set('v0', { ...asPort, master: null, mtu: 1450 })
+  t.match(await rtnl.link.get('v0'), { master: undefined, mtu: 1450, bridgePort: undefined })
+  const copy = linkOptions({ ...asPort, master: null })
+  t.equal(copy.bridgePort, undefined, 'linkOptions: no port settings without a master')
   // A listing of another kind: its kind data is refused before anything is sent.
   const err = await rtnl.link.set('br0', vx).catch(e => e)
   t.type(err, ValidationError)

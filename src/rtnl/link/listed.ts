@@ -78,7 +78,7 @@ function settingsOf(l: ListedLink): Omit<LinkAddOptions, 'name' | 'kind'> {
     if (data) r[plugin.key] = writable(plugin.data, data, plugin.options)
   }
   const port = l.portKind !== undefined ? portKindByName(l.portKind) : undefined
-  if (port && l.master !== undefined) {
+  if (port && l.master != null) {
     const data = src[port.key]
     if (data) {
       const p = writable(port.data, data, port.options)
