@@ -400,7 +400,7 @@ t.test('the namespace of a pid that has gone since the kernel accepted it is a N
   await t.rejects(inNamespace({ pid: 2 ** 22 + 12345 }, async () => undefined), { name: 'NetNsError', code: 'ENOENT' })
 })
 
-t.test('queue counts are set when a link is made; link.set refuses them (the kernel would ignore them)', async t => {
+t.test('queue counts, parent, peer are set when a link is made; link.set refuses them (the kernel would ignore them)', async t => {
   const ns = freshNetNs(t)
   const { rtnl } = ns
   await rtnl.link.add({ name: 'v0', kind: 'veth', numTxQueues: 4, numRxQueues: 3, peer: { name: 'v1' } })
@@ -414,6 +414,10 @@ t.test('queue counts are set when a link is made; link.set refuses them (the ker
     t.equal(err.field, k)
   }
   t.match(await rtnl.link.get('v0'), { mtu: 1500, numTxQueues: 4 }, 'nothing was sent')
+  // The same for the other options only a new link takes.
+  await t.rejects(rtnl.link.set('v0', { mtu: 1400, parent: 'v1' } as never), { name: 'ValidationError', field: 'parent' })
+  await t.rejects(rtnl.link.set('v0', { mtu: 1400, peer: { mtu: 1400 } } as never), { name: 'ValidationError', field: 'peer', message: /by its name/ })
+  t.equal((await rtnl.link.get('v0')).mtu, 1500)
   await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', numTxQueues: 0 }), { name: 'ValidationError', field: 'numTxQueues' })
 })
 

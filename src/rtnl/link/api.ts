@@ -167,6 +167,13 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
 /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: taken when a link is made, ignored by do_setlink. */
 const QUEUE_COUNTS = ['numTxQueues', 'numRxQueues'] as const
 
+/** link.add options that link.set refuses rather than drop (the kernel would ignore them on a change). */
+const ADD_ONLY: readonly (readonly [string, string])[] = [
+  ...QUEUE_COUNTS.map(k => [k, 'queue counts are fixed when a link is made (link.add); the kernel ignores them on a change'] as const),
+  ['parent', 'the lower device is fixed when a link is made (link.add)'],
+  ['peer', "a veth's other end is a link of its own: change it by its name"],
+]
+
 /** The GSO/GRO limits link.add/set take (u32 attributes of the same names). */
 const GSO_LIMITS = ['gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const
 
@@ -465,9 +472,9 @@ export class LinkApi {
       ref = cur.index
       opts = changes
     }
-    for (const k of QUEUE_COUNTS) {
+    for (const [k, why] of ADD_ONLY) {
       const v = (opts as Record<string, unknown>)[k]
-      if (v !== undefined) throw new ValidationError(`${k}: queue counts are fixed when a link is made (link.add); the kernel ignores them on a change`, k, v)
+      if (v !== undefined) throw new ValidationError(`${k}: ${why}`, k, v)
     }
     const toClose: number[] = []
     try {
