@@ -384,7 +384,10 @@ export class AddrApi {
   }
 
   /**
-   * Adds or replaces an address (`ip address replace`).
+   * Adds or replaces an address (`ip address replace`). For an address that exists the kernel
+   * changes only its metric, protocol and lifetimes (absent: forever), and for IPv6 its
+   * settable flags; an IPv4 address keeps its label, scope, broadcast and flags (delete and
+   * add it to change those).
    * @example await rtnl.addr.replace({ link: 'veth0', address: '10.0.0.1/24', validLifetime: 60, preferredLifetime: 30 })
    */
   async replace(opts: AddrAddOptions | ListedAddr): Promise<void> {
