@@ -2,6 +2,7 @@
 import t from 'tap'
 import { freshNetNs } from '../helpers/ns.js'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
+import { NetNs } from '../../src/netns/netns.js'
 
 t.test('assign, read, list and delete peer namespace ids', async t => {
   const a = freshNetNs(t)
@@ -28,4 +29,24 @@ t.test('by pid: a process inside the namespace', async t => {
   t.equal(await a.rtnl.nsid.get({ pid: process.pid }), undefined, 'the host namespace has no id in a fresh one')
   const id = await a.rtnl.nsid.set({ pid: process.pid })
   t.equal(await a.rtnl.nsid.get({ pid: process.pid }), id)
+})
+
+t.test('by name under /run/netns, as ip netns set NAME ID; a closed handle is EBADF', async t => {
+  const a = freshNetNs(t)
+  const name = `nsid-${process.pid}`
+  const blue = await NetNs.create(name)
+  t.teardown(async () => {
+    blue.close()
+    await NetNs.delete(name).catch(() => {})
+  })
+  // Before, a name was a ValidationError here, though link.set({ netns: name }) takes one.
+  t.equal(await a.rtnl.nsid.get(name), undefined)
+  t.equal(await a.rtnl.nsid.set(name, 12), 12)
+  t.equal(await a.rtnl.nsid.get(blue), 12, 'the same namespace by its handle')
+  t.same((await a.ip('netns', 'list-id')).map((e: { nsid: number }) => e.nsid), [12], 'ip agrees')
+  await t.rejects(a.rtnl.nsid.get('no-such-namespace-here'), { name: 'NetNsError', code: 'ENOENT' })
+  await t.rejects(a.rtnl.nsid.get('bad/name'), { name: 'ValidationError' })
+  const gone = NetNs.unshare()
+  gone.close()
+  await t.rejects(a.rtnl.nsid.get(gone), { name: 'NetNsError', code: 'EBADF' })
 })

@@ -15,6 +15,8 @@ import { ValidationError } from '../../errors.js'
 import { registerMessageType } from '../../netlink/registry.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
+import { closeSync } from 'node:fs'
+import { closedHandle, openNamedFd } from '../../netns/run-dir.js'
 
 export const RTM_NEWNSID = 88
 export const RTM_DELNSID = 89
@@ -33,8 +35,11 @@ export const NETNSA = attrTable('NETNSA', {
 for (const [type, name, kind] of [[RTM_NEWNSID, 'RTM_NEWNSID', 'new'], [RTM_DELNSID, 'RTM_DELNSID', 'del'], [RTM_GETNSID, 'RTM_GETNSID', 'get']] as const)
   registerMessageType(type, { name, kind, headerSize: 4, attrs: NETNSA })
 
-/** A namespace: a handle with an fd (a NetNs), a raw fd via `{ fd }`, or `{ pid }` (the namespace of that process). */
-export type NsTarget = { readonly fd: number } | { readonly pid: number }
+/**
+ * A namespace: a handle with an fd (a NetNs), a raw fd via `{ fd }`, `{ pid }` (the
+ * namespace of that process), or a name under /run/netns (as `ip netns set NAME ID`).
+ */
+export type NsTarget = { readonly fd: number } | { readonly pid: number } | string
 
 /** One id this namespace has assigned to a peer namespace. */
 export interface NsIdEntry {
@@ -52,10 +57,23 @@ function message(type: number, flags: number, attrs: Record<string, unknown>): B
   return w.finish()
 }
 
-function targetAttrs(target: NsTarget, field = 'netns'): { fd: number } | { pid: number } {
-  if (target && typeof (target as { fd?: unknown }).fd === 'number') return { fd: (target as { fd: number }).fd }
-  if (target && typeof (target as { pid?: unknown }).pid === 'number') return { pid: (target as { pid: number }).pid }
-  throw new ValidationError(`${field}: expected a NetNs handle, { fd } or { pid }`, field, target)
+/** Runs fn with the NETNSA_FD / NETNSA_PID of target; a name's fd is opened for it and closed after. */
+async function withTarget<T>(target: NsTarget, fn: (attrs: { fd: number } | { pid: number }) => Promise<T>, field = 'netns'): Promise<T> {
+  if (typeof target === 'string') {
+    const fd = openNamedFd(target, field)
+    try {
+      return await fn({ fd })
+    } finally {
+      closeSync(fd)
+    }
+  }
+  if (target && typeof (target as { fd?: unknown }).fd === 'number') {
+    const fd = (target as { fd: number }).fd
+    if (fd < 0) throw closedHandle(target, field)
+    return fn({ fd })
+  }
+  if (target && typeof (target as { pid?: unknown }).pid === 'number') return fn({ pid: (target as { pid: number }).pid })
+  throw new ValidationError(`${field}: expected a NetNs handle, { fd }, { pid } or a namespace name`, field, target)
 }
 
 /** `rtnl.nsid`: ids of peer namespaces, as seen from the client's namespace. */
@@ -68,11 +86,11 @@ export class NsIdApi {
    * @example const id = await rtnl.nsid.get(blue)
    */
   async get(target: NsTarget): Promise<number | undefined> {
-    const [nsid] = await this.sock.request(message(RTM_GETNSID, 0, targetAttrs(target)), {
+    const [nsid] = await withTarget(target, t => this.sock.request(message(RTM_GETNSID, 0, t), {
       ack: false,
       what: 'nsid',
       decode: m => decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID').nsid,
-    })
+    }))
     return nsid === undefined || nsid === NETNSA_NSID_NOT_ASSIGNED ? undefined : nsid
   }
 
@@ -85,7 +103,7 @@ export class NsIdApi {
   async set(target: NsTarget, nsid?: number): Promise<number> {
     if (nsid !== undefined && (!Number.isInteger(nsid) || nsid < 0 || nsid > 0x7fffffff))
       throw new ValidationError('nsid: expected a non-negative 32-bit integer', 'nsid', nsid)
-    await this.sock.request(message(RTM_NEWNSID, NLM_F_CREATE | NLM_F_EXCL, { nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED, ...targetAttrs(target) }), { what: 'nsid' })
+    await withTarget(target, t => this.sock.request(message(RTM_NEWNSID, NLM_F_CREATE | NLM_F_EXCL, { nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED, ...t }), { what: 'nsid' }))
     const got = await this.get(target)
     if (got === undefined) throw new ValidationError('nsid: the kernel assigned no id', 'nsid', nsid)
     return got
