@@ -10,6 +10,7 @@ import {
 import { native } from '../native/binding.js'
 import { NetNsError, ValidationError } from '../errors.js'
 import { log } from '../util/log.js'
+import { optInt } from '../util/check.js'
 
 const debug = log('netns')
 
@@ -89,6 +90,26 @@ export function openNsFile(path: string, name: string | undefined): number {
  */
 export function openNamedFd(name: unknown, field = 'netns'): number {
   return openNsFile(netnsPath(checkNetNsName(name, field, field)), name as string)
+}
+
+/**
+ * A namespace a verb is given (a link's `netns`, a peer's, `rtnl.nsid`'s target): a NetNs
+ * handle or `{ fd }`, `{ pid }`, or a name under /run/netns. A name is opened (`opened`: the
+ * caller closes the fd); a closed handle is a NetNsError EBADF; anything else a ValidationError.
+ */
+export function netnsRef(target: unknown, field: string): { fd: number; opened: boolean } | { pid: number } {
+  if (typeof target === 'string') return { fd: openNamedFd(target, field), opened: true }
+  if (target && typeof (target as { fd?: unknown }).fd === 'number') {
+    const fd = (target as { fd: number }).fd
+    if (fd < 0) throw closedHandle(target, field)
+    return { fd, opened: false }
+  }
+  const pid = target ? (target as { pid?: unknown }).pid : undefined
+  if (typeof pid === 'number') {
+    optInt(pid, `${field}.pid`, 1, 0x7fffffff)
+    return { pid }
+  }
+  throw new ValidationError(`${field}: expected a NetNs handle, { fd }, { pid } or a namespace name`, field, target)
 }
 
 /** The error for a closed handle given as a namespace: EBADF, as the handle's own methods say. */

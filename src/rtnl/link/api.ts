@@ -3,7 +3,7 @@
  * index (LinkRef); lookups are single RTM_GETLINK requests, never filtered dumps.
  */
 import { closeSync } from 'node:fs'
-import { closedHandle, openNamedFd, openNsFile } from '../../netns/run-dir.js'
+import { netnsRef, openNsFile } from '../../netns/run-dir.js'
 import { isNetlinkError, ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
@@ -225,23 +225,13 @@ function checkAlias(v: unknown, field: string): string {
 
 /** Resolves a NetnsTarget to IFLA_NET_NS_FD / IFLA_NET_NS_PID; returns an fd to close, if one was opened. */
 function netnsAttrs(target: NetnsTarget, attrs: Record<string, unknown>, field: string): number | undefined {
-  if (typeof target === 'string') {
-    const fd = openNamedFd(target, field)
-    attrs['netnsFd'] = fd
-    return fd
-  }
-  if (target && typeof (target as { fd?: unknown }).fd === 'number') {
-    const fd = (target as { fd: number }).fd
-    if (fd < 0) throw closedHandle(target, field)
-    attrs['netnsFd'] = fd
+  const ref = netnsRef(target, field)
+  if ('pid' in ref) {
+    attrs['netnsPid'] = ref.pid
     return undefined
   }
-  if (target && typeof (target as { pid?: unknown }).pid === 'number') {
-    optInt((target as { pid: number }).pid, `${field}.pid`, 1, 0x7fffffff)
-    attrs['netnsPid'] = (target as { pid: number }).pid
-    return undefined
-  }
-  throw new ValidationError(`${field}: expected a NetNs handle, { fd }, { pid } or a namespace name`, field, target)
+  attrs['netnsFd'] = ref.fd
+  return ref.opened ? ref.fd : undefined
 }
 
 /** `rtnl.link`: links (`ip link`). */
@@ -654,17 +644,9 @@ export class LinkApi {
    */
   private async inNamespace<T>(where: NetnsTarget | undefined, fn: (s: NetlinkSocket) => Promise<T>): Promise<T> {
     if (where === undefined) return fn(this.sock)
-    let fd: number
-    let own = false
-    if (typeof where === 'string') {
-      fd = openNamedFd(where)
-      own = true
-    } else if (typeof (where as { fd?: unknown }).fd === 'number') {
-      fd = (where as { fd: number }).fd
-    } else {
-      fd = openNsFile(`/proc/${(where as { pid: number }).pid}/ns/net`, undefined) // a NetNsError if the process has gone since
-      own = true
-    }
+    const ref = netnsRef(where, 'netns')
+    // A pid's namespace is opened through /proc: a NetNsError if the process has gone since.
+    const { fd, opened: own } = 'pid' in ref ? { fd: openNsFile(`/proc/${ref.pid}/ns/net`, undefined), opened: true } : ref
     try {
       const s = NetlinkSocket.open({ netnsFd: fd })
       try {

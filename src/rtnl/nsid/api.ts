@@ -16,7 +16,7 @@ import { registerMessageType } from '../../netlink/registry.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
 import { closeSync } from 'node:fs'
-import { closedHandle, openNamedFd } from '../../netns/run-dir.js'
+import { netnsRef } from '../../netns/run-dir.js'
 
 export const RTM_NEWNSID = 88
 export const RTM_DELNSID = 89
@@ -58,22 +58,14 @@ function message(type: number, flags: number, attrs: Record<string, unknown>): B
 }
 
 /** Runs fn with the NETNSA_FD / NETNSA_PID of target; a name's fd is opened for it and closed after. */
-async function withTarget<T>(target: NsTarget, fn: (attrs: { fd: number } | { pid: number }) => Promise<T>, field = 'netns'): Promise<T> {
-  if (typeof target === 'string') {
-    const fd = openNamedFd(target, field)
-    try {
-      return await fn({ fd })
-    } finally {
-      closeSync(fd)
-    }
+async function withTarget<T>(target: NsTarget, fn: (attrs: { fd: number } | { pid: number }) => Promise<T>): Promise<T> {
+  const ref = netnsRef(target, 'netns')
+  if ('pid' in ref) return fn({ pid: ref.pid })
+  try {
+    return await fn({ fd: ref.fd })
+  } finally {
+    if (ref.opened) closeSync(ref.fd)
   }
-  if (target && typeof (target as { fd?: unknown }).fd === 'number') {
-    const fd = (target as { fd: number }).fd
-    if (fd < 0) throw closedHandle(target, field)
-    return fn({ fd })
-  }
-  if (target && typeof (target as { pid?: unknown }).pid === 'number') return fn({ pid: (target as { pid: number }).pid })
-  throw new ValidationError(`${field}: expected a NetNs handle, { fd }, { pid } or a namespace name`, field, target)
 }
 
 /** `rtnl.nsid`: ids of peer namespaces, as seen from the client's namespace. */
