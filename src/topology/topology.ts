@@ -337,7 +337,9 @@ export class Topology {
         const cur = list.find(x => x.metric === metric)
         if (cur) {
           const devIndex = r.dev !== undefined ? o.links.get(r.dev)?.index : undefined
-          if ((r.gateway !== undefined && cur.gateway !== r.gateway) || (r.dev !== undefined && cur.oif !== devIndex))
+          // The gateway as the kernel writes it ('FD77::1' is 'fd77::1').
+          const gateway = r.gateway !== undefined ? formatIp(parseIp(r.gateway, 'gateway').bytes) : undefined
+          if ((gateway !== undefined && cur.gateway !== gateway) || (r.dev !== undefined && cur.oif !== devIndex))
             steps.push({ netns: ns, action: 'replace-route', target: r.dst, detail: routeDetail(r) })
           continue
         }

@@ -165,7 +165,7 @@ t.test('routes: metrics reach the kernel, IPv4 and IPv6 defaults coexist, re-app
         bridges: { br0: { addresses: ['10.77.0.2/24', 'fd77::2/64'] } },
         routes: [
           { dst: 'default', gateway: gw4, metric },
-          { dst: 'default', gateway: 'fd77::1' },
+          { dst: 'default', gateway: 'FD77:0::1' }, // not as the kernel writes it: still a match
           { dst: '10.99.0.0/16', gateway: '10.77.0.1', metric: 7 },
           { dst: 'fd99::/64', dev: 'br0', metric: 300 },
           // The kernel's own route to the bridge's prefix has metric 0 (IPv4): this is another route.
