@@ -6,7 +6,7 @@
 import { isNetlinkError, ValidationError } from '../errors.js'
 import { NetNs } from '../netns/netns.js'
 import { openSync, type Rtnl } from '../client.js'
-import { AF_INET6, formatIp, parseCidr, parseIp } from '../util/ip.js'
+import { AF_INET6, formatIp, isNetworkAddress, parseCidr, parseIp } from '../util/ip.js'
 import type { RouteOptions } from '../rtnl/route/api.js'
 import { checkKnownKeys } from '../util/keys.js'
 import { checkNetNsName } from '../netns/run-dir.js'
@@ -496,10 +496,17 @@ function validate(spec: TopologySpec): void {
       const f = `${ns}.routes[${i}]`
       if (!isMap(r as unknown)) throw new ValidationError(`${f}: expected { dst, gateway, dev, metric }`, f, r)
       checkKnownKeys(r, ROUTE_KEYS, f)
-      if (r.dst !== 'default') parseCidr(r.dst, `${f}.dst`)
-      if (r.gateway !== undefined) parseIp(r.gateway, `${f}.gateway`)
+      if (typeof r.dst !== 'string') throw new ValidationError(`${f}.dst: expected a prefix or 'default'`, `${f}.dst`, r.dst)
+      const dst = r.dst !== 'default' ? parseCidr(r.dst, `${f}.dst`) : undefined
+      if (dst && !isNetworkAddress(dst.bytes, dst.prefixLength))
+        throw new ValidationError(`${f}.dst: ${r.dst} has host bits set`, `${f}.dst`, r.dst)
+      if (r.gateway !== undefined) {
+        const g = parseIp(r.gateway, `${f}.gateway`)
+        if (dst && g.family !== dst.family) throw new ValidationError(`${f}.gateway: not of the family of ${r.dst}`, `${f}.gateway`, r.gateway)
+      }
       optInt(r.metric, `${f}.metric`, 0, 0xffffffff)
-      if (r.dev !== undefined && !links.has(r.dev)) throw new ValidationError(`${ns}.routes: dev ${r.dev} is not a link of ${ns}`, `${ns}.routes.dev`, r.dev)
+      if (r.dev !== undefined && !links.has(r.dev)) throw new ValidationError(`${f}.dev: ${r.dev} is not a link of ${ns}`, `${f}.dev`, r.dev)
+      if (r.gateway === undefined && r.dev === undefined) throw new ValidationError(`${f}: a gateway or a dev is needed`, f, r)
     }
   }
   for (const [ns, s] of Object.entries(spec.namespaces) as [string, NamespaceSpec][]) {

@@ -128,6 +128,12 @@ t.test('spec validation', async t => {
     [{ namespaces: { a: { routes: [{ dst: 'default', gw: '10.0.0.1' }] } } }, 'a.routes[0].gw'],
     [{ namespaces: { a: { routes: [{ dst: 'garbage' }] } } }, 'a.routes[0].dst'],
     [{ namespaces: { a: { routes: [{ dst: 'default', gateway: '10.0.0.1', metric: -1 }] } } }, 'a.routes[0].metric'],
+    // Routes the kernel or route.add would refuse half-way through an apply.
+    [{ namespaces: { a: { routes: [{ dst: '10.1.2.3/16', gateway: '10.0.0.1' }] } } }, 'a.routes[0].dst'],
+    [{ namespaces: { a: { routes: [{ dst: '10.1.0.0/16', gateway: 'fd00::1' }] } } }, 'a.routes[0].gateway'],
+    [{ namespaces: { a: { routes: [{ dst: '10.1.0.0/16' }] } } }, 'a.routes[0]'],
+    [{ namespaces: { a: { routes: [{ dst: '10.1.0.0/16', dev: 'nope' }] } } }, 'a.routes[0].dev'],
+    [{ namespaces: { a: { routes: [{ dst: 5, dev: 'nope' }] } } }, 'a.routes[0].dst'],
     // Booleans were taken by truthiness: loopback: 'no' brought lo up.
     [{ namespaces: { a: { loopback: 'no' } } }, 'a.loopback'],
     [{ namespaces: { a: { bridges: { b: { up: 'no' } } } } }, 'a.bridges.b.up'],
