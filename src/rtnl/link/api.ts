@@ -353,6 +353,8 @@ export class LinkApi {
       const attrs = await this.commonAttrs(opts, toClose)
       attrs['name'] = opts.name
       for (const k of QUEUE_COUNTS) if (opts[k] !== undefined) attrs[k] = opts[k]
+      if (opts.parent === undefined && plugin?.lower === true)
+        throw new ValidationError(`parent: a ${opts.kind} link needs its lower device`, 'parent', opts.parent)
       if (opts.parent !== undefined) {
         if (plugin?.lower === false) {
           const hint = opts.kind === 'vxlan' ? ' (its underlay is vxlan.dev)' : opts.kind === 'veth' ? ' (the other end is peer)' : ''

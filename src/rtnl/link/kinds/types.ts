@@ -18,8 +18,8 @@ export interface LinkKind {
   data?: AttrTable
   /**
    * Whether the kind takes a lower device, given as `parent` (IFLA_LINK): true for macvlan,
-   * vlan, ipvlan; false where the kernel ignores IFLA_LINK (then `parent` is refused);
-   * undefined: `parent` is sent as given.
+   * vlan, ipvlan (then `parent` is required); false where the kernel ignores IFLA_LINK (then
+   * `parent` is refused); undefined: `parent` is sent as given.
    */
   lower?: boolean
   /** Validates kind options before anything is sent (throws ValidationError). */
