@@ -495,3 +495,31 @@ t.test('netns with master: the master is looked up in the namespace the link goe
   await a.rtnl.link.add({ ...p0, netns: { fd: b.fd }, master: 'brB' })
   t.equal((await b.rtnl.link.get('p0')).master, (await b.rtnl.link.get('brB')).index, 'with the master by name')
 })
+
+t.test('a link named by an alternative name longer than 15 bytes, as ip link show dev ALTNAME', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  const alt = 'uplink-to-the-rack-switch-' + 'x'.repeat(90) // 116 bytes
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.link.addAltName('br0', alt)
+  // Before, every verb refused a name of more than 15 bytes (IFLA_IFNAME's size); the
+  // kernel looks either kind of name up through IFLA_ALT_IFNAME.
+  const br = await rtnl.link.get(alt)
+  t.equal(br.name, 'br0')
+  t.equal(await rtnl.link.index(alt), br.index)
+  await rtnl.link.set(alt, { mtu: 1400, up: true })
+  t.match(await rtnl.link.get('br0'), { mtu: 1400, up: true })
+  await rtnl.link.add({ name: 'p0', kind: 'veth', peer: { name: 'p1' }, master: alt })
+  t.same((await rtnl.link.list({ master: alt }).toArray()).map(l => l.name), ['p0'])
+  await rtnl.addr.add({ link: alt, address: '10.9.0.1/24' })
+  t.same((await rtnl.addr.list({ link: alt, family: 'inet' }).toArray()).map(a => a.cidr), ['10.9.0.1/24'])
+  await rtnl.route.add({ dst: '10.10.0.0/16', dev: alt })
+  t.equal((await rtnl.route.list({ dev: alt }).toArray()).filter(r => r.dst === '10.10.0.0/16').length, 1)
+  const [j] = await ns.ip('link', 'show', 'dev', alt)
+  t.equal(j.mtu, 1400, 'ip agrees (it takes the altname too)')
+  await t.rejects(rtnl.link.get('y'.repeat(128)), { name: 'ValidationError', field: 'link' }, 'at most 127 bytes')
+  await t.rejects(rtnl.link.add({ name: 'z'.repeat(16), kind: 'ifb' }), { name: 'ValidationError', field: 'name' }, 'a new name is still at most 15')
+  t.equal((await rtnl.link.get(alt + 'q').catch(e => e)).code, 'ENODEV')
+  await rtnl.link.del(alt)
+  t.equal((await rtnl.link.get('br0').catch(e => e)).code, 'ENODEV', 'deleted by its alternative name')
+})

@@ -17,7 +17,7 @@ import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
 import { ADD_ONLY_KEYS, isListedLink, linkChanges, linkOptions, SET_ONLY_KEYS, type ListedLink } from './listed.js'
-import { checkLinkName, checkLinkRef, getLinkRequest, type LinkRef } from './resolve.js'
+import { checkLinkName, checkLinkRef, getLinkRequest, isLongName, type LinkRef } from './resolve.js'
 import {
   IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   type AddrGenMode, type LinkAttrs,
@@ -473,7 +473,7 @@ export class LinkApi {
       const attrs = await this.commonAttrs(opts, toClose)
       const h: IfInfoHeader = {}
       if (typeof ref === 'number') h.index = ref
-      else if (opts.name === undefined) attrs['name'] = ref
+      else if (opts.name === undefined && !isLongName(ref)) attrs['name'] = ref
       else h.index = await this.index(ref, opts)
       if (opts.name !== undefined) attrs['name'] = checkLinkName(opts.name)
       flagHeader(opts, h)
@@ -549,6 +549,7 @@ export class LinkApi {
     const h: IfInfoHeader = {}
     const attrs: Record<string, unknown> = {}
     if (typeof ref === 'number') h.index = ref
+    else if (isLongName(ref)) h.index = await this.index(ref, opts)
     else attrs['name'] = ref
     await this.sock.request(linkMessage(RTM_DELLINK, 0, h, attrs), requestOpts(String(ref), opts))
   }

@@ -7,13 +7,16 @@ import type { NlMsg } from '../../netlink/header.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
 import { rdS32, wr16, wr32 } from '../../util/le.js'
 
-/** A link by name (`'veth0'`) or interface index (`3`). */
+/** A link by name (`'veth0'`, or an alternative name of up to 127 bytes) or interface index (`3`). */
 export type LinkRef = string | number
 
 // #define IFNAMSIZ 16
 export const IFNAMSIZ = 16
+// #define ALTIFNAMSIZ 128: alternative names (`ip link property add ... altname`) are longer.
+export const ALTIFNAMSIZ = 128
 const RTM_GETLINK = 18
 const IFLA_IFNAME = 3
+const IFLA_ALT_IFNAME = 53
 const IFLA_EXT_MASK = 29
 const RTEXT_FILTER_SKIP_STATS = 1 << 3
 
@@ -22,28 +25,38 @@ const RTEXT_FILTER_SKIP_STATS = 1 << 3
  * @throws {ValidationError} when empty, longer than 15 bytes, `.`/`..`, or containing `/`, `:` or whitespace.
  */
 export function checkLinkName(name: unknown, field = 'name'): string {
+  return checkName(name, field, IFNAMSIZ)
+}
+
+function checkName(name: unknown, field: string, size: number): string {
   if (typeof name !== 'string' || name.length === 0)
     throw new ValidationError(`${field}: a link name must be a non-empty string`, field, name)
-  if (Buffer.byteLength(name) >= IFNAMSIZ)
-    throw new ValidationError(`${field}: link name ${JSON.stringify(name)} is longer than ${IFNAMSIZ - 1} bytes`, field, name)
+  if (Buffer.byteLength(name) >= size)
+    throw new ValidationError(`${field}: link name ${JSON.stringify(name)} is longer than ${size - 1} bytes`, field, name)
   if (name === '.' || name === '..' || /[/:\s]/.test(name))
     throw new ValidationError(`${field}: invalid link name ${JSON.stringify(name)}`, field, name)
   return name
 }
+
+/** Whether a link reference by name is longer than a name can be: an alternative name. */
+export const isLongName = (ref: LinkRef): ref is string => typeof ref === 'string' && Buffer.byteLength(ref) >= IFNAMSIZ
 
 /** Whether v is a valid interface index (a positive 32-bit integer). */
 export function isLinkIndex(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 && v <= 0x7fffffff
 }
 
-/** Checks a LinkRef's shape; returns it unchanged. */
+/**
+ * Checks a LinkRef's shape; returns it unchanged. A name may be an alternative name, up to
+ * 127 bytes (the kernel finds a link by either).
+ */
 export function checkLinkRef(ref: unknown, field = 'link'): LinkRef {
   if (typeof ref === 'number') {
     if (!isLinkIndex(ref))
       throw new ValidationError(`${field}: an interface index must be a positive integer`, field, ref)
     return ref
   }
-  return checkLinkName(ref, field)
+  return checkName(ref, field, ALTIFNAMSIZ)
 }
 
 /**
@@ -64,7 +77,8 @@ export function getLinkRequest(ref: LinkRef, extMask = RTEXT_FILTER_SKIP_STATS):
   if (name === undefined) wr32(b, 20, ref as number) // ifi_index
   else {
     wr16(b, o, 4 + nameLen)
-    wr16(b, o + 2, IFLA_IFNAME)
+    // IFLA_IFNAME takes at most 15 bytes; a longer (alternative) name goes in IFLA_ALT_IFNAME.
+    wr16(b, o + 2, nameLen > IFNAMSIZ ? IFLA_ALT_IFNAME : IFLA_IFNAME)
     b.write(name, o + 4, 'utf8')
     o += nameAttr
   }
