@@ -30,6 +30,11 @@ export interface Codec<T> {
    * takes whatever its encode() takes.
    */
   check?(value: unknown, field: string): void
+  /**
+   * The value is a link's index: link.add/set also take the link's name there and resolve
+   * it (one RTM_GETLINK) before sending (see `codecs.ifindex`).
+   */
+  readonly linkRef?: boolean
 }
 
 export type ValueOf<C> = C extends Codec<infer T> ? T : never

@@ -76,9 +76,10 @@ t.test('every writable attribute of every built-in table: refused, or sent as gi
       // bridge.boolopts has its own test (an object of names, checked by the kind).
       if (field === 'bridge' && e.key === 'boolopts') continue
       attrs++
-      // vxlan.dev also takes a link name, which link.add/set resolve to its index before
-      // encoding (tested against the kernel); here only its numbers can be sent as they are.
-      const values = field === 'vxlan' && e.key === 'dev' ? VALUES.filter(v => typeof v !== 'string') : VALUES
+      // A link index (codecs.ifindex: vxlan.dev, bridgePort.backupPort, bond.primary...) also
+      // takes a link name, which link.add/set resolve to its index before encoding (tested
+      // against the kernel); here only its numbers can be sent as they are.
+      const values = e.codec.linkRef ? VALUES.filter(v => typeof v !== 'string') : VALUES
       wrong.push(...probe(table, e.key, field, values))
     }
   }

@@ -523,3 +523,24 @@ t.test('a link named by an alternative name longer than 15 bytes, as ip link sho
   await rtnl.link.del(alt)
   t.equal((await rtnl.link.get('br0').catch(e => e)).code, 'ENODEV', 'deleted by its alternative name')
 })
+
+t.test('a link index in kind or port data also takes the link name (vxlan dev, bridge port backupPort)', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.link.add({ name: 'q0', kind: 'veth', peer: { name: 'q1' }, master: 'br0' })
+  // Before, only vxlan.dev was resolved; backupPort: 'q0' was a ValidationError (a u32).
+  await rtnl.link.add({ name: 'p0', kind: 'veth', peer: { name: 'p1' }, master: 'br0', bridgePort: { backupPort: 'q0' } })
+  const q0 = await rtnl.link.index('q0')
+  t.equal((await rtnl.link.get('p0')).bridgePort?.backupPort, q0, 'add: backupPort by name')
+  await rtnl.link.set('p0', { bridgePort: { backupPort: 'p0' } }).catch(e => t.match(e, { name: 'NetlinkError' }, 'the kernel refuses a port as its own backup'))
+  await rtnl.link.add({ name: 'r0', kind: 'veth', peer: { name: 'r1' }, master: 'br0' })
+  await rtnl.link.set('p0', { bridgePort: { backupPort: 'r0' } })
+  t.equal((await rtnl.link.get('p0')).bridgePort?.backupPort, await rtnl.link.index('r0'), 'set: backupPort by name')
+  const [j] = JSON.parse((await ns.exec('bridge', ['-json', '-d', 'link', 'show', 'dev', 'p0'])).stdout)
+  t.equal(j.backup_port, 'r0', 'bridge -d agrees')
+  await t.rejects(rtnl.link.set('p0', { bridgePort: { backupPort: 'nope' } }), { name: 'NetlinkError', code: 'ENODEV' })
+  await t.rejects(rtnl.link.set('p0', { bridgePort: { backupPort: 'a/b' } }), { name: 'ValidationError', field: 'bridgePort.backupPort' })
+  await rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 5, port: 4789, dev: 'br0' } })
+  t.equal((await rtnl.link.get('vx0')).vxlan?.dev, await rtnl.link.index('br0'))
+})

@@ -12,7 +12,7 @@ import { checkKnownKeys } from '../../util/keys.js'
 import { optBool, optInt } from '../../util/check.js'
 import { attrOffset } from '../../attr/codec.js'
 import { rd16 } from '../../util/le.js'
-import { checkAttrKeys } from '../../attr/table.js'
+import { checkAttrKeys, type AttrTable } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
@@ -375,7 +375,7 @@ export class LinkApi {
         if (!plugin || plugin.key !== key)
           throw new ValidationError(`${key}: options for kind ${key}, but kind is ${opts.kind}`, key, data)
         checkKindData(plugin, key, data)
-        info['data'] = await this.kindData(key, data, opts)
+        info['data'] = await this.withIndexes(plugin.data, data, key, opts)
       }
       if (plugin?.check && info['data'] === undefined && opts.kind === 'vlan') plugin.check({})
       const port = portSettings(opts)
@@ -421,7 +421,11 @@ export class LinkApi {
       // link this call made is removed again.
       const later: [string, Record<string, unknown>, IfInfoHeader, NetnsTarget | undefined][] = []
       if (Object.keys(post).length) later.push([opts.name, post, postH, opts.netns])
-      if (port) later.push([opts.name, { linkInfo: { slaveKind: port.kind, slaveData: opts[port.key as keyof PortData] } }, {}, opts.netns])
+      if (port) {
+        // Port settings go to the namespace the link is in: a link name in them is looked up there.
+        const data = await this.withIndexes(port.data, opts[port.key as keyof PortData] as Record<string, unknown>, port.key, opts, opts.netns)
+        later.push([opts.name, { linkInfo: { slaveKind: port.kind, slaveData: data } }, {}, opts.netns])
+      }
       // A peer without netns is made in this socket's namespace, wherever `netns` sends the link.
       if (opts.kind === 'veth' && opts.peer?.alias !== undefined) later.push([opts.peer.name!, { alias: opts.peer.alias }, {}, opts.peer.netns])
       try {
@@ -490,12 +494,12 @@ export class LinkApi {
           throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, o[kindKey])
         checkKindData(plugin, kindKey, o[kindKey])
         info['kind'] = kind
-        info['data'] = await this.kindData(kindKey, o[kindKey]!, opts)
+        info['data'] = await this.withIndexes(plugin.data, o[kindKey]!, kindKey, opts)
       }
       const port = portSettings(opts)
       if (port) {
         info['slaveKind'] = port.kind
-        info['slaveData'] = o[port.key]
+        info['slaveData'] = await this.withIndexes(port.data, o[port.key]!, port.key, opts)
       }
       // The kernel applies port data through the *current* master's ops, before IFLA_MASTER
       // takes effect: enslave first, then send the port settings.
@@ -663,9 +667,19 @@ export class LinkApi {
   }
 
   /** Kind data with link references (vxlan dev) resolved to indexes. */
-  private async kindData(key: string, data: Record<string, unknown>, o: CallOptions): Promise<Record<string, unknown>> {
-    const out = { ...data }
-    if (key === 'vxlan' && out['dev'] !== undefined && typeof out['dev'] !== 'number') out['dev'] = await this.index(checkLinkRef(out['dev'], 'vxlan.dev'), o)
+  /**
+   * Kind or port data with the link names given where the table has a link's index
+   * (`codecs.ifindex`: vxlan `dev`, bridge port `backupPort`, bond `primary`...) resolved,
+   * here or in the namespace `where`.
+   */
+  private async withIndexes(table: AttrTable | undefined, data: Record<string, unknown>, field: string, o: CallOptions, where?: NetnsTarget): Promise<Record<string, unknown>> {
+    let out = data
+    for (const [k, v] of Object.entries(data)) {
+      if (v === undefined || typeof v === 'number' || !table?.byKey.get(k)?.codec.linkRef) continue
+      const ref = checkLinkRef(v, `${field}.${k}`)
+      if (out === data) out = { ...data }
+      out[k] = where === undefined ? await this.index(ref, o) : await this.inNamespace(where, s => new LinkApi(s).index(ref, callOpts(o)))
+    }
     return out
   }
 }

@@ -34,13 +34,14 @@ export interface KindData {
   macvlan?: AttrsOf<typeof IFLA_MACVLAN>
   ipvlan?: AttrsOf<typeof IFLA_IPVLAN>
   vlan?: AttrsOf<typeof IFLA_VLAN>
-  bond?: AttrsOf<typeof IFLA_BOND>
+  /** `primary` and `activePort` also take a link name on add/set. */
+  bond?: Omit<AttrsOf<typeof IFLA_BOND>, 'primary' | 'activePort'> & { primary?: LinkRef; activePort?: LinkRef }
 }
 
 /** Port data (IFLA_INFO_SLAVE_DATA) of a link enslaved to a bridge or a bond. */
 export interface PortData {
-  /** Bridge port settings (IFLA_BRPORT_*). */
-  bridgePort?: AttrsOf<typeof IFLA_BRPORT>
+  /** Bridge port settings (IFLA_BRPORT_*); `backupPort` also takes a link name on add/set. */
+  bridgePort?: Omit<AttrsOf<typeof IFLA_BRPORT>, 'backupPort'> & { backupPort?: LinkRef }
   bondPort?: AttrsOf<typeof IFLA_BOND_SLAVE>
 }
 

@@ -6,6 +6,7 @@ import { ValidationError } from '../../errors.js'
 import type { NlMsg } from '../../netlink/header.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
 import { rdS32, wr16, wr32 } from '../../util/le.js'
+import { u32, type Codec } from '../../attr/table.js'
 
 /** A link by name (`'veth0'`, or an alternative name of up to 127 bytes) or interface index (`3`). */
 export type LinkRef = string | number
@@ -100,3 +101,10 @@ export async function resolveLink(sock: NetlinkSocket, ref: LinkRef, field = 'li
   if (typeof ref === 'number') return ref
   return (await sock.requestOne(getLinkRequest(ref), linkIndexOf, ref))!
 }
+
+/**
+ * A u32 attribute holding a link's index (IFLA_VXLAN_LINK, IFLA_BRPORT_BACKUP_PORT,
+ * IFLA_BOND_PRIMARY...). Read as the index; link.add and link.set also take the link's
+ * name there and resolve it before sending, as `ip` takes a device name.
+ */
+export const ifindex: Codec<number> = { ...u32, kind: 'ifindex', linkRef: true, check: (v, field) => void checkLinkRef(v, field) }

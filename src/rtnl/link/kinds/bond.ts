@@ -3,6 +3,7 @@ import { attrTable, bool8, enumOf, s32, u16, u32, u8 } from '../../../attr/table
 import { mac } from '../../../attr/types.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind, PortKind } from './types.js'
+import { ifindex } from '../resolve.js'
 
 export const BOND_MODES = {
   'balance-rr': 0, 'active-backup': 1, 'balance-xor': 2, broadcast: 3, '802.3ad': 4, 'balance-tlb': 5, 'balance-alb': 6,
@@ -10,7 +11,7 @@ export const BOND_MODES = {
 
 export const IFLA_BOND = attrTable('IFLA_BOND', {
   IFLA_BOND_MODE: [1, 'mode', enumOf(u8, BOND_MODES)],
-  IFLA_BOND_ACTIVE_SLAVE: [2, 'activePort', u32],
+  IFLA_BOND_ACTIVE_SLAVE: [2, 'activePort', ifindex],
   IFLA_BOND_MIIMON: [3, 'miimon', u32],
   IFLA_BOND_UPDELAY: [4, 'updelay', u32],
   IFLA_BOND_DOWNDELAY: [5, 'downdelay', u32],
@@ -18,7 +19,7 @@ export const IFLA_BOND = attrTable('IFLA_BOND', {
   IFLA_BOND_ARP_INTERVAL: [7, 'arpInterval', u32],
   IFLA_BOND_ARP_VALIDATE: [9, 'arpValidate', u32],
   IFLA_BOND_ARP_ALL_TARGETS: [10, 'arpAllTargets', u32],
-  IFLA_BOND_PRIMARY: [11, 'primary', u32],
+  IFLA_BOND_PRIMARY: [11, 'primary', ifindex],
   IFLA_BOND_PRIMARY_RESELECT: [12, 'primaryReselect', u8],
   IFLA_BOND_FAIL_OVER_MAC: [13, 'failOverMac', u8],
   IFLA_BOND_XMIT_HASH_POLICY: [14, 'xmitHashPolicy', u8],

@@ -2,6 +2,7 @@
 import { attrTable, bool8, hex, u16, u32, u64, u8 } from '../../../attr/table.js'
 import { checkBitsClear, checkRanges, type Ranges } from '../../../util/check.js'
 import type { PortKind } from './types.js'
+import { ifindex } from '../resolve.js'
 
 export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
   IFLA_BRPORT_STATE: [1, 'state', u8],                 // BR_STATE_*: 0 disabled .. 3 forwarding, 4 blocking
@@ -35,7 +36,7 @@ export const IFLA_BRPORT = attrTable('IFLA_BRPORT', {
   IFLA_BRPORT_GROUP_FWD_MASK: [31, 'groupFwdMask', u16],
   IFLA_BRPORT_NEIGH_SUPPRESS: [32, 'neighSuppress', bool8],
   IFLA_BRPORT_ISOLATED: [33, 'isolated', bool8],
-  IFLA_BRPORT_BACKUP_PORT: [34, 'backupPort', u32],
+  IFLA_BRPORT_BACKUP_PORT: [34, 'backupPort', ifindex],  // a name is resolved before sending
   IFLA_BRPORT_MRP_RING_OPEN: [35, 'mrpRingOpen', u8, { readOnly: true }],
   IFLA_BRPORT_MRP_IN_OPEN: [36, 'mrpInOpen', u8, { readOnly: true }],
   IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: [37, 'multicastEhtHostsLimit', u32],

@@ -5,7 +5,7 @@ import { ip } from '../../../attr/types.js'
 import { decodeFail } from '../../../attr/codec.js'
 import { ValidationError } from '../../../errors.js'
 import type { LinkKind } from './types.js'
-import { checkLinkRef, type LinkRef } from '../resolve.js'
+import { ifindex } from '../resolve.js'
 
 /** struct ifla_vxlan_port_range { __be16 low; __be16 high; } */
 const portRange: Codec<{ low: number; high: number }> = {
@@ -23,13 +23,11 @@ const portRange: Codec<{ low: number; high: number }> = {
   check: (v, field) => checkStruct(v, field, ['low', 'high'], intIn(0, 0xffff)),
 }
 
-/** IFLA_VXLAN_LINK: an index on the wire; link.add/set take a name too and resolve it first. */
-const underlay: Codec<number> = { ...u32, check: (v, field) => void checkLinkRef(v as LinkRef, field) }
 
 export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
   IFLA_VXLAN_ID: [1, 'id', u32],                        // the VNI (24 bits)
   IFLA_VXLAN_GROUP: [2, 'group', ip],                   // multicast group or remote (IPv4)
-  IFLA_VXLAN_LINK: [3, 'dev', underlay],                // underlay device (a name is resolved before sending)
+  IFLA_VXLAN_LINK: [3, 'dev', ifindex],                 // underlay device (a name is resolved before sending)
   IFLA_VXLAN_LOCAL: [4, 'local', ip],
   IFLA_VXLAN_TTL: [5, 'ttl', u8],
   IFLA_VXLAN_TOS: [6, 'tos', u8],
