@@ -107,3 +107,19 @@ t.test('options of the wrong type are refused by name, not coerced', async t => 
   const [ip] = await ns.ip('link', 'show', 'br0')
   t.notOk(ip.flags.includes('UP'), 'ip agrees: br0 is down')
 })
+
+t.test('a NUL inside a name, altname, label or alias is refused (the kernel would cut the string there)', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  // Before: a link 'ab', an altname 'x', a label 'lo' were made from these.
+  await t.rejects(rtnl.link.add({ name: 'ab\0cd', kind: 'ifb' }), { name: 'ValidationError', field: 'name' })
+  await t.rejects(rtnl.link.addAltName('lo', 'x\0y'), { name: 'ValidationError', field: 'altname' })
+  await t.rejects(rtnl.addr.add({ link: 'lo', address: '10.1.1.1/32', label: 'lo\0x' }), { name: 'ValidationError', field: 'label' })
+  await t.rejects(rtnl.link.set('lo', { alias: 'a\0b' }), { name: 'ValidationError', field: 'alias' })
+  await t.rejects(rtnl.link.get('lo\0'), { name: 'ValidationError', field: 'link' })
+  const [lo] = await ns.ip('addr', 'show')
+  t.same(await ns.ip('link', 'show').then((l: { ifname: string }[]) => l.map(x => x.ifname)), ['lo'], 'nothing made')
+  t.equal(lo.altnames, undefined)
+  t.same(lo.addr_info, [])
+  t.equal(lo.ifalias, undefined)
+})

@@ -470,7 +470,7 @@ export class AddrApi {
       }
     }
     if (o.label !== undefined) {
-      if (typeof o.label !== 'string' || Buffer.byteLength(o.label) >= 16) throw new ValidationError('label: at most 15 bytes', 'label', o.label)
+      if (typeof o.label !== 'string' || Buffer.byteLength(o.label) >= 16 || o.label.includes('\0')) throw new ValidationError('label: at most 15 bytes, without NUL', 'label', o.label)
       if (c.family !== AF_INET) throw new ValidationError('label: IPv4 only', 'label', o.label)
       attrs.label = o.label
     }

@@ -219,7 +219,7 @@ function flagHeader(o: LinkCommonOptions, h: IfInfoHeader): void {
 
 /** IFLA_IFALIAS: at most 255 bytes (IFALIASZ - 1). */
 function checkAlias(v: unknown, field: string): string {
-  if (typeof v !== 'string' || Buffer.byteLength(v) > 255) throw new ValidationError(`${field}: a string of at most 255 bytes`, field, v)
+  if (typeof v !== 'string' || Buffer.byteLength(v) > 255 || v.includes('\0')) throw new ValidationError(`${field}: a string of at most 255 bytes, without NUL`, field, v)
   return v
 }
 
@@ -574,7 +574,7 @@ export class LinkApi {
   private async altName(type: number, ref: LinkRef, name: string, opts: CallOptions): Promise<void> {
     checkLinkRef(ref)
     // #define ALTIFNAMSIZ 128
-    if (typeof name !== 'string' || !name || Buffer.byteLength(name) >= 128 || /[/:\s]/.test(name))
+    if (typeof name !== 'string' || !name || Buffer.byteLength(name) >= 128 || /[/:\s\0]/.test(name))
       throw new ValidationError(`altname: invalid alternative name ${JSON.stringify(name)}`, 'altname', name)
     const h: IfInfoHeader = {}
     const attrs: Record<string, unknown> = { altNames: [name] }

@@ -23,7 +23,7 @@ const RTEXT_FILTER_SKIP_STATS = 1 << 3
 
 /**
  * Checks an interface name the way the kernel's dev_valid_name() does.
- * @throws {ValidationError} when empty, longer than 15 bytes, `.`/`..`, or containing `/`, `:` or whitespace.
+ * @throws {ValidationError} when empty, longer than 15 bytes, `.`/`..`, or containing `/`, `:`, whitespace or NUL.
  */
 export function checkLinkName(name: unknown, field = 'name'): string {
   return checkName(name, field, IFNAMSIZ)
@@ -34,7 +34,8 @@ function checkName(name: unknown, field: string, size: number): string {
     throw new ValidationError(`${field}: a link name must be a non-empty string`, field, name)
   if (Buffer.byteLength(name) >= size)
     throw new ValidationError(`${field}: link name ${JSON.stringify(name)} is longer than ${size - 1} bytes`, field, name)
-  if (name === '.' || name === '..' || /[/:\s]/.test(name))
+  // A NUL would end the name there in the kernel: 'ab\0cd' made a link 'ab'.
+  if (name === '.' || name === '..' || /[/:\s\0]/.test(name))
     throw new ValidationError(`${field}: invalid link name ${JSON.stringify(name)}`, field, name)
   return name
 }
