@@ -223,3 +223,20 @@ t.test('IPv6: the kernel sets the scope from the prefix; another one given is re
   await rtnl.addr.add({ ...site })
   t.equal((await rtnl.addr.list({ link: 'br0', family: 'inet6' }).toArray()).find(x => x.cidr === 'fec0::1/64')?.scope, 'site')
 })
+
+t.test('flags: only what ip address add sets, and the IPv6 ones only on IPv6 (the kernel drops the rest)', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  // Before, each was sent and the address made without it.
+  for (const f of ['nodad', 'optimistic', 'homeaddress', 'managetempaddr'] as const)
+    await t.rejects(rtnl.addr.add({ link: 'br0', address: '10.0.0.1/24', flags: [f] }), { name: 'ValidationError', field: 'flags', message: /IPv6 only/ }, `${f} on IPv4`)
+  for (const f of ['permanent', 'tentative', 'secondary', 'deprecated', 'dadfailed'] as const)
+    await t.rejects(rtnl.addr.add({ link: 'br0', address: 'fd00::1/64', flags: [f] }), { name: 'ValidationError', field: 'flags', message: /state, not a setting/ }, f)
+  t.same(await rtnl.addr.list({ link: 'br0', family: 'inet' }).toArray(), [], 'nothing made')
+  await rtnl.addr.add({ link: 'br0', address: '10.0.0.1/24', flags: ['noprefixroute'] })
+  await rtnl.addr.add({ link: 'br0', address: 'fd00::1/64', flags: ['nodad', 'homeaddress', 'managetempaddr', 'noprefixroute'] })
+  const got = await rtnl.addr.list({ link: 'br0' }).toArray()
+  t.match(got.find(a => a.cidr === '10.0.0.1/24')?.flags, ['permanent', 'noprefixroute'])
+  for (const f of ['nodad', 'homeaddress', 'managetempaddr', 'noprefixroute']) t.ok(got.find(a => a.cidr === 'fd00::1/64')?.flags.includes(f as never), f)
+})

@@ -98,6 +98,8 @@ function lifetime(v: number): number {
 
 /** Flags `ip address add` can set (the others are the kernel's state: secondary, tentative, permanent...). */
 const SETTABLE_FLAGS: ReadonlySet<AddrFlag> = new Set(['nodad', 'optimistic', 'homeaddress', 'managetempaddr', 'noprefixroute', 'mcautojoin'])
+/** Of those, the ones only IPv6 acts on (duplicate address detection, mobile IPv6, temporary addresses). */
+const IPV6_ONLY_FLAGS: ReadonlySet<AddrFlag> = new Set(['nodad', 'optimistic', 'homeaddress', 'managetempaddr'])
 
 /** A listed Addr, possibly given another link (`{ ...addr, link: 'br0' }`). */
 export type ListedAddr = Addr & CallOptions & { link?: LinkRef; replace?: boolean }
@@ -478,6 +480,11 @@ export class AddrApi {
     if (o.flags !== undefined && !Array.isArray(o.flags)) throw new ValidationError(`flags: expected an array of flag names (${Object.keys(IFA_F).join(', ')})`, 'flags', o.flags)
     for (const f of o.flags ?? []) {
       if (!(f in IFA_F)) throw new ValidationError(`flags: unknown flag ${JSON.stringify(f)}`, 'flags', f)
+      // The kernel drops what it does not take, without a word: refused here instead.
+      if (!SETTABLE_FLAGS.has(f))
+        throw new ValidationError(`flags: ${f} is the kernel's state, not a setting (settable: ${[...SETTABLE_FLAGS].join(', ')})`, 'flags', f)
+      if (c.family === AF_INET && IPV6_ONLY_FLAGS.has(f))
+        throw new ValidationError(`flags: ${f} is IPv6 only (the kernel ignores it on an IPv4 address)`, 'flags', f)
       flagBits |= IFA_F[f]
     }
     if (flagBits) attrs.flags = flagBits
