@@ -240,3 +240,22 @@ t.test('flags: only what ip address add sets, and the IPv6 ones only on IPv6 (th
   t.match(got.find(a => a.cidr === '10.0.0.1/24')?.flags, ['permanent', 'noprefixroute'])
   for (const f of ['nodad', 'homeaddress', 'managetempaddr', 'noprefixroute']) t.ok(got.find(a => a.cidr === 'fd00::1/64')?.flags.includes(f as never), f)
 })
+
+t.test('addresses stored as JSON and given back: forever (Infinity) became null, and still means forever', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.addr.add({ link: 'br0', address: '10.0.0.1/24' })
+  await rtnl.addr.add({ link: 'br0', address: '10.0.1.1/24', validLifetime: 500, preferredLifetime: 400 })
+  await rtnl.addr.add({ link: 'br0', address: 'fd00::1/64', flags: ['nodad'] })
+  const stored = JSON.stringify((await rtnl.addr.list({ link: 'br0' }).toArray()).filter(a => !a.address.startsWith('fe80')))
+  await rtnl.addr.flush('br0')
+  // Before, null was a ValidationError (validLifetime: expected seconds or 'forever').
+  for (const a of JSON.parse(stored) as Addr[]) await rtnl.addr.add(a)
+  const back = await rtnl.addr.list({ link: 'br0' }).toArray()
+  t.equal(back.find(a => a.cidr === '10.0.0.1/24')?.validLifetime, Infinity)
+  t.equal(back.find(a => a.cidr === 'fd00::1/64')?.validLifetime, Infinity)
+  const timed = back.find(a => a.cidr === '10.0.1.1/24')!
+  const left = timed.validLifetime ?? 0
+  t.ok(left <= 500 && left > 400, `what was left of a finite lifetime (${left})`)
+})

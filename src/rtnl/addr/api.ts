@@ -122,8 +122,9 @@ export function addrOptions(a: ListedAddr): AddrAddOptions {
   o.scope = a.scope
   const flags = a.flags.filter(f => SETTABLE_FLAGS.has(f))
   if (flags.length > 0) o.flags = flags
-  if (a.validLifetime !== undefined && a.validLifetime !== Infinity) o.validLifetime = a.validLifetime
-  if (a.preferredLifetime !== undefined && a.preferredLifetime !== Infinity) o.preferredLifetime = a.preferredLifetime
+  // Forever is Infinity, or null once the address went through JSON (a stored snapshot).
+  if (a.validLifetime != null && a.validLifetime !== Infinity) o.validLifetime = a.validLifetime
+  if (a.preferredLifetime != null && a.preferredLifetime !== Infinity) o.preferredLifetime = a.preferredLifetime
   if (a.metric !== undefined) o.metric = a.metric
   if (a.protocol !== undefined) o.protocol = a.protocol
   return o
