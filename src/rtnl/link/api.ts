@@ -457,8 +457,11 @@ export class LinkApi {
   async set(ref: LinkRef, opts: (LinkSetOptions | ListedLink) & CallOptions): Promise<void> {
     checkLinkRef(ref)
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.set: options object required', 'options', opts)
+    // The link as it is, read at most once (for a listing's differences, its kind, and to
+    // undo a refused port part).
+    let current: Link | undefined
     if (isListedLink(opts)) {
-      const cur = await this.get(ref, opts)
+      const cur = current = await this.get(ref, opts)
       const given = opts as unknown as Record<string, unknown>
       const changes: LinkSetOptions & CallOptions = { ...linkChanges(opts, cur), ...callOpts(opts) }
       for (const k of SET_ONLY_KEYS) if (given[k] !== undefined) (changes as Record<string, unknown>)[k] = given[k]
@@ -483,8 +486,6 @@ export class LinkApi {
       flagHeader(opts, h)
       const info: Record<string, unknown> = {}
       const o = opts as unknown as Record<string, Record<string, unknown> | undefined>
-      // The link as it is, read at most once (for its kind, and to undo a refused port part).
-      let current: Link | undefined
       const now = async (): Promise<Link> => (current ??= await this.get(ref, opts))
       const kindKey = kindDataKeys().find(k => o[k] !== undefined)
       if (kindKey) {

@@ -78,11 +78,16 @@ export class NsIdApi {
    * @example const id = await rtnl.nsid.get(blue)
    */
   async get(target: NsTarget): Promise<number | undefined> {
-    const [nsid] = await withTarget(target, t => this.sock.request(message(RTM_GETNSID, 0, t), {
+    return withTarget(target, t => this.getBy(t))
+  }
+
+  /** RTM_GETNSID for a target already given as NETNSA_FD / NETNSA_PID. */
+  private async getBy(t: { fd: number } | { pid: number }): Promise<number | undefined> {
+    const [nsid] = await this.sock.request(message(RTM_GETNSID, 0, t), {
       ack: false,
       what: 'nsid',
       decode: m => decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID').nsid,
-    }))
+    })
     return nsid === undefined || nsid === NETNSA_NSID_NOT_ASSIGNED ? undefined : nsid
   }
 
@@ -95,8 +100,11 @@ export class NsIdApi {
   async set(target: NsTarget, nsid?: number): Promise<number> {
     if (nsid !== undefined && (!Number.isInteger(nsid) || nsid < 0 || nsid > 0x7fffffff))
       throw new ValidationError('nsid: expected a non-negative 32-bit integer', 'nsid', nsid)
-    await withTarget(target, t => this.sock.request(message(RTM_NEWNSID, NLM_F_CREATE | NLM_F_EXCL, { nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED, ...t }), { what: 'nsid' }))
-    const got = await this.get(target)
+    // One target for both requests: a name is opened once.
+    const got = await withTarget(target, async t => {
+      await this.sock.request(message(RTM_NEWNSID, NLM_F_CREATE | NLM_F_EXCL, { nsid: nsid ?? NETNSA_NSID_NOT_ASSIGNED, ...t }), { what: 'nsid' })
+      return this.getBy(t)
+    })
     if (got === undefined) throw new ValidationError('nsid: the kernel assigned no id', 'nsid', nsid)
     return got
   }
