@@ -508,8 +508,7 @@ export class AddrApi {
       // The kernel gives an IPv6 address the scope of its prefix and ignores ifa_scope.
       scope = ipv6Scope(c.bytes)
       if (o.scope !== undefined && scopeNumber(o.scope) !== scope) {
-        const name = Object.keys(SCOPES).find(k => SCOPES[k as Scope] === scope)
-        throw new ValidationError(`scope: the kernel gives ${c.address} the scope of its prefix (${name}) and ignores another`, 'scope', o.scope)
+        throw new ValidationError(`scope: the kernel gives ${c.address} the scope of its prefix (${SCOPE_BY_NUM.get(scope)}) and ignores another`, 'scope', o.scope)
       }
     } else {
       scope = o.scope !== undefined ? scopeNumber(o.scope) : c.bytes[0] === 127 ? SCOPES.host : 0

@@ -16,7 +16,7 @@ import { checkAttrKeys, type AttrTable } from '../../attr/table.js'
 import { log } from '../../util/log.js'
 import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, type PortData } from './codec.js'
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
-import { ADD_ONLY_KEYS, isListedLink, linkChanges, linkOptions, SET_ONLY_KEYS, type ListedLink } from './listed.js'
+import { ADD_EXTRAS, isListedLink, linkChanges, linkOptions, SET_EXTRAS, type ListedLink } from './listed.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, isLongName, type LinkRef } from './resolve.js'
 import {
   IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
@@ -136,7 +136,7 @@ const PEER_KEYS: ReadonlySet<string> = new Set(['name', 'address', 'mtu', 'txQue
 function fromListed(l: ListedLink & CallOptions & { replace?: boolean }): LinkAddOptions & CallOptions & { replace?: boolean } {
   const o: LinkAddOptions & CallOptions & { replace?: boolean } = { ...linkOptions(l), ...callOpts(l) }
   const given = l as unknown as Record<string, unknown>
-  for (const k of ADD_ONLY_KEYS) if (given[k] !== undefined) (o as unknown as Record<string, unknown>)[k] = given[k]
+  for (const k of ADD_EXTRAS) if (given[k] !== undefined) (o as unknown as Record<string, unknown>)[k] = given[k]
   // The kernel takes a master index in the namespace the link goes to; the listing's is of its own.
   if (o.netns !== undefined && typeof o.master === 'number')
     throw new ValidationError('master: an index of the listed link\'s namespace; with netns, give the master by name (or null)', 'master', o.master)
@@ -168,7 +168,7 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
 const QUEUE_COUNTS = ['numTxQueues', 'numRxQueues'] as const
 
 /** link.add options that link.set refuses rather than drop (the kernel would ignore them on a change). */
-const ADD_ONLY: readonly (readonly [string, string])[] = [
+const SET_REFUSES: readonly (readonly [string, string])[] = [
   ...QUEUE_COUNTS.map(k => [k, 'queue counts are fixed when a link is made (link.add); the kernel ignores them on a change'] as const),
   ['parent', 'the lower device is fixed when a link is made (link.add)'],
   ['peer', "a veth's other end is a link of its own: change it by its name"],
@@ -464,14 +464,14 @@ export class LinkApi {
       const cur = current = await this.get(ref, opts)
       const given = opts as unknown as Record<string, unknown>
       const changes: LinkSetOptions & CallOptions = { ...linkChanges(opts, cur), ...callOpts(opts) }
-      for (const k of SET_ONLY_KEYS) if (given[k] !== undefined) (changes as Record<string, unknown>)[k] = given[k]
+      for (const k of SET_EXTRAS) if (given[k] !== undefined) (changes as Record<string, unknown>)[k] = given[k]
       debug('set %s from a listed link: %o', ref, Object.keys(changes))
       // Already like it: nothing to send.
       if (Object.keys(changes).every(k => k === 'timeout' || k === 'signal')) return
       ref = cur.index
       opts = changes
     }
-    for (const [k, why] of ADD_ONLY) {
+    for (const [k, why] of SET_REFUSES) {
       const v = (opts as Record<string, unknown>)[k]
       if (v !== undefined) throw new ValidationError(`${k}: ${why}`, k, v)
     }

@@ -18,7 +18,7 @@ import type { LinkRef } from './resolve.js'
 export type ListedLink = Omit<Link, 'master'> & {
   /** As listed (an index), or a name, or null for none. */
   master?: LinkRef | null
-} & Pick<LinkAddOptions, 'peer' | 'parent' | 'netns' | 'promisc' | 'allmulticast' | 'multicast' | 'arp' | 'addrGenMode'>
+} & Pick<LinkAddOptions, (typeof ADD_EXTRAS)[number]>
 
 /** Settings a Link reports under the name link.add takes, copied when set. */
 const SETTINGS = [
@@ -134,7 +134,7 @@ export function isListedLink(o: unknown): o is ListedLink {
  * Options of link.add that a Link has no field for: given beside a listed link
  * (`add({ ...link, peer: {...} })`), they are taken as they are.
  */
-export const ADD_ONLY_KEYS = ['peer', 'parent', 'netns', 'promisc', 'allmulticast', 'multicast', 'arp', 'addrGenMode'] as const
+export const ADD_EXTRAS = ['peer', 'parent', 'netns', 'promisc', 'allmulticast', 'multicast', 'arp', 'addrGenMode'] as const
 
-/** The same for link.set: its options a Link has no field for. */
-export const SET_ONLY_KEYS = ['netns', 'promisc', 'allmulticast', 'multicast', 'arp', 'addrGenMode'] as const
+/** The same for link.set: those of ADD_EXTRAS it takes (a link's peer and parent are fixed). */
+export const SET_EXTRAS = ADD_EXTRAS.filter(k => k !== 'peer' && k !== 'parent')

@@ -23,7 +23,6 @@ const portRange: Codec<{ low: number; high: number }> = {
   check: (v, field) => checkStruct(v, field, ['low', 'high'], intIn(0, 0xffff)),
 }
 
-
 export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
   IFLA_VXLAN_ID: [1, 'id', u32],                        // the VNI (24 bits)
   IFLA_VXLAN_GROUP: [2, 'group', ip],                   // multicast group or remote (IPv4)
