@@ -40,10 +40,10 @@ export interface NativeBinding {
    */
   /**
    * One non-blocking recvmmsg() into consecutive `slot`-byte slots of buf; lens[i] receives
-   * each datagram's real length (> slot when truncated). Returns how many were read (0: none).
-   * Optional in fakes.
+   * each datagram's real length (> slot when truncated), pids[i] (when given) its sender's
+   * port id (0: the kernel). Returns how many were read (0: none). Optional in fakes.
    */
-  recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array): number
+  recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array, pids?: Uint32Array): number
   sendRecv?(fd: number, buffers: Buffer | readonly Buffer[], buf: Buffer, sender?: Uint32Array): number
   close(fd: number): void
   /** A stopped, unreferenced uv_poll watcher calling back (status, events). */

@@ -86,6 +86,14 @@ export interface SocketOptions {
   capAck?: boolean
   /** Strict header checking, so dump filters are applied by the kernel; default true. */
   strict?: boolean
+  /**
+   * Default true: drop datagrams that a process sent, not the kernel (sender port id other
+   * than 0), as iproute2 does. Any process in the namespace can send to a netlink socket's
+   * port: without this, a forged ACK, error or reply whose sequence number matched a pending
+   * request settled it. false: accept them (a protocol with user-space peers, such as udev's
+   * NETLINK_KOBJECT_UEVENT broadcasts). `stats.foreign` counts the datagrams dropped.
+   */
+  kernelOnly?: boolean
   /** The native binding (tests pass a fake kernel). */
   binding?: NativeBinding
 }
@@ -266,6 +274,7 @@ function checkSocketOptions(o: SocketOptions): void {
   optBool(o.extAck, 'extAck')
   optBool(o.capAck, 'capAck')
   optBool(o.strict, 'strict')
+  optBool(o.kernelOnly, 'kernelOnly')
   if (o.groups !== undefined) {
     if (!Array.isArray(o.groups)) throw new ValidationError('groups: expected an array of multicast group numbers', 'groups', o.groups)
     o.groups.forEach((g, i) => checkGroup(g, `groups[${i}]`))
@@ -326,6 +335,9 @@ export class NetlinkSocket {
   private rbuf = Buffer.allocUnsafe(65536)
   private bbuf: Buffer | undefined
   private readonly blens = new Int32Array(BATCH_SLOTS)
+  private readonly bpids = new Uint32Array(BATCH_SLOTS)
+  /** Drop datagrams not sent by the kernel (SocketOptions.kernelOnly). */
+  private readonly kernelOnly: boolean
   private readonly sender = new Uint32Array(2)
   /** The message handed to decoders of replies and dumps, rewritten for each one (see NlMsg). */
   private readonly cursor: NlMsg = { type: 0, flags: 0, seq: 0, pid: 0, buf: Buffer.alloc(0), off: 0, end: 0 }
@@ -363,6 +375,7 @@ export class NetlinkSocket {
     const badTimeout = badCallOpts(opts.timeout, undefined)
     if (badTimeout) throw badTimeout
     this.defaultTimeout = opts.timeout
+    this.kernelOnly = opts.kernelOnly ?? true
     const opt = (name: number, on: boolean | undefined): boolean => {
       if (on === false) return false
       try {
@@ -648,9 +661,10 @@ export class NetlinkSocket {
 
   /**
    * Counters since the socket opened: requests sent, and of those the ones that change
-   * state (NEW/DEL/SET message types; GETs and dumps excluded).
+   * state (NEW/DEL/SET message types; GETs and dumps excluded); `foreign`: datagrams
+   * dropped because a process, not the kernel, sent them (SocketOptions.kernelOnly).
    */
-  readonly stats = { requests: 0, changes: 0, dumps: 0 }
+  readonly stats = { requests: 0, changes: 0, dumps: 0, foreign: 0 }
 
   /** Requests sent and not yet answered, plus those waiting to be sent. */
   get pendingCount(): number {
@@ -854,7 +868,7 @@ export class NetlinkSocket {
 
   /** Parses what sendRecv read: n bytes into rbuf (-1: nothing yet). */
   private received(n: number): void {
-    if (n < 0) return
+    if (n < 0 || this.foreign(n, this.sender[0]!)) return
     if (n > this.rbuf.length) this.truncated(n)
     else this.onDatagram(n, this.sender[1]!)
   }
@@ -983,7 +997,7 @@ export class NetlinkSocket {
       while (!this.closed && this.wantsRead()) {
         let k: number
         try {
-          k = b.recvBatch(this.fd, this.bbuf, BATCH_SLOT, this.blens)
+          k = b.recvBatch(this.fd, this.bbuf, BATCH_SLOT, this.blens, this.bpids)
         } catch (err) {
           const e = err as NodeJS.ErrnoException
           if (e.code === 'ENOBUFS') {
@@ -996,6 +1010,7 @@ export class NetlinkSocket {
         if (k === 0) return
         for (let i = 0; i < k && !this.closed; i++) {
           const n = this.blens[i]!
+          if (this.foreign(n, this.bpids[i]!)) continue
           if (n > BATCH_SLOT) this.truncated(n, this.bbuf, i * BATCH_SLOT, BATCH_SLOT)
           else this.onDatagram(n, 0, this.bbuf, i * BATCH_SLOT)
         }
@@ -1016,12 +1031,24 @@ export class NetlinkSocket {
         return
       }
       if (n < 0) break
+      if (this.foreign(n, this.sender[0]!)) continue
       if (n > this.rbuf.length) {
         this.truncated(n)
         continue
       }
       this.onDatagram(n, this.sender[1]!)
     }
+  }
+
+  /**
+   * A datagram a process sent to this socket's port rather than the kernel: dropped (before
+   * anything reads it, truncated or not) unless the socket accepts user-space senders.
+   */
+  private foreign(n: number, pid: number): boolean {
+    if (pid === 0 || !this.kernelOnly) return false
+    this.stats.foreign++
+    debug('dropped a %d-byte datagram from port %d: not the kernel', n, pid)
+    return true
   }
 
   /** The receive buffer overflowed: some answers were lost. */

@@ -461,6 +461,45 @@ t.test('an uncapped error echoing the whole request still yields its extack', as
   s.close()
 })
 
+/** An NLMSG_ERROR (errno `error`, 0: an ACK) with seq and port id, as a process could forge it. */
+const forgedError = (seq: number, pid: number, error: number) => {
+  const p = Buffer.alloc(20)
+  p.writeInt32LE(error, 0)
+  return nlmsg(2, 0x100, seq, pid, p)
+}
+
+t.test('datagrams a process sent (sender port id not 0) are dropped, on every read path', async t => {
+  const FORGER = 31337
+  for (const path of ['recvmsg', 'sendRecv', 'recvBatch'] as const) {
+    const k = new FakeKernel()
+    if (path === 'sendRecv') k.answerInSend()
+    const s = NetlinkSocket.open({ binding: k })
+    const seen: number[] = []
+    s.onMessage(m => seen.push(m.seq))
+    const n = path === 'recvBatch' ? 8 : 1
+    // Forged answers for the next sequence numbers, an oversized one (which would be reported
+    // as truncated) and one for no request (which would reach the listeners), queued first.
+    for (let i = 1; i <= n; i++) k.forge(FORGER, forgedError(i, k.portId, -1))
+    k.forge(FORGER, nlmsg(T_NEW, 0, n + 1, k.portId, Buffer.alloc(70000)))
+    k.forge(FORGER, nlmsg(T_NEW, 0, 999, k.portId, u32buf(1)))
+    if (path === 'recvBatch') {
+      await Promise.all(Array.from({ length: n }, () => s.request(msg())))
+      t.ok(k.recvBatchCalls > 0, 'read by recvmmsg')
+    } else t.same(await s.request(msg()), [], `${path}: the request gets the kernel's ACK`)
+    t.equal(s.stats.foreign, n + 2, `${path}: every forged datagram counted`)
+    t.same(seen, [], `${path}: none reached the listeners`)
+    s.close()
+  }
+  // kernelOnly: false takes them (a protocol with user-space peers).
+  const k = new FakeKernel()
+  const s = NetlinkSocket.open({ binding: k, kernelOnly: false })
+  k.forge(FORGER, forgedError(1, k.portId, -1))
+  t.equal((await s.request(msg()).catch(e => e)).code, 'EPERM', 'kernelOnly: false: the forged error settles the request')
+  t.equal(s.stats.foreign, 0)
+  s.close()
+  t.throws(() => NetlinkSocket.open({ binding: new FakeKernel(), kernelOnly: 1 as never }), { name: 'ValidationError' })
+})
+
 t.test('pipelined ACKs are read many per syscall; an oversized answer in a batch is a DecodeError', async t => {
   const k = new FakeKernel()
   const s = NetlinkSocket.open({ binding: k })

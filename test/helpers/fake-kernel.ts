@@ -46,7 +46,8 @@ export function tlv(type: number, data: Buffer): Buffer {
 }
 
 export class FakeKernel implements NativeBinding {
-  readonly queue: { data: Buffer; groups: number }[] = []
+  /** Datagrams waiting to be read; pid is the sender's port id (0: the kernel). */
+  readonly queue: { data: Buffer; groups: number; pid?: number }[] = []
   readonly sent: SentMessage[] = []
   sendCalls = 0
   closed = new Set<number>()
@@ -57,7 +58,7 @@ export class FakeKernel implements NativeBinding {
   private scheduled = false
 
   constructor(public handler: Handler = (m, k) => k.reply(errorMsg(m, 0))) {
-    this.recvBatch = (_fd, buf, slot, lens) => {
+    this.recvBatch = (_fd, buf, slot, lens, pids) => {
       this.recvBatchCalls++
       if (this.recvError) {
         const e = this.recvError
@@ -69,6 +70,7 @@ export class FakeKernel implements NativeBinding {
       while (k < max && this.queue.length && this.queue[0]!.groups === 0) {
         const d = this.queue.shift()!
         d.data.copy(buf, k * slot, 0, Math.min(slot, d.data.length))
+        if (pids) pids[k] = d.pid ?? 0
         lens[k++] = d.data.length
       }
       return k
@@ -77,6 +79,12 @@ export class FakeKernel implements NativeBinding {
 
   reply(...msgs: Buffer[]): void {
     this.queue.push({ data: Buffer.concat(msgs), groups: 0 })
+    this.kick()
+  }
+
+  /** A datagram sent to the socket's port by a process (port id `pid`), not the kernel. */
+  forge(pid: number, ...msgs: Buffer[]): void {
+    this.queue.push({ data: Buffer.concat(msgs), groups: 0, pid })
     this.kick()
   }
 
@@ -132,7 +140,7 @@ export class FakeKernel implements NativeBinding {
     if (!d) return -1
     d.data.copy(buf, 0, 0, Math.min(buf.length, d.data.length))
     if (sender) {
-      sender[0] = 0
+      sender[0] = d.pid ?? 0
       sender[1] = d.groups
     }
     return d.data.length
@@ -155,7 +163,7 @@ export class FakeKernel implements NativeBinding {
   }
   /** recvmmsg into slots. */
   recvBatchCalls = 0
-  recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array): number
+  recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array, pids?: Uint32Array): number
   close(fd: number): void { this.closed.add(fd) }
   pollCreate(_fd: number, cb: (s: number, e: number) => void): PollHandle {
     this.pollCb = cb
