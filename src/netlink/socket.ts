@@ -22,7 +22,7 @@ import {
 } from '../errors.js'
 import { native, type NativeBinding, POLL_READABLE, type PollHandle } from '../native/binding.js'
 import { SeqTable } from './seq-table.js'
-import { log } from '../util/log.js'
+import { enabledCheck, log } from '../util/log.js'
 import {
   flagNames,
   NETLINK_ADD_MEMBERSHIP,
@@ -60,6 +60,8 @@ import { messageTypeInfo, messageTypeName } from './registry.js'
 const debug = log('socket')
 /** `DEBUG=rtnetlink:hex` adds the bytes of every message sent and received. */
 const hexlog = log('hex')
+/** tracing(), without asking both getters on every request. */
+const tracing = enabledCheck(debug, hexlog)
 
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR). */
 export type DumpIntrPolicy = 'retry' | 'partial' | 'throw'
@@ -818,7 +820,7 @@ export class NetlinkSocket {
     this.flushScheduled = true
     resolved.then(this.flushTask)
     this.stamp(p)
-    if (debug.enabled || hexlog.enabled) this.traceSend([p])
+    if (tracing()) this.traceSend([p])
     let n = -1
     try {
       n = this.b.sendRecv!(this.fd, p.msg, this.rbuf, this.sender)
@@ -877,7 +879,7 @@ export class NetlinkSocket {
   private flush(): void {
     if (this.closed) return
     let rounds = 0
-    const trace = debug.enabled || hexlog.enabled
+    const trace = tracing()
     const q = this.sendQueue
     while (q.length > 0 && this.inFlight < this.maxInFlight) {
       const room = Math.min(this.maxInFlight - this.inFlight, MAX_IOV)
@@ -1098,7 +1100,7 @@ export class NetlinkSocket {
   }
 
   private parse(n: number, groups: number, buf: Buffer, base: number): void {
-    const trace = debug.enabled || hexlog.enabled
+    const trace = tracing()
     const end = base + n
     let off = base
     while (off + NLMSG_HDRLEN <= end) {

@@ -8,6 +8,7 @@ import { decodeAttrs, uint } from '../../src/attr/table.js'
 import { NlWriter } from '../../src/attr/writer.js'
 import { DecodeError } from '../../src/errors.js'
 import { linkOptions } from '../../src/rtnl/link/listed.js'
+import { getLinkRequest } from '../../src/rtnl/link/resolve.js'
 
 const hex = (s: TemplateStringsArray) => Buffer.from(s.join('').replace(/#.*$/gm, '').replace(/[^0-9a-f]/gi, ''), 'hex')
 const CREATE_EXCL = 0x600
@@ -335,4 +336,24 @@ t.test('NLA_UINT attributes (IFLA_MAX_PACING_OFFLOAD_HORIZON): 4 bytes, or 8 whe
   uint.encode(w, 1, 7)
   uint.encode(w, 2, 2 ** 40)
   t.same(w.finish(), hex`08 00 01 00 07 00 00 00  0c 00 02 00 00 00 00 00 00 01 00 00`, 'encoded in 4 bytes when it fits')
+})
+
+t.test('getLinkRequest writes every byte (no stale pool memory), by index and by name', async t => {
+  // The request as the writer builds it from zeroed memory.
+  const ref = (r: number | string, mask: number): Buffer => {
+    const w = new NlWriter()
+    const m = w.beginMessage(18, 0)
+    const h = w.zeros(16)
+    if (typeof r === 'number') w.buf.writeInt32LE(r, h + 4)
+    else w.attrStr(Buffer.byteLength(r) + 1 > 16 ? 53 : 3, r)
+    w.attrU32(29, mask)
+    w.endMessage(m)
+    return w.finish()
+  }
+  const refs: (number | string)[] = [1, 0x7fffffff, ...Array.from({ length: 20 }, (_, i) => 'abcdefghijklmnopqrstu'.slice(0, i + 1)), 'é'.repeat(10)]
+  for (const r of refs) {
+    // Dirty the allocation pool the request comes from.
+    for (let i = 0; i < 64; i++) Buffer.allocUnsafe(64).fill(0xa5)
+    t.same(getLinkRequest(r, 9).toString('hex'), ref(r, 9).toString('hex'), JSON.stringify(r))
+  }
 })

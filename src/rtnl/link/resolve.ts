@@ -72,12 +72,18 @@ export function getLinkRequest(ref: LinkRef, extMask = RTEXT_FILTER_SKIP_STATS):
   const nameAttr = (4 + nameLen + 3) & ~3
   const len = 32 + (name === undefined ? 0 : nameAttr) + 8
   const b = Buffer.allocUnsafe(len)
-  b.fill(0)
+  // Every byte is written: Buffer#fill is a call into C++ that cost ~3% of a link.get.
   wr32(b, 0, len)
-  wr16(b, 4, RTM_GETLINK)
+  wr32(b, 4, RTM_GETLINK) // type; flags 0
+  wr32(b, 8, 0) // seq and port id: stamped by the socket
+  wr32(b, 12, 0)
+  wr32(b, 16, 0) // ifinfomsg: family, pad, type
+  wr32(b, 20, name === undefined ? ref as number : 0) // ifi_index
+  wr32(b, 24, 0) // ifi_flags
+  wr32(b, 28, 0) // ifi_change
   let o = 32
-  if (name === undefined) wr32(b, 20, ref as number) // ifi_index
-  else {
+  if (name !== undefined) {
+    wr32(b, o + nameAttr - 4, 0) // the name's NUL and padding
     wr16(b, o, 4 + nameLen)
     // IFLA_IFNAME takes at most 15 bytes; a longer (alternative) name goes in IFLA_ALT_IFNAME.
     wr16(b, o + 2, nameLen > IFNAMSIZ ? IFLA_ALT_IFNAME : IFLA_IFNAME)
