@@ -22,6 +22,11 @@ export interface NativeBinding {
   /** socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol) */
   socket(protocol: number): number
   bind(fd: number, pid: number, groups: number): void
+  /**
+   * connect(): the default destination. A netlink socket connected to the kernel (pid 0)
+   * is refused to other sockets: their unicasts to it fail with ECONNREFUSED.
+   */
+  connect(fd: number, pid: number, groups: number): void
   /** The port id (nl_pid) the kernel assigned to the socket. */
   getsockname(fd: number): number
   setsockopt(fd: number, level: number, name: number, value: number): void

@@ -128,6 +128,20 @@ static napi_value Bind(napi_env env, napi_callback_info info) {
   return undef(env);
 }
 
+// connect(fd, pid, groups): the default destination. Connected to the kernel (pid 0), a
+// socket gets ECONNREFUSED-protected: the kernel refuses unicasts to it from other sockets.
+static napi_value Connect(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  uint32_t pid, groups;
+  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) ||
+      !arg_u32(env, argv[1], &pid) || !arg_u32(env, argv[2], &groups))
+    return throw_type(env, "connect(fd: number, pid: number, groups: number)");
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_pid = pid, .nl_groups = groups};
+  if (connect(fd, (struct sockaddr*)&sa, sizeof sa) < 0) return throw_errno(env, errno, "connect");
+  return undef(env);
+}
+
 // getsockname(fd) -> port id (nl_pid) the kernel assigned.
 static napi_value GetSockName(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -728,6 +742,7 @@ static napi_value Init(napi_env env, napi_value exports) {
 #define FN(name, fn) {name, NULL, fn, NULL, NULL, NULL, napi_enumerable, NULL}
       FN("socket", Socket),
       FN("bind", Bind),
+      FN("connect", Connect),
       FN("getsockname", GetSockName),
       FN("setsockopt", SetSockOpt),
       FN("getsockopt", GetSockOpt),

@@ -89,11 +89,13 @@ export interface SocketOptions {
   /** Strict header checking, so dump filters are applied by the kernel; default true. */
   strict?: boolean
   /**
-   * Default true: drop datagrams that a process sent, not the kernel (sender port id other
-   * than 0), as iproute2 does. Any process in the namespace can send to a netlink socket's
-   * port: without this, a forged ACK, error or reply whose sequence number matched a pending
-   * request settled it. false: accept them (a protocol with user-space peers, such as udev's
-   * NETLINK_KOBJECT_UEVENT broadcasts). `stats.foreign` counts the datagrams dropped.
+   * Default true: take datagrams from the kernel only. Any process in the namespace can send
+   * to a netlink socket's port; a forged ACK, error or reply whose sequence number matched a
+   * pending request would settle it. So the socket is connected to the kernel, which then
+   * refuses other senders (ECONNREFUSED on their side), and a datagram read from a sender
+   * port id other than 0 is dropped (`stats.foreign` counts them), as iproute2 drops them.
+   * false: accept them (a protocol with user-space peers, such as udev's
+   * NETLINK_KOBJECT_UEVENT broadcasts).
    */
   kernelOnly?: boolean
   /** The native binding (tests pass a fake kernel). */
@@ -399,6 +401,17 @@ export class NetlinkSocket {
     this.maxBatchBytes = Math.max(4096, Math.floor(snd / 2) - 64)
     b.bind(fd, 0, 0)
     this.portId = b.getsockname(fd)
+    if (this.kernelOnly) {
+      // Connected to the kernel, the socket is refused to other sockets: a process's unicast
+      // to its port fails with ECONNREFUSED in the sender (netlink_getsockbyportid), so it can
+      // neither forge answers nor fill the receive buffer. Replies and notifications come from
+      // the kernel and still arrive. What is read is checked too (foreign()).
+      try {
+        b.connect(fd, 0, 0)
+      } catch (err) {
+        debug('connect to the kernel failed: %s', (err as Error).message)
+      }
+    }
     this.poll = b.pollCreate(fd, (status, events) => this.onReadable(status, events))
     for (const g of opts.groups ?? []) this.subscribe(g)
     debug('open fd=%d port=%d features=%o', fd, this.portId, this.features)

@@ -498,6 +498,20 @@ t.test('datagrams a process sent (sender port id not 0) are dropped, on every re
   t.equal(s.stats.foreign, 0)
   s.close()
   t.throws(() => NetlinkSocket.open({ binding: new FakeKernel(), kernelOnly: 1 as never }), { name: 'ValidationError' })
+  t.same(new FakeKernel().connects, [])
+  for (const kernelOnly of [undefined, true, false]) {
+    const kk = new FakeKernel()
+    NetlinkSocket.open({ binding: kk, kernelOnly }).close()
+    t.same(kk.connects, kernelOnly === false ? [] : [[0, 0]], `kernelOnly ${kernelOnly}: ${kernelOnly === false ? 'not connected' : 'connected to the kernel'}`)
+  }
+  // A binding whose connect() fails: the socket opens anyway and still drops what it reads.
+  const kf = new FakeKernel().answerInSend()
+  kf.connect = () => { throw Object.assign(new Error('EOPNOTSUPP'), { code: 'EOPNOTSUPP' }) }
+  const sf = NetlinkSocket.open({ binding: kf })
+  kf.forge(FORGER, forgedError(1, kf.portId, -1))
+  t.same(await sf.request(msg()), [], 'connect failed: the forged error is still dropped')
+  t.equal(sf.stats.foreign, 1)
+  sf.close()
 })
 
 t.test('pipelined ACKs are read many per syscall; an oversized answer in a batch is a DecodeError', async t => {

@@ -104,6 +104,9 @@ export class FakeKernel implements NativeBinding {
 
   socket(): number { return 100 }
   bind(): void {}
+  /** connect() calls: [pid, groups]. */
+  readonly connects: [number, number][] = []
+  connect(_fd: number, pid: number, groups: number): void { this.connects.push([pid, groups]) }
   getsockname(): number { return this.portId }
   setsockopt(_fd: number, _level: number, _name: number, _value: number): void {}
   getsockopt(): number { return 1 << 20 }
