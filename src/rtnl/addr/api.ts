@@ -12,7 +12,7 @@ import { putNlmsghdr, type NlMsg } from '../../netlink/header.js'
 import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
-import { Shapes } from '../../util/shapes.js'
+import { ArgShapes } from '../../util/shapes.js'
 import { optBool, optInt } from '../../util/check.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
@@ -170,15 +170,13 @@ const ADDR_FIELDS = [
   'broadcast', 'label', 'metric', 'cacheInfo', 'preferredLifetime', 'validLifetime', 'protocol', 'peer', 'anycast',
 ] as const
 const enum A { broadcast = 7, label, metric, cacheInfo, preferredLifetime, validLifetime, protocol, peer, anycast }
-const ADDR_SHAPES = new Shapes<Addr>(ADDR_FIELDS, 7)
-/** Values of the message being decoded, by ADDR_FIELDS index. */
-const av: unknown[] = new Array<unknown>(ADDR_FIELDS.length).fill(undefined)
+const ADDR_SHAPES = new ArgShapes<Addr>(ADDR_FIELDS, 7)
 /** IFA_F_* bits → names (each distinct value computed once; the caller gets its own array). */
 const addrFlags = bitNamer(FLAG_NAMES, 256)
 
 /**
- * Straight-line decode (a switch over IFA_*), the hot path of address dumps. The Addr is
- * one object literal per set of present fields (util/shapes.ts).
+ * Straight-line decode (a switch over IFA_*), the hot path of address dumps. The fields are
+ * locals, and the Addr is one object literal per set of present fields (util/shapes.ts).
  */
 export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
   if (end - off < IFADDRMSG_LEN) decodeFail('RTM_NEWADDR shorter than struct ifaddrmsg', buf, off, 'RTM_NEWADDR')
@@ -186,12 +184,20 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
   const prefixLength = buf[off + 1]!
   let flagBits = buf[off + 2]!
   const scopeNum = buf[off + 3]!
-  const v = av
   let mask = 0
   let local = -1
   let localLen = 0
   let address = -1
   let addressLen = 0
+  let broadcast: string | undefined
+  let label: string | undefined
+  let metric: number | undefined
+  let cacheInfo: AddrCacheInfo | undefined
+  let preferredLifetime: number | undefined
+  let validLifetime: number | undefined
+  let protocol: number | undefined
+  let peer: string | undefined
+  let anycast: unknown
   let unknown: RawAttr[] | undefined
   let o = off + IFADDRMSG_LEN
   while (o + 4 <= end) {
@@ -204,16 +210,15 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
     switch (t) {
       case 1: checkAddrLen(buf, pl, o, 'IFA_ADDRESS'); address = p; addressLen = pl; break
       case 2: checkAddrLen(buf, pl, o, 'IFA_LOCAL'); local = p; localLen = pl; break
-      case 3: v[A.label] = readStr(buf, p, pl); mask |= 1 << (A.label - 7); break
-      case 4: v[A.broadcast] = addrText(buf, p, pl, o, 'IFA_BROADCAST'); mask |= 1 << (A.broadcast - 7); break
+      case 3: label = readStr(buf, p, pl); mask |= 1 << (A.label - 7); break
+      case 4: broadcast = addrText(buf, p, pl, o, 'IFA_BROADCAST'); mask |= 1 << (A.broadcast - 7); break
       case 8: if (pl >= 4) flagBits = rd32(buf, p); break
-      case 9: if (pl >= 4) { v[A.metric] = rd32(buf, p); mask |= 1 << (A.metric - 7) } break
-      case 11: if (pl >= 1) { v[A.protocol] = buf[p]!; mask |= 1 << (A.protocol - 7) } break
+      case 9: if (pl >= 4) { metric = rd32(buf, p); mask |= 1 << (A.metric - 7) } break
+      case 11: if (pl >= 1) { protocol = buf[p]!; mask |= 1 << (A.protocol - 7) } break
       case 6: {                                                                  // IFA_CACHEINFO
-        const ci = cacheInfoAt(buf, p, pl, ADDR_PATHS[6]!)
-        v[A.cacheInfo] = ci
-        v[A.preferredLifetime] = lifetime(ci.preferred)
-        v[A.validLifetime] = lifetime(ci.valid)
+        cacheInfo = cacheInfoAt(buf, p, pl, ADDR_PATHS[6]!)
+        preferredLifetime = lifetime(cacheInfo.preferred)
+        validLifetime = lifetime(cacheInfo.valid)
         mask |= (1 << (A.cacheInfo - 7)) | (1 << (A.preferredLifetime - 7)) | (1 << (A.validLifetime - 7))
         break
       }
@@ -222,7 +227,7 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
         if (e) {
           const x = e.codec.decode(buf, p, pl, ADDR_PATHS[t]!)
           if (t === 5) {
-            v[A.anycast] = x
+            anycast = x
             mask |= 1 << (A.anycast - 7)
           }
         } else (unknown ??= []).push({ type: rawType, data: copyBytes(buf, p, p + pl) })
@@ -233,18 +238,20 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
   // The address is IFA_LOCAL (IPv4) or IFA_ADDRESS; `cidr` joins two cached pieces for IPv4.
   const at = local >= 0 ? local : address
   const atLen = local >= 0 ? localLen : addressLen
-  v[0] = family === AF_INET6 ? 'inet6' : 'inet'
-  v[1] = rd32(buf, off + 4)
-  v[2] = at >= 0 ? formatIp(buf, at, atLen) : ''
-  v[3] = prefixLength
-  v[4] = at >= 0 ? formatPrefix(buf, at, atLen, prefixLength) : `/${prefixLength}`
-  v[5] = SCOPE_BY_NUM.get(scopeNum) ?? scopeNum
-  v[6] = addrFlags(flagBits)
   if (local >= 0 && address >= 0 && !sameBytes(buf, local, localLen, address, addressLen)) {
-    v[A.peer] = formatIp(buf, address, addressLen)
+    peer = formatIp(buf, address, addressLen)
     mask |= 1 << (A.peer - 7)
   }
-  const out = ADDR_SHAPES.of(mask)(v)
+  const out = ADDR_SHAPES.of(mask)(
+    family === AF_INET6 ? 'inet6' : 'inet',
+    rd32(buf, off + 4),
+    at >= 0 ? formatIp(buf, at, atLen) : '',
+    prefixLength,
+    at >= 0 ? formatPrefix(buf, at, atLen, prefixLength) : `/${prefixLength}`,
+    SCOPE_BY_NUM.get(scopeNum) ?? scopeNum,
+    addrFlags(flagBits),
+    broadcast, label, metric, cacheInfo, preferredLifetime, validLifetime, protocol, peer, anycast,
+  )
   if (unknown !== undefined) out.unknown = unknown
   return out
 }
