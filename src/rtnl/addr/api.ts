@@ -17,7 +17,7 @@ import { optBool, optInt } from '../../util/check.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
-  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPES, cacheInfoAt, scopeNumber,
+  IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPE_BY_NUM, SCOPES, cacheInfoAt, scopeNumber,
   type AddrAttrs, type AddrCacheInfo, type AddrFlag, type Scope,
 } from './schema.js'
 
@@ -89,7 +89,6 @@ export interface AddrListFilter extends CallOptions {
 }
 
 const FLAG_NAMES = Object.entries(IFA_F) as [AddrFlag, number][]
-const SCOPE_BY_NUM = new Map<number, Scope>(Object.entries(SCOPES).map(([k, v]) => [v, k as Scope]))
 const FOREVER = 0xffffffff
 
 function lifetime(v: number): number {
@@ -248,7 +247,7 @@ export function decodeAddrAt(buf: Buffer, off: number, end: number): Addr {
     at >= 0 ? formatIp(buf, at, atLen) : '',
     prefixLength,
     at >= 0 ? formatPrefix(buf, at, atLen, prefixLength) : `/${prefixLength}`,
-    SCOPE_BY_NUM.get(scopeNum) ?? scopeNum,
+    SCOPE_BY_NUM[scopeNum] ?? scopeNum,
     addrFlags(flagBits),
     broadcast, label, metric, cacheInfo, preferredLifetime, validLifetime, protocol, peer, anycast,
   )
@@ -515,7 +514,7 @@ export class AddrApi {
       // The kernel gives an IPv6 address the scope of its prefix and ignores ifa_scope.
       scope = ipv6Scope(c.bytes)
       if (o.scope !== undefined && scopeNumber(o.scope) !== scope) {
-        throw new ValidationError(`scope: the kernel gives ${c.address} the scope of its prefix (${SCOPE_BY_NUM.get(scope)}) and ignores another`, 'scope', o.scope)
+        throw new ValidationError(`scope: the kernel gives ${c.address} the scope of its prefix (${SCOPE_BY_NUM[scope]}) and ignores another`, 'scope', o.scope)
       }
     } else {
       scope = o.scope !== undefined ? scopeNumber(o.scope) : c.bytes[0] === 127 ? SCOPES.host : 0

@@ -83,6 +83,12 @@ export type AddrFlag = keyof typeof IFA_F
 
 /** RT_SCOPE_* by name (also used by routes). */
 export const SCOPES = { universe: 0, site: 200, link: 253, host: 254, nowhere: 255 } as const
+/** Scope names by number (an array: a Map lookup showed in address dump profiles). */
+export const SCOPE_BY_NUM: readonly (Scope | undefined)[] = (() => {
+  const a: (Scope | undefined)[] = new Array<Scope | undefined>(256).fill(undefined)
+  for (const [k, v] of Object.entries(SCOPES)) a[v] = k as Scope
+  return a
+})()
 /** An address or route scope by name (RT_SCOPE_*): `universe` is what `ip` shows as `global`. */
 export type Scope = keyof typeof SCOPES
 

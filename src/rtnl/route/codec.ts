@@ -11,7 +11,7 @@ import { NlWriter } from '../../attr/writer.js'
 import { NLA_TYPE_MASK } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { AF_INET6, formatIp, formatPrefix } from '../../util/ip.js'
-import { SCOPES, type Scope } from '../addr/schema.js'
+import { SCOPE_BY_NUM, type Scope } from '../addr/schema.js'
 import { ENCAP_BY_NUM, placeEncap, type RouteEncap } from './encap.js'
 import {
   nexthopFlags, PROTOCOLS, ROUTE_TYPES, RTA, RTMSG_LEN,
@@ -75,7 +75,6 @@ export interface Route {
 
 const TYPE_BY_NUM = Object.entries(ROUTE_TYPES).reduce<(RouteType | undefined)[]>((a, [k, v]) => { a[v] = k as RouteType; return a }, [])
 const PROTO_BY_NUM = Object.entries(PROTOCOLS).reduce<(RouteProtocol | undefined)[]>((a, [k, v]) => { a[v] = k as RouteProtocol; return a }, [])
-const SCOPE_BY_NUM = Object.entries(SCOPES).reduce<(Scope | undefined)[]>((a, [k, v]) => { a[v] = k as Scope; return a }, [])
 const PREF_BY_NUM: Record<number, 'low' | 'medium' | 'high'> = { 0: 'medium', 1: 'high', 3: 'low' }
 
 const ROUTE_PATHS = childPaths(RTA, 'RTM_NEWROUTE')
