@@ -232,16 +232,25 @@ function clearQueue(s: DumpState): void {
   s.head = s.tail = 0
 }
 
-/** Moves the items held back in 'retry' mode to the consumer's queue. */
+/** Lets the consumer have the items held back in 'retry' mode (they are in the queue already). */
 function releaseHeld(s: DumpState): void {
-  for (const x of s.held) s.queue[s.tail++] = x
-  s.held.length = 0
+  s.open = true
+}
+
+/**
+ * Storage for the next batch: sized like the last (one kernel datagram's worth), and new.
+ * An array reused for batch after batch ends up in V8's old generation, and then every
+ * decoded object stored into it takes the write barrier's slow path.
+ */
+function nextQueue(s: DumpState, last: number): void {
+  s.queue = s.done ? [] : new Array(Math.min(Math.max(last, 16), 4096))
 }
 
 interface DumpState {
   /**
-   * Decoded items waiting for the consumer: queue[head..tail). Written by index into storage
-   * sized like the last batch (a push-grown array allocated ~3x its final size per batch).
+   * Decoded items waiting for the consumer: queue[head..tail), visible to it once `open`.
+   * Written by index into storage sized like the last batch (a push-grown array allocated
+   * ~3x its final size per batch).
    */
   queue: unknown[]
   head: number
@@ -256,8 +265,12 @@ interface DumpState {
   maxAttempts: number
   holdLimit: number
   released: boolean
-  /** Items held back in 'retry' mode until done or holdLimit. */
-  held: unknown[]
+  /**
+   * Whether the consumer may take what is queued: from the start, except in 'retry' mode,
+   * which holds the first items back (in the queue, not handed out) until the dump is done
+   * or holdLimit items are queued, so that an interrupted dump can restart unseen.
+   */
+  open: boolean
 }
 
 const resolved = Promise.resolve()
@@ -521,7 +534,7 @@ export class NetlinkSocket {
         queue: [], head: 0, tail: 0, done: false, error: undefined, waiter: undefined, discard: false,
         policy: opts.onInterrupt ?? 'retry', interrupted: false, attempts: 1,
         maxAttempts: Math.max(1, opts.maxAttempts ?? 3), holdLimit: opts.holdLimit ?? 2048,
-        released: false, held: [],
+        released: false, open: (opts.onInterrupt ?? 'retry') !== 'retry',
       }
       const s = state
       const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout) ?? badDumpOpts(opts)
@@ -541,7 +554,7 @@ export class NetlinkSocket {
     const wait = async (): Promise<boolean> => {
       const s = state!
       for (;;) {
-        if (s.tail > s.head) return true
+        if (s.open && s.tail > s.head) return true
         if (s.error !== undefined) {
           const e = s.error
           s.error = undefined
@@ -560,6 +573,7 @@ export class NetlinkSocket {
       const v = s.queue[s.head] as T
       s.queue[s.head++] = undefined
       if (s.head === s.tail) {
+        nextQueue(s, s.tail)
         s.head = s.tail = 0
         // The next part of the dump, read now that this one is handed out: one kernel
         // datagram's worth decoded at a time keeps what a scavenge must copy small.
@@ -572,8 +586,7 @@ export class NetlinkSocket {
       let all = s.queue as T[]
       if (s.head === 0) {
         all.length = s.tail
-        // The next batch is likely the size of this one (one kernel datagram's worth).
-        s.queue = s.done ? [] : new Array(Math.min(Math.max(s.tail, 16), 4096))
+        nextQueue(s, s.tail)
       } else all = all.slice(s.head, s.tail)
       s.head = s.tail = 0
       if (!s.done) sock.pump()
@@ -593,14 +606,13 @@ export class NetlinkSocket {
         next: (): Promise<IteratorResult<V>> => {
           if (startError !== undefined) return Promise.reject(startError)
           // Fast path without an async function's machinery: data is usually queued.
-          if (state!.tail > state!.head) return Promise.resolve({ value: take(), done: false })
+          if (state!.open && state!.tail > state!.head) return Promise.resolve({ value: take(), done: false })
           return slow()
         },
         return: async (): Promise<IteratorResult<V>> => {
           if (state && !state.done) {
             state.discard = true
             clearQueue(state)
-            state.held.length = 0
             sock.pump()
           }
           return { value: undefined, done: true }
@@ -969,7 +981,7 @@ export class NetlinkSocket {
       // nothing). Fewer decoded objects alive means less for each scavenge to copy, and V8
       // grows its young generation by what scavenges copy: a 1M-route dump raised the peak
       // RSS by 24 MiB with 1,024 objects queued ahead, by 8 MiB with one datagram's worth.
-      if (d.dump.tail === d.dump.head) return true
+      if (d.dump.tail === d.dump.head || !d.dump.open) return true
     }
     return this.groupCount > 0
   }
@@ -1241,7 +1253,10 @@ export class NetlinkSocket {
   /** A data message of a dump: decoded and queued for the consumer. */
   private onDumpItem(p: Pending, s: DumpState, msg: NlMsg): void {
     if (msg.flags & NLM_F_DUMP_INTR) this.onIntr(p, s)
-    if (s.discard || p.settled) return
+    // A 'retry' attempt interrupted before anything was handed out is restarted at its end:
+    // the rest of it is dropped. Held, it could reach holdLimit and be handed out, and the
+    // restart then repeated those items.
+    if (s.discard || p.settled || (s.interrupted && !s.open)) return
     let v: unknown
     try {
       v = p.decode!(msg)
@@ -1250,17 +1265,12 @@ export class NetlinkSocket {
       return
     }
     if (v === undefined) return
-    if (s.policy === 'retry' && !s.released) {
-      s.held.push(v)
-      if (s.held.length >= s.holdLimit) {
-        s.released = true
-        releaseHeld(s)
-        this.wake(s)
-      }
-    } else {
-      s.queue[s.tail++] = v
-      this.wake(s)
+    s.queue[s.tail++] = v
+    if (!s.open && s.tail - s.head >= s.holdLimit) {
+      s.released = true
+      releaseHeld(s)
     }
+    if (s.open) this.wake(s)
   }
 
   private onIntr(p: Pending, s: DumpState): void {
@@ -1269,7 +1279,6 @@ export class NetlinkSocket {
     debug('dump %s seq=%d interrupted (policy %s, attempt %d)', messageTypeName(p.type), p.seq, s.policy, s.attempts)
     if (s.policy === 'throw' || (s.policy === 'retry' && (s.released || s.attempts >= s.maxAttempts))) {
       clearQueue(s)
-      s.held.length = 0
       this.settle(p, new DumpInterruptedError(this.infoOf(p.msg, p.seq, p.what), s.attempts), true)
     }
   }
@@ -1282,7 +1291,7 @@ export class NetlinkSocket {
       // Restart transparently: nothing was released to the consumer yet.
       s.attempts++
       s.interrupted = false
-      s.held.length = 0
+      clearQueue(s) // the held items: none was handed out
       p.sent = false
       p.results = undefined
       this.activeDump = p

@@ -232,6 +232,26 @@ t.test('NLM_F_DUMP_INTR: retry restarts, partial flags, throw throws', async t =
     s.close()
   }
   {
+    // retry holds items back until holdLimit: an interrupt before that restarts unseen,
+    // one after it (items were handed out) throws.
+    for (const [holdLimit, intrOnPart] of [[100, 3], [15, 3], [15, 1]] as const) {
+      const { k, dumps } = dumpKernel(5, 10, { intrOnPart })
+      const s = NetlinkSocket.open({ binding: k })
+      const got: number[] = []
+      const err = await (async () => { for await (const v of s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off), { holdLimit })) got.push(v) })().catch(e => e)
+      if (holdLimit > 50 || intrOnPart === 1) {
+        t.equal(err, undefined, `holdLimit ${holdLimit}, interrupt in part ${intrOnPart}: restarted`)
+        t.equal(dumps(), 2)
+        t.same(got, Array.from({ length: 50 }, (_, i) => i), 'every item once, in order')
+      } else {
+        t.type(err, DumpInterruptedError, `holdLimit ${holdLimit}, interrupt in part ${intrOnPart}: thrown`)
+        t.ok(got.length >= 15 && got.length < 50, `${got.length} items handed out first, from the start`)
+        t.same(got, Array.from({ length: got.length }, (_, i) => i))
+      }
+      s.close()
+    }
+  }
+  {
     const { k } = dumpKernel(3, 10, { intrOnPart: 1 })
     const s = NetlinkSocket.open({ binding: k })
     const it = s.dump(msg(T_GET), m => m.type, { onInterrupt: 'partial' })
