@@ -60,7 +60,7 @@ import { messageTypeInfo, messageTypeName } from './registry.js'
 const debug = log('socket')
 /** `DEBUG=rtnetlink:hex` adds the bytes of every message sent and received. */
 const hexlog = log('hex')
-/** tracing(), without asking both getters on every request. */
+/** debug.enabled || hexlog.enabled, without asking both getters on every request. */
 const tracing = enabledCheck(debug, hexlog)
 
 /** What to do when the kernel flags a dump as interrupted (NLM_F_DUMP_INTR). */
@@ -264,7 +264,6 @@ interface DumpState {
   attempts: number
   maxAttempts: number
   holdLimit: number
-  released: boolean
   /**
    * Whether the consumer may take what is queued: from the start, except in 'retry' mode,
    * which holds the first items back (in the queue, not handed out) until the dump is done
@@ -534,7 +533,7 @@ export class NetlinkSocket {
         queue: [], head: 0, tail: 0, done: false, error: undefined, waiter: undefined, discard: false,
         policy: opts.onInterrupt ?? 'retry', interrupted: false, attempts: 1,
         maxAttempts: Math.max(1, opts.maxAttempts ?? 3), holdLimit: opts.holdLimit ?? 2048,
-        released: false, open: (opts.onInterrupt ?? 'retry') !== 'retry',
+        open: (opts.onInterrupt ?? 'retry') !== 'retry',
       }
       const s = state
       const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout) ?? badDumpOpts(opts)
@@ -1266,10 +1265,7 @@ export class NetlinkSocket {
     }
     if (v === undefined) return
     s.queue[s.tail++] = v
-    if (!s.open && s.tail - s.head >= s.holdLimit) {
-      s.released = true
-      releaseHeld(s)
-    }
+    if (!s.open && s.tail - s.head >= s.holdLimit) releaseHeld(s)
     if (s.open) this.wake(s)
   }
 
@@ -1277,7 +1273,7 @@ export class NetlinkSocket {
     if (s.interrupted || s.discard) return
     s.interrupted = true
     debug('dump %s seq=%d interrupted (policy %s, attempt %d)', messageTypeName(p.type), p.seq, s.policy, s.attempts)
-    if (s.policy === 'throw' || (s.policy === 'retry' && (s.released || s.attempts >= s.maxAttempts))) {
+    if (s.policy === 'throw' || (s.policy === 'retry' && (s.open || s.attempts >= s.maxAttempts))) {
       clearQueue(s)
       this.settle(p, new DumpInterruptedError(this.infoOf(p.msg, p.seq, p.what), s.attempts), true)
     }
