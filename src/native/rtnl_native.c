@@ -115,31 +115,32 @@ static napi_value Socket(napi_env env, napi_callback_info info) {
   return num(env, fd);
 }
 
-// bind(fd, pid, groups)
-static napi_value Bind(napi_env env, napi_callback_info info) {
+// bind() or connect() of fd to a netlink address (pid, groups): the two take the same arguments.
+static napi_value with_address(napi_env env, napi_callback_info info, const char* name,
+                               int (*call)(int, const struct sockaddr*, socklen_t)) {
   napi_value argv[3];
   int32_t fd;
   uint32_t pid, groups;
   if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) ||
-      !arg_u32(env, argv[1], &pid) || !arg_u32(env, argv[2], &groups))
-    return throw_type(env, "bind(fd: number, pid: number, groups: number)");
+      !arg_u32(env, argv[1], &pid) || !arg_u32(env, argv[2], &groups)) {
+    char msg[64];
+    snprintf(msg, sizeof msg, "%s(fd: number, pid: number, groups: number)", name);
+    return throw_type(env, msg);
+  }
   struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_pid = pid, .nl_groups = groups};
-  if (bind(fd, (struct sockaddr*)&sa, sizeof sa) < 0) return throw_errno(env, errno, "bind");
+  if (call(fd, (struct sockaddr*)&sa, sizeof sa) < 0) return throw_errno(env, errno, name);
   return undef(env);
 }
 
+// bind(fd, pid, groups)
+static napi_value Bind(napi_env env, napi_callback_info info) {
+  return with_address(env, info, "bind", bind);
+}
+
 // connect(fd, pid, groups): the default destination. Connected to the kernel (pid 0), a
-// socket gets ECONNREFUSED-protected: the kernel refuses unicasts to it from other sockets.
+// socket is refused to other sockets: their unicasts to it fail with ECONNREFUSED.
 static napi_value Connect(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  int32_t fd;
-  uint32_t pid, groups;
-  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) ||
-      !arg_u32(env, argv[1], &pid) || !arg_u32(env, argv[2], &groups))
-    return throw_type(env, "connect(fd: number, pid: number, groups: number)");
-  struct sockaddr_nl sa = {.nl_family = AF_NETLINK, .nl_pid = pid, .nl_groups = groups};
-  if (connect(fd, (struct sockaddr*)&sa, sizeof sa) < 0) return throw_errno(env, errno, "connect");
-  return undef(env);
+  return with_address(env, info, "connect", connect);
 }
 
 // getsockname(fd) -> port id (nl_pid) the kernel assigned.
