@@ -36,7 +36,8 @@ export interface NativeBinding {
   /**
    * Non-blocking recvmsg() into buf with MSG_TRUNC: returns the datagram's real
    * length (larger than buf.length when truncated) or -1 when nothing is queued.
-   * sender, if given, receives [nl_pid, nl_groups].
+   * sender, if given, receives [nl_pid, nl_groups] when either is not 0 (the caller zeroes
+   * it first: a reply from the kernel leaves it untouched).
    */
   recvmsg(fd: number, buf: Buffer, sender?: Uint32Array): number
   /**

@@ -847,7 +847,7 @@ export class NetlinkSocket {
     if (tracing()) this.traceSend([p])
     let n = -1
     try {
-      n = this.b.sendRecv!(this.fd, p.msg, this.rbuf, this.sender)
+      n = this.b.sendRecv!(this.fd, p.msg, this.rbuf, this.unsetSender())
     } catch (err) {
       const failure = sendFailure(err)
       if (failure === 'retry') {
@@ -892,6 +892,17 @@ export class NetlinkSocket {
     p.sent = false
   }
 
+  /**
+   * The sender array zeroed for a read: the native helper writes it only for a sender other
+   * than the kernel's unicast (port id or groups not 0).
+   */
+  private unsetSender(): Uint32Array {
+    const s = this.sender
+    s[0] = 0
+    s[1] = 0
+    return s
+  }
+
   /** Parses what sendRecv read: n bytes into rbuf (-1: nothing yet). */
   private received(n: number): void {
     if (n < 0 || this.foreign(n, this.sender[0]!)) return
@@ -926,7 +937,7 @@ export class NetlinkSocket {
       let n = -1
       try {
         const out = count === 1 ? bufs[0]! : bufs
-        if (this.b.sendRecv) n = this.b.sendRecv(this.fd, out, this.rbuf, this.sender)
+        if (this.b.sendRecv) n = this.b.sendRecv(this.fd, out, this.rbuf, this.unsetSender())
         else this.b.sendmsg(this.fd, out)
       } catch (err) {
         const failure = sendFailure(err)
@@ -1046,7 +1057,7 @@ export class NetlinkSocket {
     while (!this.closed && this.wantsRead()) {
       let n: number
       try {
-        n = b.recvmsg(this.fd, this.rbuf, this.sender)
+        n = b.recvmsg(this.fd, this.rbuf, this.unsetSender())
       } catch (err) {
         const e = err as NodeJS.ErrnoException
         if (e.code === 'ENOBUFS') {
