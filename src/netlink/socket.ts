@@ -270,6 +270,8 @@ interface DumpState {
    * or holdLimit items are queued, so that an interrupted dump can restart unseen.
    */
   open: boolean
+  /** A part of the dump arrived: the kernel started it, and it ends with its DONE. */
+  seen: boolean
 }
 
 const resolved = Promise.resolve()
@@ -344,6 +346,8 @@ export class NetlinkSocket {
   private readonly b: NativeBinding
   private readonly poll: PollHandle
   private readonly pending = new SeqTable<Pending>()
+  /** Sequence numbers of dumps given up on whose parts may still come (see overrun()). */
+  private readonly dropSeqs = new Set<number>()
   private readonly sendQueue: Pending[] = []
   private readonly dumpQueue: Pending[] = []
   private activeDump: Pending | undefined
@@ -533,7 +537,7 @@ export class NetlinkSocket {
         queue: [], head: 0, tail: 0, done: false, error: undefined, waiter: undefined, discard: false,
         policy: opts.onInterrupt ?? 'retry', interrupted: false, attempts: 1,
         maxAttempts: Math.max(1, opts.maxAttempts ?? 3), holdLimit: opts.holdLimit ?? 2048,
-        open: (opts.onInterrupt ?? 'retry') !== 'retry',
+        open: (opts.onInterrupt ?? 'retry') !== 'retry', seen: false,
       }
       const s = state
       const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout) ?? badDumpOpts(opts)
@@ -830,7 +834,7 @@ export class NetlinkSocket {
   private nextSeq(): number {
     do {
       this.seq = (this.seq + 1) >>> 0
-    } while (this.seq === 0 || this.pending.has(this.seq))
+    } while (this.seq === 0 || this.pending.has(this.seq) || (this.dropSeqs.size > 0 && this.dropSeqs.has(this.seq)))
     return this.seq
   }
 
@@ -1097,16 +1101,36 @@ export class NetlinkSocket {
     debug('ENOBUFS: receive buffer overrun')
     let any = false
     for (const p of this.pending.values()) {
-      if (p.settled) {
-        this.forget(p)
+      if (p.dump?.seen) {
+        // A dump the kernel started goes on (an overrun drops none of its parts): it stays
+        // pending, its remaining parts are read and dropped, and its DONE lets the next dump
+        // start. Forgotten, its parts reached the notification listeners, and the next dump
+        // was refused (EBUSY) or, after a timeout, never started.
+        if (!p.settled) {
+          any = true
+          this.settle(p, err(p), true)
+        }
         continue
       }
-      any = true
+      if (!p.settled) {
+        any = true
+        this.settle(p, err(p), true)
+      }
       this.forget(p)
-      this.settle(p, err(p), true)
-      if (p.dump) this.dumpFinished(p)
+      if (p.dump) {
+        // Not started, or refused with an answer this overrun lost: whatever of it may still
+        // come is dropped, and its sequence number is not reused meanwhile.
+        this.dropLater(p.seq)
+        this.dumpFinished(p)
+      }
     }
     if (this.groupCount > 0 || !any) for (const l of this.errorListeners) l(err())
+  }
+
+  /** Drops what comes later with this sequence number (see overrun()), until its DONE or ERROR. */
+  private dropLater(seq: number): void {
+    this.dropSeqs.add(seq)
+    if (this.dropSeqs.size > 64) this.dropSeqs.delete(this.dropSeqs.values().next().value!)
   }
 
   private truncated(n: number, buf: Buffer = this.rbuf, base = 0, size = buf.length): void {
@@ -1175,7 +1199,9 @@ export class NetlinkSocket {
         if (hexlog.enabled) hexlog('recv seq=%d %s', seq, buf.toString('hex', off, off + len))
       }
       if (p) this.onReply(p, msg)
-      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
+      else if (this.dropSeqs.size > 0 && groups === 0 && pid === this.portId && this.dropSeqs.has(seq)) {
+        if (type === NLMSG_DONE || type === NLMSG_ERROR) this.dropSeqs.delete(seq)
+      } else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
       off += (len + 3) & ~3
     }
     if (off < end) this.strayBytes(groups, buf, off, end)
@@ -1262,6 +1288,7 @@ export class NetlinkSocket {
 
   /** A data message of a dump: decoded and queued for the consumer. */
   private onDumpItem(p: Pending, s: DumpState, msg: NlMsg): void {
+    s.seen = true
     if (msg.flags & NLM_F_DUMP_INTR) this.onIntr(p, s)
     // A 'retry' attempt interrupted before anything was handed out is restarted at its end:
     // the rest of it is dropped. Held, it could reach holdLimit and be handed out, and the
@@ -1298,6 +1325,7 @@ export class NetlinkSocket {
       // Restart transparently: nothing was released to the consumer yet.
       s.attempts++
       s.interrupted = false
+      s.seen = false
       clearQueue(s) // the held items: none was handed out
       p.sent = false
       p.results = undefined
