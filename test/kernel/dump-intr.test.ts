@@ -9,6 +9,7 @@ import { RTM_GETADDR } from '../../src/rtnl/addr/schema.js'
 import { DumpInterruptedError } from '../../src/errors.js'
 import type { DumpIntrPolicy } from '../../src/netlink/socket.js'
 import { freshNetNs, type FreshNs } from '../helpers/ns.js'
+import { openSync } from '../../src/client.js'
 
 const N = 3000
 
@@ -78,4 +79,33 @@ t.test('partial: the listing runs to its end, flagged', async t => {
 t.test('throw: DumpInterruptedError', async t => {
   const { ns, addDuring } = await setup(t)
   await t.rejects(async () => { for await (const _ of dump(ns, addDuring(100), 'throw')) { /* drain */ } }, DumpInterruptedError)
+})
+
+t.test('a receive-buffer overrun during a dump: the dump fails, none of its parts reach the listeners, the next dump runs', async t => {
+  const ns = freshNetNs(t)
+  await ns.rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  const index = await ns.rtnl.link.index('br0')
+  await Promise.all(Array.from({ length: 1000 }, (_, i) => ns.rtnl.addr.add({ link: index, address: `10.1.${i >> 8}.${i & 255}/32` })))
+  // A client that also listens to address notifications (RTNLGRP_IPV4_IFADDR), with a small
+  // receive buffer, and a second socket that floods it with changes from inside the decoder.
+  const r = openSync({ netns: ns.fd, groups: [5], receiveBufferSize: 32768 })
+  t.teardown(() => r.close())
+  const b = native()
+  const fd = b.socketInNetns(ns.fd, 0)
+  t.teardown(() => closeSync(fd))
+  b.bind(fd, 0, 0)
+  const mine: number[] = []
+  let notes = 0
+  r.sock.onMessage(m => { notes++; if (m.pid === r.sock.portId) mine.push(m.seq) })
+  let n = 0
+  const d = r.sock.dump(addrMessage(RTM_GETADDR, 0, { family: 2 }, {}), m => {
+    if (++n === 50) for (let i = 0; i < 600; i++) b.sendmsg(fd, plainAddMessage(`10.3.${i >> 8}.${i & 255}/32`, index, 0x1 | 0x400 | 0x200)!)
+    return decodeAddr(m)
+  }, { onInterrupt: 'partial' })
+  const err = await d.toArray().catch(e => e)
+  t.equal(err?.code, 'ENOBUFS', 'the dump fails with ENOBUFS (600 notifications overflowed the buffer)')
+  const all = await r.addr.list({ family: 4 }).toArray()
+  t.equal(all.length, 1600, 'the next dump lists every address, 1,000 + the 600 added')
+  t.ok(notes > 0, `${notes} notifications delivered`)
+  t.same(mine, [], 'none of them a part of the failed dump (sent to this socket\'s port)')
 })
