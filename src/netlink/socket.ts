@@ -330,6 +330,8 @@ const BATCH_SLOTS = 64
 const DEFAULT_RCVBUF = 4 << 20
 const DEFAULT_SNDBUF = 1 << 20
 const MAX_IOV = 1024
+/** Sequence numbers of abandoned requests remembered at most (see NetlinkSocket.dropLater). */
+const DROP_MAX = 4096
 
 /**
  * A netlink socket. Create with {@link NetlinkSocket.open}; many requests may be
@@ -346,8 +348,11 @@ export class NetlinkSocket {
   private readonly b: NativeBinding
   private readonly poll: PollHandle
   private readonly pending = new SeqTable<Pending>()
-  /** Sequence numbers of dumps given up on whose parts may still come (see overrun()). */
-  private readonly dropSeqs = new Set<number>()
+  /**
+   * Sequence numbers of requests given up on whose answers may still come (see overrun()),
+   * and whether that answer ends with an ACK, ERROR or DONE (else it is one message).
+   */
+  private readonly dropSeqs = new Map<number, boolean>()
   private readonly sendQueue: Pending[] = []
   private readonly dumpQueue: Pending[] = []
   private activeDump: Pending | undefined
@@ -1116,21 +1121,23 @@ export class NetlinkSocket {
         any = true
         this.settle(p, err(p), true)
       }
+      // Its answer may be the one this overrun lost, or still come (then, forgotten, it
+      // reached the notification listeners): what comes is dropped, and its sequence number
+      // is not reused meanwhile. A dump not started yet is given up the same way.
       this.forget(p)
-      if (p.dump) {
-        // Not started, or refused with an answer this overrun lost: whatever of it may still
-        // come is dropped, and its sequence number is not reused meanwhile.
-        this.dropLater(p.seq)
-        this.dumpFinished(p)
-      }
+      this.dropLater(p.seq, p.dump !== undefined || !p.ackless)
+      if (p.dump) this.dumpFinished(p)
     }
     if (this.groupCount > 0 || !any) for (const l of this.errorListeners) l(err())
   }
 
-  /** Drops what comes later with this sequence number (see overrun()), until its DONE or ERROR. */
-  private dropLater(seq: number): void {
-    this.dropSeqs.add(seq)
-    if (this.dropSeqs.size > 64) this.dropSeqs.delete(this.dropSeqs.values().next().value!)
+  /**
+   * Drops what comes later with this sequence number (see overrun()): up to its DONE or
+   * ERROR when `toAck`, else its first message. At most DROP_MAX are remembered.
+   */
+  private dropLater(seq: number, toAck: boolean): void {
+    this.dropSeqs.set(seq, toAck)
+    if (this.dropSeqs.size > DROP_MAX) this.dropSeqs.delete(this.dropSeqs.keys().next().value!)
   }
 
   private truncated(n: number, buf: Buffer = this.rbuf, base = 0, size = buf.length): void {
@@ -1200,7 +1207,7 @@ export class NetlinkSocket {
       }
       if (p) this.onReply(p, msg)
       else if (this.dropSeqs.size > 0 && groups === 0 && pid === this.portId && this.dropSeqs.has(seq)) {
-        if (type === NLMSG_DONE || type === NLMSG_ERROR) this.dropSeqs.delete(seq)
+        if (!this.dropSeqs.get(seq) || type === NLMSG_DONE || type === NLMSG_ERROR) this.dropSeqs.delete(seq)
       } else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) for (const l of this.listeners) l(msg, groups)
       off += (len + 3) & ~3
     }

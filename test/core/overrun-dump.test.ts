@@ -96,3 +96,33 @@ t.test('an overrun after a dump timed out: its DONE still lets the next dump sta
   t.same(notes, [], 'nothing reached the listeners')
   s.close()
 })
+
+t.test('an overrun fails the requests in flight; answers of theirs read afterwards do not reach the listeners', async t => {
+  const held: Parameters<typeof errorMsg>[0][] = []
+  const k = new FakeKernel(m => { held.push(m) })
+  const s = NetlinkSocket.open({ binding: k })
+  const notes: number[] = []
+  s.onMessage(m => notes.push(m.type))
+  s.subscribe(1) // a socket that also listens, so it reads on after the overrun
+  const reqs = [s.request(msg(T_NEW)), s.request(msg(T_NEW)), s.request(msg(T_GET), { ack: false, decode: m => m.type })]
+  await new Promise(r => setImmediate(r))
+  t.equal(held.length, 3, 'three requests in flight')
+  // The overrun is reported first; the first ACK and the GET's answer are still queued (the
+  // second ACK was the one lost).
+  k.recvError = Object.assign(new Error('ENOBUFS'), { code: 'ENOBUFS' })
+  k.reply(errorMsg(held[0]!, 0))
+  k.reply(nlmsg(T_NEW, 0, held[2]!.seq, held[2]!.pid, u32buf(1)))
+  const results = await Promise.allSettled(reqs)
+  t.same(results.map(r => r.status === 'rejected' && (r.reason as { code?: string }).code), ['ENOBUFS', 'ENOBUFS', 'ENOBUFS'])
+  await new Promise(r => setTimeout(r, 10))
+  t.same(notes, [], 'the ACK and the answer read after the overrun were dropped, not handed to the listeners')
+  k.multicast(1, nlmsg(T_NEW, 0, 0, 0, u32buf(7)))
+  await new Promise(r => setTimeout(r, 10))
+  t.same(notes, [T_NEW], 'a notification still reaches them')
+  k.handler = (m, kk) => kk.reply(errorMsg(m, 0))
+  t.same(await s.request(msg(T_NEW)), [], 'and requests work')
+  t.same(notes, [T_NEW], 'still nothing else for the listeners')
+  const used = new Set(held.map(m => m.seq))
+  t.notOk(used.has(k.sent.at(-1)!.seq), 'with a sequence number none of the abandoned ones had')
+  s.close()
+})
