@@ -1132,6 +1132,15 @@ export class NetlinkSocket {
   }
 
   /**
+   * Fails over a request whose answer was malformed: it is no longer pending, and the rest of
+   * its answer (its ACK), if still to come, is dropped rather than handed to the listeners.
+   */
+  private abandon(p: Pending): void {
+    this.forget(p)
+    if (!p.ackless) this.dropLater(p.seq, true)
+  }
+
+  /**
    * Drops what comes later with this sequence number (see overrun()): up to its DONE or
    * ERROR when `toAck`, else its first message. At most DROP_MAX are remembered.
    */
@@ -1147,7 +1156,7 @@ export class NetlinkSocket {
     debug('truncated datagram %d > %d', n, size)
     if (buf === this.rbuf) this.rbuf = Buffer.allocUnsafe(Math.min(1 << 24, Math.max(n + 4096, buf.length * 2)))
     if (p) {
-      if (!p.dump) this.forget(p)
+      if (!p.dump) this.abandon(p)
       this.settle(p, err, true)
     } else for (const l of this.errorListeners) l(err)
   }
@@ -1179,7 +1188,7 @@ export class NetlinkSocket {
         const err = new DecodeError(`bad nlmsg_len ${len} (datagram ${n} bytes)`, messageTypeName(type), off, hexExcerpt(buf, off))
         const p = groups === 0 ? this.pending.get(seq) : undefined
         if (p) {
-          if (!p.dump) this.forget(p)
+          if (!p.dump) this.abandon(p)
           this.settle(p, err, true)
         } else for (const l of this.errorListeners) l(err)
         return
@@ -1223,7 +1232,7 @@ export class NetlinkSocket {
     debug('stray bytes: %s', err.message)
     const p = groups === 0 && end - off >= 12 ? this.pending.get(rd32(buf, off + 8)) : undefined
     if (p) {
-      if (!p.dump) this.forget(p)
+      if (!p.dump) this.abandon(p)
       this.settle(p, err, true)
     } else for (const l of this.errorListeners) l(err)
   }

@@ -393,6 +393,28 @@ t.test('truncated datagram rejects its request with DecodeError and grows the bu
   s.close()
 })
 
+t.test('the ACK after a malformed reply is dropped, not handed to the listeners', async t => {
+  for (const bad of ['truncated', 'bad length'] as const) {
+    const k = new FakeKernel(m => {
+      // The reply (too large for the receive buffer, or with a length past its datagram),
+      // then the ACK in its own datagram.
+      if (bad === 'truncated') k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(70000)))
+      else { const r = nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(1)); r.writeUInt32LE(400, 0); k.reply(r) }
+      k.reply(errorMsg(m, 0))
+    })
+    const s = NetlinkSocket.open({ binding: k })
+    const notes: number[] = []
+    s.onMessage(m => notes.push(m.type))
+    s.subscribe(1)
+    const err = await s.request(msg(T_GET), { decode: m => m.end - m.off }).catch(e => e)
+    t.type(err, DecodeError, `${bad}: DecodeError`)
+    await new Promise(r => setTimeout(r, 10))
+    t.same(notes, [], `${bad}: its ACK read afterwards went to no listener`)
+    t.equal(s.pendingCount, 0, 'nothing left pending')
+    s.close()
+  }
+})
+
 t.test('bytes after the last message, too few for a header: DecodeError to their request, else onError', async t => {
   let mode: 'tail' | 'alone' = 'tail'
   const k = new FakeKernel(m => {
