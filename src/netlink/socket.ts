@@ -238,9 +238,9 @@ function releaseHeld(s: DumpState): void {
 }
 
 /**
- * Storage for the next batch: sized like the last (one kernel datagram's worth), and new.
- * An array reused for batch after batch ends up in V8's old generation, and then every
- * decoded object stored into it takes the write barrier's slow path.
+ * Storage for the next batch after the last was handed out whole: sized like it (one kernel
+ * datagram's worth). The item-by-item consumer keeps its array (a new one per batch measured
+ * 1.01–1.02x the time of a 100k-route dump and no better for addresses).
  */
 function nextQueue(s: DumpState, last: number): void {
   s.queue = s.done ? [] : new Array(Math.min(Math.max(last, 16), 4096))
@@ -581,7 +581,6 @@ export class NetlinkSocket {
       const v = s.queue[s.head] as T
       s.queue[s.head++] = undefined
       if (s.head === s.tail) {
-        nextQueue(s, s.tail)
         s.head = s.tail = 0
         // The next part of the dump, read now that this one is handed out: one kernel
         // datagram's worth decoded at a time keeps what a scavenge must copy small.
