@@ -538,11 +538,12 @@ export class NetlinkSocket {
     let startError: unknown
     const start = (): void => {
       msg.writeUInt16LE(msg.readUInt16LE(6) | NLM_F_DUMP, 6)
+      const policy = opts.onInterrupt ?? 'retry'
       state = {
         queue: [], head: 0, tail: 0, done: false, error: undefined, waiter: undefined, discard: false,
-        policy: opts.onInterrupt ?? 'retry', interrupted: false, attempts: 1,
+        policy, interrupted: false, attempts: 1,
         maxAttempts: Math.max(1, opts.maxAttempts ?? 3), holdLimit: opts.holdLimit ?? 2048,
-        open: (opts.onInterrupt ?? 'retry') !== 'retry', seen: false,
+        open: policy !== 'retry', seen: false,
       }
       const s = state
       const refused = this.refusal(msg, opts.what, opts.signal, opts.timeout) ?? badDumpOpts(opts)
@@ -911,7 +912,7 @@ export class NetlinkSocket {
     return s
   }
 
-  /** Parses what sendRecv read: n bytes into rbuf (-1: nothing yet). */
+  /** Parses what sendRecv or recvmsg read: n bytes into rbuf (-1: nothing yet). */
   private received(n: number): void {
     if (n < 0 || this.foreign(n, this.sender[0]!)) return
     if (n > this.rbuf.length) this.truncated(n)
@@ -1076,12 +1077,7 @@ export class NetlinkSocket {
         return
       }
       if (n < 0) break
-      if (this.foreign(n, this.sender[0]!)) continue
-      if (n > this.rbuf.length) {
-        this.truncated(n)
-        continue
-      }
-      this.onDatagram(n, this.sender[1]!)
+      this.received(n)
     }
   }
 
@@ -1105,21 +1101,15 @@ export class NetlinkSocket {
     debug('ENOBUFS: receive buffer overrun')
     let any = false
     for (const p of this.pending.values()) {
-      if (p.dump?.seen) {
-        // A dump the kernel started goes on (an overrun drops none of its parts): it stays
-        // pending, its remaining parts are read and dropped, and its DONE lets the next dump
-        // start. Forgotten, its parts reached the notification listeners, and the next dump
-        // was refused (EBUSY) or, after a timeout, never started.
-        if (!p.settled) {
-          any = true
-          this.settle(p, err(p), true)
-        }
-        continue
-      }
       if (!p.settled) {
         any = true
         this.settle(p, err(p), true)
       }
+      // A dump the kernel started goes on (an overrun drops none of its parts): it stays
+      // pending, its remaining parts are read and dropped, and its DONE lets the next dump
+      // start. Forgotten, its parts reached the notification listeners, and the next dump
+      // was refused (EBUSY) or, after a timeout, never started.
+      if (p.dump?.seen) continue
       // Its answer may be the one this overrun lost, or still come (then, forgotten, it
       // reached the notification listeners): what comes is dropped, and its sequence number
       // is not reused meanwhile. A dump not started yet is given up the same way.
