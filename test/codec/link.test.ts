@@ -224,6 +224,13 @@ t.test('IFLA_STATS64: full struct and the shorter one of older kernels', async t
     const v = decodeLinkAt(view, at, at + full.length).stats64!
     t.same(v, s, `placement: ${pad} bytes in, buffer starts ${shift} into its memory`)
   }
+  // One buffer decoded from in turn at aligned and unaligned offsets (its view is kept).
+  const one = Buffer.alloc(full.length * 2 + 8)
+  for (const at of [0, 1, 4, 3, 0]) {
+    one.fill(0)
+    full.copy(one, at)
+    t.same(decodeLinkAt(one, at, at + full.length).stats64, s, `the same buffer, ${at} bytes in`)
+  }
   const old = Buffer.concat([hdr, stats(24)])
   const o = decodeLinkAt(old, 0, old.length).stats64!
   t.equal(o.rxNohandler, 23000)
@@ -355,5 +362,15 @@ t.test('getLinkRequest writes every byte (no stale pool memory), by index and by
     // Dirty the allocation pool the request comes from.
     for (let i = 0; i < 64; i++) Buffer.allocUnsafe(64).fill(0xa5)
     t.same(getLinkRequest(r, 9).toString('hex'), ref(r, 9).toString('hex'), JSON.stringify(r))
+  }
+})
+
+t.test('linkType: the ip -json name of the hardware type, or its number, in any order', async t => {
+  const want: Array<[number, string]> = [[1, 'ether'], [1, 'ether'], [772, 'loopback'], [9999, '9999'], [65535, 'void'], [0, 'netrom'], [9999, '9999'], [1, 'ether'], [778, 'gre']]
+  for (const [type, name] of want) {
+    const m = linkMessage(RTM_NEWLINK, 0, { index: 3, type }, { name: 'x' })
+    const l = decodeLinkAt(m, 16, m.length)
+    t.equal(l.linkType, name, `type ${type}`)
+    t.equal(l.type, type)
   }
 })

@@ -21,7 +21,7 @@ import type { IFLA_IPVLAN } from './kinds/ipvlan.js'
 import type { IFLA_VLAN } from './kinds/vlan.js'
 import type { IFLA_BOND, IFLA_BOND_SLAVE } from './kinds/bond.js'
 import type { IFLA_BRPORT } from './kinds/bridge-port.js'
-import { ARPHRD, IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkInfo, type LinkStats, type OperState } from './schema.js'
+import { IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkInfo, type LinkStats, type OperState, linkTypeName } from './schema.js'
 
 /**
  * Kind data under the kind's key: options of link.add/set, and what a Link reports
@@ -167,7 +167,7 @@ export function decodeLinkAt(buf: Buffer, off: number, end: number): Link {
   v[0] = rdS32(buf, off + 4)
   v[1] = ''
   v[2] = type
-  v[3] = ARPHRD[type] ?? String(type)
+  v[3] = linkTypeName(type)
   v[4] = flagsToNames(flags)
   v[5] = (flags & IFF.UP) !== 0
   v[6] = (flags & IFF.LOWER_UP) !== 0
