@@ -88,13 +88,14 @@ function parseIpv6(s: string): Buffer | undefined {
     head = s.slice(0, dbl)
     tail = s.slice(dbl + 2)
   }
-  const groups = (part: string): number[] | undefined => {
+  // A dotted IPv4 part may only end the address (RFC 4291 2.2): not before a '::'.
+  const groups = (part: string, endsAddress: boolean): number[] | undefined => {
     if (part === '') return []
     const out: number[] = []
     const items = part.split(':')
     for (let i = 0; i < items.length; i++) {
       const g = items[i]!
-      if (i === items.length - 1 && g.includes('.')) {
+      if (endsAddress && i === items.length - 1 && g.includes('.')) {
         const v4 = parseIpv4(g)
         if (!v4) return undefined
         out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!)
@@ -105,8 +106,8 @@ function parseIpv6(s: string): Buffer | undefined {
     }
     return out
   }
-  const h = groups(head)
-  const t = groups(tail)
+  const h = groups(head, dbl < 0)
+  const t = groups(tail, true)
   if (!h || !t) return undefined
   let all: number[]
   if (dbl >= 0) {
@@ -214,9 +215,13 @@ function lastOctetSlash(d: number, prefixLength: number): string {
 function formatIpv6(b: Uint8Array, off: number): string {
   const g: number[] = new Array(8)
   for (let i = 0; i < 8; i++) g[i] = (b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!
-  // IPv4-mapped ::ffff:a.b.c.d, as ip and inet_ntop print it
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff)
-    return `::ffff:${b[off + 12]}.${b[off + 13]}.${b[off + 14]}.${b[off + 15]}`
+  // IPv4-mapped ::ffff:a.b.c.d and IPv4-compatible ::a.b.c.d (sit tunnels' addresses), as ip
+  // and inet_ntop print them: dotted when the first five groups are zero and the sixth is
+  // 0xffff, or the first six are zero and the seventh is not (::1 and ::2 stay hex).
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0) {
+    if (g[5] === 0xffff) return `::ffff:${formatIp(b, off + 12, 4)}`
+    if (g[5] === 0 && g[6] !== 0) return `::${formatIp(b, off + 12, 4)}`
+  }
   let bestStart = -1
   let bestLen = 1
   for (let i = 0; i < 8; ) {

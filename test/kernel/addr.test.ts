@@ -259,3 +259,25 @@ t.test('addresses stored as JSON and given back: forever (Infinity) became null,
   const left = timed.validLifetime ?? 0
   t.ok(left <= 500 && left > 400, `what was left of a finite lifetime (${left})`)
 })
+
+t.test('IPv6 with an IPv4 tail (sit-style ::a.b.c.d, mapped ::ffff:a.b.c.d) is written as ip writes it', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  // given in several spellings; the kernel stores bytes, and both sides format them
+  for (const a of ['::10.0.0.1/96', '0:0:0:0:0:0:a00:2/128', '::ffff:0/128', '::ffff:10.0.0.3/128', '::1:0:0/128', '::2/128'])
+    await rtnl.addr.add({ link: 'br0', address: a, flags: ['nodad'] })
+  const mine = (await rtnl.addr.list({ link: 'br0', family: 6 }).toArray()).map(a => a.cidr).sort()
+  const [ipBr] = await ns.ip('-6', 'address', 'show', 'dev', 'br0')
+  const theirs = ipBr.addr_info.map((a: any) => `${a.local}/${a.prefixlen}`).sort()
+  t.same(mine, theirs, 'ip agrees on every address')
+  t.ok(mine.includes('::10.0.0.1/96') && mine.includes('::10.0.0.2/128') && mine.includes('::255.255.0.0/128') &&
+    mine.includes('::ffff:10.0.0.3/128') && mine.includes('::1:0:0/128') && mine.includes('::2/128'), mine.join(' '))
+  const routes = (await rtnl.route.list({ family: 6, table: 'all' }).toArray()).map(r => r.dst).sort()
+  const ipRoutes = (await ns.ip('-6', 'route', 'show', 'table', 'all')).map((r: any) => r.dst === 'default' ? '::/0' : r.dst.includes('/') ? r.dst : `${r.dst}/128`).sort()
+  t.same(routes, ipRoutes, 'and on the routes (::/96 and the local ::a.b.c.d)')
+  t.ok(routes.includes('::10.0.0.1/128'))
+  // and the text given back is accepted: delete by what was listed
+  await rtnl.addr.del({ link: 'br0', address: '::10.0.0.1/96' })
+  t.notOk((await rtnl.addr.list({ link: 'br0', family: 6 }).toArray()).some(a => a.address === '::10.0.0.1'))
+})
