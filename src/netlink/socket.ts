@@ -36,6 +36,7 @@ import {
   NLM_F_CAPPED,
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,
+  NLM_F_ECHO,
   NLM_F_REQUEST,
   NLMSG_DONE,
   NLMSG_ERROR,
@@ -1182,7 +1183,11 @@ export class NetlinkSocket {
         } else for (const l of this.errorListeners) l(err)
         return
       }
-      const p = groups === 0 && pid === this.portId ? this.pending.get(seq) : undefined
+      let p = pid === this.portId ? this.pending.get(seq) : undefined
+      // A multicast copy (groups set) of our own request's change is a notification, unless
+      // the request asked for NLM_F_ECHO: the kernel then leaves this socket out of the
+      // multicast and sends it the copy alone, as the request's reply.
+      if (p !== undefined && groups !== 0 && (p.flags & NLM_F_ECHO) === 0) p = undefined
       if (p !== undefined && !trace) {
         if (type === NLMSG_ERROR && p.dump === undefined && !p.settled && len >= NLMSG_HDRLEN + 4 && rdS32(buf, off + NLMSG_HDRLEN) === 0) {
           // A plain ACK (error 0) of a pending request: settled without a message object

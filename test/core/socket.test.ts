@@ -469,6 +469,24 @@ t.test('multicast messages go to listeners', async t => {
   s.close()
 })
 
+t.test('NLM_F_ECHO: the copy of the change is the reply; without it, a multicast copy stays a notification', async t => {
+  // The kernel sends the change it made for a request as a multicast message with the
+  // request's seq and port; asked for NLM_F_ECHO, it sends that copy to the requester alone.
+  const k = new FakeKernel((m, k) => {
+    k.multicast(1, nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(m.raw.readUInt16LE(6) & 0x08 ? 42 : 43)))
+    k.reply(errorMsg(m, 0))
+  })
+  const s = NetlinkSocket.open({ binding: k })
+  t.teardown(() => s.close())
+  const heard: number[] = []
+  s.onMessage(m => heard.push(m.buf.readUInt32LE(m.off)))
+  const decode = (m: { buf: Buffer; off: number }) => m.buf.readUInt32LE(m.off)
+  t.same(await s.request(nlmsg(T_NEW, 0x08, 0, 0, u32buf(0)), { decode }), [42], 'echo asked: decoded as the reply')
+  t.same(heard, [], 'and not a notification')
+  t.same(await s.request(nlmsg(T_NEW, 0, 0, 0, u32buf(0)), { decode }), [], 'no echo asked: not a reply')
+  t.same(heard, [43], 'but a notification')
+})
+
 t.test('request() refuses a buffer that is not one complete message', async t => {
   const s = NetlinkSocket.open({ binding: new FakeKernel() })
   await t.rejects(s.request(Buffer.alloc(8)), TypeError)
