@@ -544,3 +544,33 @@ t.test('a link index in kind or port data also takes the link name (vxlan dev, b
   await rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 5, port: 4789, dev: 'br0' } })
   t.equal((await rtnl.link.get('vx0')).vxlan?.dev, await rtnl.link.index('br0'))
 })
+
+t.test('name templates (veth%d): the kernel picks the names, second requests find the links by index', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  // One request (nothing asks for a second one): works as it always did.
+  await rtnl.link.add({ name: 'tb%d', kind: 'bridge', up: true })
+  // Port settings, an alias on both ends: second requests, to the links the kernel named
+  // (it says which with NLM_F_ECHO).
+  await rtnl.link.add({ name: 'tv%d', kind: 'veth', alias: 'near', peer: { name: 'tp%d', alias: 'far' }, master: 'br0', bridgePort: { cost: 7 } })
+  await rtnl.link.add({ name: 'tv%d', kind: 'veth', peer: { name: 'tp%d' }, master: 'br0', bridgePort: { cost: 9 } })
+  const tv0 = await rtnl.link.get('tv0')
+  const tv1 = await rtnl.link.get('tv1')
+  t.match(tv0, { alias: 'near', bridgePort: { cost: 7 } })
+  t.match(tv1, { bridgePort: { cost: 9 } })
+  t.equal((await rtnl.link.get('tp0')).alias, 'far', 'the peer found by its index')
+  t.equal((await rtnl.link.get('tb0')).up, true)
+  const ipTv0 = (await ns.ip('-d', 'link', 'show', 'dev', 'tv0'))[0]
+  t.match(ipTv0, { ifalias: 'near', master: 'br0', linkinfo: { info_slave_kind: 'bridge', info_slave_data: { cost: 7 } } }, 'ip agrees')
+  // A second request refused (no stable secret for this mode): the link this call made, and
+  // only it, is deleted again, found by its index.
+  const before = (await rtnl.link.list().toArray()).map(l => l.name).sort()
+  await t.rejects(rtnl.link.add({ name: 'tb%d', kind: 'bridge', addrGenMode: 'stableSecret' }), { code: 'EINVAL' })
+  t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before, 'nothing left of the refused add')
+  // netns: the kernel would not say which link it made there, so refused before anything is made.
+  const other = freshNetNs(t)
+  await t.rejects(rtnl.link.add({ name: 'tm%d', kind: 'bridge', alias: 'x', netns: { fd: other.fd } }), ValidationError)
+  t.same((await other.rtnl.link.list().toArray()).map(l => l.name), ['lo'])
+  t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before)
+})

@@ -5,7 +5,7 @@
 import { closeSync } from 'node:fs'
 import { netnsRef, openNsFile } from '../../netns/run-dir.js'
 import { isNetlinkError, ValidationError } from '../../errors.js'
-import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
+import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../../netlink/constants.js'
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
 import { checkKnownKeys } from '../../util/keys.js'
@@ -195,6 +195,11 @@ function undoAttrs(attrs: Record<string, unknown>, h: IfInfoHeader, before: Link
   return { attrs: u, h: { flags: was & h.change, change: h.change } }
 }
 
+/** A request about one link, by name (IFLA_IFNAME) or by index (ifi_index). */
+function byRef(type: number, ref: LinkRef, h: IfInfoHeader, attrs: Record<string, unknown>): Buffer {
+  return typeof ref === 'number' ? linkMessage(type, 0, { ...h, index: ref }, attrs) : linkMessage(type, 0, h, { name: ref, ...attrs })
+}
+
 /** Interface flags add() and set() change, as `ip link set` does; `arp` is IFF_NOARP inverted. */
 const FLAG_OPTIONS = [
   ['up', IFF.UP, false], ['promisc', IFF.PROMISC, false], ['allmulticast', IFF.ALLMULTI, false],
@@ -331,6 +336,10 @@ export class LinkApi {
    * kind must be the one given (checked with one RTM_GETLINK); kind data goes through the
    * kind's changelink, which refuses what cannot change (a vxlan's VNI or port, a veth's peer).
    *
+   * A name with `%d` (`'veth%d'`, also a veth peer's) is a template: the kernel picks the
+   * first free name. The second requests then go to the link by index, which the kernel
+   * tells when asked (`NLM_F_ECHO`, Linux 6.3+); with `netns` they are refused up front.
+   *
    * A link as listed makes one like it: `add({ ...link, name: 'copy' })` takes what
    * {@link linkOptions} reads from it, plus the options a Link has no field for (`peer`,
    * `parent`, `netns`, the flag options, `addrGenMode`) and the call's own options.
@@ -414,25 +423,44 @@ export class LinkApi {
           throw new ValidationError(`kind: link ${opts.name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
         existed = cur !== undefined
       }
-      const flags = NLM_F_CREATE | (opts.replace ? 0 : NLM_F_EXCL)
+      // What a second request changes, by name; by index where the kernel picks the name.
+      const later: [LinkRef, Record<string, unknown>, IfInfoHeader, NetnsTarget | undefined][] = []
+      const peerAlias = opts.kind === 'veth' && opts.peer?.alias !== undefined
+      // A name with '%' ('veth%d') is a template: the kernel makes the name (veth0, veth1...).
+      // A second request then needs the new link's index, which the kernel sends back only
+      // when asked (NLM_F_ECHO, Linux 6.3+), and not for a link made in another namespace.
+      const echo = (port !== undefined || Object.keys(post).length > 0) && opts.name.includes('%') ||
+        peerAlias && opts.peer!.name!.includes('%')
+      if (echo && opts.netns !== undefined)
+        throw new ValidationError(`name: a name template (${opts.name}, peer ${opts.peer?.name ?? '-'}) with port settings, an alias or addrGenMode cannot go with netns: the kernel does not tell which link it made there`, 'name', opts.name)
+      const flags = NLM_F_CREATE | (opts.replace ? 0 : NLM_F_EXCL) | (echo ? NLM_F_ECHO : 0)
       debug('add %s kind %s', opts.name, opts.kind)
-      await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), requestOpts(opts.name, opts))
+      const made = await this.sock.request(linkMessage(RTM_NEWLINK, flags, h, attrs), echo ? { ...requestOpts(opts.name, opts), decode: decodeLink } : requestOpts(opts.name, opts))
+      let ref: LinkRef = opts.name
+      let peerRef: LinkRef | undefined = opts.peer?.name
+      if (echo) {
+        const link = made.find(l => l.name !== undefined && !l.name.includes('%'))
+        if (link === undefined)
+          throw new ValidationError(`name: the kernel did not say which link ${opts.name} became (NLM_F_ECHO needs Linux 6.3): it was made, but its port settings, alias or addrGenMode were not set`, 'name', opts.name)
+        if (opts.name.includes('%')) ref = link.index
+        // A veth's IFLA_LINK is its peer's index (in the peer's namespace).
+        if (peerRef?.includes('%')) peerRef = link.parentIndex
+      }
       // The second requests go to the namespace each end was created in. If one fails, a
       // link this call made is removed again.
-      const later: [string, Record<string, unknown>, IfInfoHeader, NetnsTarget | undefined][] = []
-      if (Object.keys(post).length) later.push([opts.name, post, postH, opts.netns])
+      if (Object.keys(post).length) later.push([ref, post, postH, opts.netns])
       if (port) {
         // Port settings go to the namespace the link is in: a link name in them is looked up there.
         const data = await this.withIndexes(port.data, opts[port.key as keyof PortData] as Record<string, unknown>, port.key, opts, opts.netns)
-        later.push([opts.name, { linkInfo: { slaveKind: port.kind, slaveData: data } }, {}, opts.netns])
+        later.push([ref, { linkInfo: { slaveKind: port.kind, slaveData: data } }, {}, opts.netns])
       }
       // A peer without netns is made in this socket's namespace, wherever `netns` sends the link.
-      if (opts.kind === 'veth' && opts.peer?.alias !== undefined) later.push([opts.peer.name!, { alias: opts.peer.alias }, {}, opts.peer.netns])
+      if (peerAlias && peerRef !== undefined) later.push([peerRef, { alias: opts.peer!.alias }, {}, opts.peer!.netns])
       try {
-        for (const [name, a, hh, where] of later) await this.inNamespace(where, s => s.request(linkMessage(RTM_NEWLINK, 0, hh, { name, ...a }), requestOpts(name, opts)))
+        for (const [r, a, hh, where] of later) await this.inNamespace(where, s => s.request(byRef(RTM_NEWLINK, r, hh, a), requestOpts(String(r), opts)))
       } catch (err) {
         if (!existed) {
-          await this.inNamespace(opts.netns, s => s.request(linkMessage(RTM_DELLINK, 0, {}, { name: opts.name }), requestOpts(opts.name, opts)))
+          await this.inNamespace(opts.netns, s => s.request(byRef(RTM_DELLINK, ref, {}, {}), requestOpts(opts.name, opts)))
             .catch(e => debug('undoing add %s after its second request failed: %s', opts.name, (e as Error).message))
         }
         throw err
