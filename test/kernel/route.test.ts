@@ -365,3 +365,20 @@ t.test('options the kernel ignores for a route of that family are refused, and n
   t.equal(got.mark, 3, 'the kernel echoes the lookup mark')
   t.notOk('mark' in routeOptions(got), 'routeOptions leaves the mark out')
 })
+
+t.test('metrics are the kernel\'s values: rtt in 1/8 ms, rttvar in 1/4 ms, lock a mask of RTAX_* (as documented)', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'm0', kind: 'bridge', up: true })
+  await rtnl.addr.add({ link: 'm0', address: '10.0.0.1/24' })
+  await rtnl.route.add({ dst: '10.20.0.0/16', gateway: '10.0.0.2', metrics: { mtu: 1400, lock: 1 << 2, rtt: 240, rttvar: 40, features: 1 } })
+  const text = (await ns.exec('ip', ['route', 'show', '10.20.0.0/16'])).stdout.trim()
+  t.match(text, /mtu lock 1400/, text)
+  t.match(text, /rtt 30ms/)
+  t.match(text, /rttvar 10ms/)
+  t.match(text, /features ecn/)
+  // and ip's text comes back as the same numbers
+  await ns.exec('ip', ['route', 'add', '10.21.0.0/16', 'via', '10.0.0.2', 'mtu', 'lock', '1400', 'rtt', '30ms', 'rttvar', '10ms', 'features', 'ecn'])
+  const r = (await rtnl.route.list().toArray()).find(x => x.dst === '10.21.0.0/16')!
+  t.match(r.metrics, { mtu: 1400, lock: 4, rtt: 240, rttvar: 40, features: 1 })
+})

@@ -93,7 +93,10 @@ export const RTAX = attrTable('RTAX', {
 /**
  * A route's metrics (RTA_METRICS, the RTAX_* attributes): `ip route ... mtu N advmss N window N
  * initcwnd N congctl NAME ...`. Each is the attribute's u32 as the kernel takes it (no unit
- * conversion); `congctl` is the congestion control algorithm's name.
+ * conversion); `congctl` is the congestion control algorithm's name. Where ip converts:
+ * `rtt` is in 1/8 ms (ip's `rtt 30ms` is 240), `rttvar` in 1/4 ms (`rttvar 10ms` is 40);
+ * `lock` is a bit mask of RTAX_* numbers (ip's `mtu lock 1400` is `{ mtu: 1400, lock: 1 << 2 }`);
+ * `features` a mask of RTAX_FEATURE_* (`ecn` is 1).
  */
 export type RouteMetrics = AttrsOf<typeof RTAX>
 
