@@ -374,3 +374,27 @@ t.test('linkType: the ip -json name of the hardware type, or its number, in any 
     t.equal(l.type, type)
   }
 })
+
+// A tap as tun_fill_info() reports it (drivers/net/tun.c; numbering from <linux/if_link.h>).
+t.test('tun/tap data decodes from the kernel\'s bytes', async t => {
+  const m = hex`
+    00 00 01 00 07 00 00 00  02 10 00 00 00 00 00 00   # ifinfomsg: ether, index 7, BROADCAST|MULTICAST
+    09 00 03 00 74 61 70 30 00 00 00 00                # IFLA_IFNAME "tap0"
+    58 00 12 80                                        # IFLA_LINKINFO
+      08 00 01 00 74 75 6e 00                          #   IFLA_INFO_KIND "tun"
+      4c 00 02 80                                      #   IFLA_INFO_DATA
+        05 00 03 00 02 00 00 00                        #     IFLA_TUN_TYPE IFF_TAP
+        08 00 01 00 e8 03 00 00                        #     IFLA_TUN_OWNER 1000
+        08 00 02 00 64 00 00 00                        #     IFLA_TUN_GROUP 100
+        05 00 04 00 00 00 00 00                        #     IFLA_TUN_PI 0 (IFF_NO_PI)
+        05 00 05 00 01 00 00 00                        #     IFLA_TUN_VNET_HDR 1
+        05 00 06 00 01 00 00 00                        #     IFLA_TUN_PERSIST 1
+        05 00 07 00 01 00 00 00                        #     IFLA_TUN_MULTI_QUEUE 1
+        08 00 08 00 04 00 00 00                        #     IFLA_TUN_NUM_QUEUES 4
+        08 00 09 00 01 00 00 00                        #     IFLA_TUN_NUM_DISABLED_QUEUES 1
+  `
+  const l = decodeLinkAt(m, 0, m.length)
+  t.equal(l.kind, 'tun')
+  t.same(l.tun, { type: 'tap', owner: 1000, group: 100, pi: false, vnetHdr: true, persist: true, multiQueue: true, numQueues: 4, numDisabledQueues: 1 })
+  t.notOk('infoData' in l, 'no raw data left')
+})

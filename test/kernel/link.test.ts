@@ -574,3 +574,21 @@ t.test('name templates (veth%d): the kernel picks the names, second requests fin
   t.same((await other.rtnl.link.list().toArray()).map(l => l.name), ['lo'])
   t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before)
 })
+
+t.test('tun/tap devices (made through /dev/net/tun) report their data as ip does; rtnetlink cannot make them', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await ns.exec('ip', ['tuntap', 'add', 'dev', 'tap7', 'mode', 'tap', 'user', '1000', 'group', '100', 'multi_queue', 'vnet_hdr'])
+  await ns.exec('ip', ['tuntap', 'add', 'dev', 'tun7', 'mode', 'tun', 'pi'])
+  const tap = await rtnl.link.get('tap7')
+  const tn = await rtnl.link.get('tun7')
+  t.match(tap, { kind: 'tun', tun: { type: 'tap', owner: 1000, group: 100, pi: false, vnetHdr: true, persist: true, multiQueue: true, numQueues: 0 } })
+  t.same(tn.tun, { type: 'tun', pi: true, vnetHdr: false, persist: true, multiQueue: false }, 'no owner or group when none is set')
+  for (const [l, name] of [[tap, 'tap7'], [tn, 'tun7']] as const) {
+    const d = (await ns.ip('-d', 'link', 'show', 'dev', name))[0].linkinfo.info_data
+    t.match(d, { type: l.tun!.type, pi: l.tun!.pi, vnet_hdr: l.tun!.vnetHdr, multi_queue: l.tun!.multiQueue, persist: l.tun!.persist }, `ip agrees on ${name}`)
+  }
+  t.same((await rtnl.link.list({ kind: 'tun' }).toArray()).map(l => l.name).sort(), ['tap7', 'tun7'], 'listed by kind')
+  // A copy through rtnetlink: the kernel refuses the kind, and says why.
+  await t.rejects(rtnl.link.add({ ...tap, name: 'tap8' }), { code: 'EOPNOTSUPP', message: /tun\/tap creation via rtnetlink/ })
+})

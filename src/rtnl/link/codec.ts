@@ -18,6 +18,7 @@ import type { IFLA_BR } from './kinds/bridge.js'
 import type { IFLA_VXLAN } from './kinds/vxlan.js'
 import type { IFLA_MACVLAN } from './kinds/macvlan.js'
 import type { IFLA_IPVLAN } from './kinds/ipvlan.js'
+import type { IFLA_TUN } from './kinds/tun.js'
 import type { IFLA_VLAN } from './kinds/vlan.js'
 import type { IFLA_BOND, IFLA_BOND_SLAVE } from './kinds/bond.js'
 import type { IFLA_BRPORT } from './kinds/bridge-port.js'
@@ -36,6 +37,8 @@ export interface KindData {
   vlan?: AttrsOf<typeof IFLA_VLAN>
   /** `primary` and `activePort` also take a link name on add/set. */
   bond?: Omit<AttrsOf<typeof IFLA_BOND>, 'primary' | 'activePort'> & { primary?: LinkRef; activePort?: LinkRef }
+  /** Reported only: the kernel makes tun/tap devices through /dev/net/tun, not rtnetlink. */
+  tun?: AttrsOf<typeof IFLA_TUN>
 }
 
 /** Port data (IFLA_INFO_SLAVE_DATA) of a link enslaved to a bridge or a bond. */

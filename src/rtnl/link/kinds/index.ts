@@ -5,6 +5,7 @@ import { bridgePort } from './bridge-port.js'
 import { ipvlan } from './ipvlan.js'
 import { macvlan, macvtap } from './macvlan.js'
 import { dummy, ifb } from './simple.js'
+import { tun } from './tun.js'
 import type { LinkKind, PortKind } from './types.js'
 import { ValidationError } from '../../../errors.js'
 import { IFLA } from '../schema.js'
@@ -97,5 +98,5 @@ export function knownKinds(): string[] {
 }
 
 // The built-in kinds (registered unchecked: the IFLA table does not exist yet while this loads).
-for (const k of [veth, bridge, vxlan, macvlan, macvtap, ipvlan, vlan, dummy, ifb, bond]) addKind(k)
+for (const k of [veth, bridge, vxlan, macvlan, macvtap, ipvlan, vlan, dummy, ifb, bond, tun]) addKind(k)
 for (const k of [bridgePort, bondPort]) portKinds.set(k.kind, k)
