@@ -85,11 +85,21 @@ export function openNsFile(path: string, name: string | undefined): number {
 /**
  * Opens /run/netns/NAME read-only for a verb that takes a namespace by name (a client's
  * `netns`, a link's `netns`): the caller closes the fd. A name that does not exist is a
- * NetNsError ENOENT, as from NetNs.open().
- * @throws {ValidationError} for a bad name. @throws {NetNsError} ENOENT, EACCES, ...
+ * NetNsError ENOENT, and a file there that is not a namespace (left by an `ip netns add` that
+ * did not finish, or no longer mounted) ENOTNETNS, as from NetNs.open(); setns() on it was a
+ * bare EINVAL.
+ * @throws {ValidationError} for a bad name. @throws {NetNsError} ENOENT, ENOTNETNS, EACCES, ...
  */
 export function openNamedFd(name: unknown, field = 'netns'): number {
-  return openNsFile(netnsPath(checkNetNsName(name, field, field)), name as string)
+  const path = netnsPath(checkNetNsName(name, field, field))
+  const fd = openNsFile(path, name as string)
+  try {
+    checkNetnsFd(fd, path, name as string)
+  } catch (err) {
+    closeSync(fd)
+    throw err
+  }
+  return fd
 }
 
 /**

@@ -1,6 +1,6 @@
 // The client: open() in a namespace, rtnl.in(ns) pooling by namespace identity.
 import t from 'tap'
-import { closeSync, openSync as fsOpen } from 'node:fs'
+import { closeSync, mkdirSync, openSync as fsOpen, unlinkSync } from 'node:fs'
 import { open, openSync } from '../../src/client.js'
 import { NetNsError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
@@ -65,4 +65,21 @@ t.test('a closed NetNs handle: NetNsError EBADF, as from its own methods; never 
   await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
   await t.rejects(rtnl.link.set('v0', { netns: gone }), { name: 'NetNsError', code: 'EBADF' })
   t.type(await rtnl.link.get('v0'), 'object', 'v0 not moved')
+})
+
+t.test('a name under /run/netns that is not a namespace (a plain file left there): NetNsError ENOTNETNS everywhere a name is taken', async t => {
+  const name = `rtnl-test-file-${process.pid}`
+  const path = `/run/netns/${name}`
+  mkdirSync('/run/netns', { recursive: true }) // as ip netns add makes it
+  closeSync(fsOpen(path, 'wx'))
+  t.teardown(() => { try { unlinkSync(path) } catch {} })
+  t.throws(() => NetNs.openSync(name), { name: 'NetNsError', code: 'ENOTNETNS' })
+  await t.rejects(NetNs.open(name), { name: 'NetNsError', code: 'ENOTNETNS' })
+  t.throws(() => openSync({ netns: name }), { name: 'NetNsError', code: 'ENOTNETNS' }, 'a client (setns was a bare EINVAL)')
+  const rtnl = openSync({ netns: anon(t) })
+  t.teardown(() => rtnl.close())
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' } })
+  await t.rejects(rtnl.link.set('v0', { netns: name }), { name: 'NetNsError', code: 'ENOTNETNS' }, 'a link moved there')
+  await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', peer: { name: 'v3', netns: name } }), { name: 'NetNsError', code: 'ENOTNETNS' }, 'a peer made there')
+  t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), ['lo', 'v0', 'v1'], 'nothing moved or half-made')
 })
