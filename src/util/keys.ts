@@ -1,9 +1,39 @@
 /**
- * Unknown keys in the typed sub-objects of options (kind data, port data, a veth peer, route
- * metrics, multipath entries): a misspelt key would otherwise be dropped without a word.
- * Top-level option objects follow Node's convention and ignore keys they do not know.
+ * Unknown keys in options: a misspelt key would otherwise be dropped without a word, and in
+ * this library that changes what is done to the network (`route.add({ gatway })` made a route
+ * without its gateway; `route.flush({ tabel: 100, dev })` flushed the main table's routes of
+ * that device). Every verb's options, filters and their typed sub-objects (kind data, port
+ * data, a veth peer, route metrics, multipath entries) are checked. Keys whose value is
+ * undefined pass, so that `{ ...opts, x: undefined }` does.
  */
 import { ValidationError } from '../errors.js'
+
+/**
+ * The keys of an options type, as a Set for {@link checkOptionKeys}, checked complete when
+ * compiled: a key the type has and the list lacks is a type error (`Expected 2 arguments`,
+ * naming the missing keys), and so is a key the type does not have. So the check can never
+ * refuse a documented option. `optionKeys<RouteOptions>()(['dst', ...])`.
+ */
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T & string)[]>(keys: K, ..._complete: [Exclude<keyof T & string, K[number]>] extends [never] ? [] : [missing: Exclude<keyof T & string, K[number]>]): ReadonlySet<string> => new Set<string>(keys)
+}
+
+/**
+ * Throws a ValidationError for the first key of a verb's options (`what`: `'route.add'`)
+ * with a defined value that `known` lacks, naming the closest known key when one is near.
+ * Not an object: nothing to check (the verb reports that itself).
+ */
+export function checkOptionKeys(obj: unknown, known: ReadonlySet<string>, what: string): void {
+  if (typeof obj !== 'object' || obj === null) return
+  for (const k in obj) {
+    if (known.has(k) || (obj as Record<string, unknown>)[k] === undefined) continue
+    const names = [...known]
+    const near = closest(k, names)
+    throw new ValidationError(
+      `${what}: unknown option ${k}${near ? ` (did you mean ${near}?)` : ''}; known: ${names.join(', ')}`,
+      k, (obj as Record<string, unknown>)[k])
+  }
+}
 
 /**
  * Throws a ValidationError naming the first key of `obj` (with a defined value) that

@@ -123,3 +123,54 @@ t.test('a NUL inside a name, altname, label or alias is refused (the kernel woul
   t.same(lo.addr_info, [])
   t.equal(lo.ifalias, undefined)
 })
+
+t.test('misspelt option keys are refused by name, with the nearest one, before anything changes', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  const any = rtnl as any
+  await rtnl.link.add({ name: 'v0', kind: 'veth', peer: { name: 'v1' }, up: true })
+  await rtnl.link.set('v1', { up: true })
+  await rtnl.addr.add({ link: 'v0', address: '10.0.0.1/24' })
+  const ix = await rtnl.link.index('v0')
+  await rtnl.route.add({ dst: '10.100.0.0/16', dev: 'v0', table: 100 })
+  await rtnl.route.add({ dst: '10.101.0.0/16', dev: 'v0' })
+  const state = async () => JSON.stringify([
+    (await rtnl.link.list().toArray()).map(l => [l.name, l.mtu, l.up]),
+    (await rtnl.addr.list().toArray()).map(a => [a.cidr, a.label]),
+    (await rtnl.route.list({ table: 'all', family: 4 }).toArray()).map(r => [r.table, r.dst, r.gateway]),
+  ])
+  const before = await state()
+  const cases: [string, () => Promise<unknown>, string, string][] = [
+    ['route.add by index (its fast path)', () => any.route.add({ dst: '10.9.0.0/16', gatway: '10.0.0.2', dev: ix }), 'gatway', 'gateway'],
+    ['route.add by name', () => any.route.add({ dst: '10.9.0.0/16', gatway: '10.0.0.2', dev: 'v0' }), 'gatway', 'gateway'],
+    ['route.replace', () => any.route.replace({ dst: '10.101.0.0/16', dev: ix, metrc: 5 }), 'metrc', 'metric'],
+    ['route.append', () => any.route.append({ dst: '10.9.0.0/16', dev: ix, tabel: 5 }), 'tabel', 'table'],
+    ['route.del', () => any.route.del({ dst: '10.101.0.0/16', devv: 'v0' }), 'devv', 'dev'],
+    ['route.flush', () => any.route.flush({ tabel: 100, dev: 'v0' }), 'tabel', 'table'],
+    ['route.list', () => any.route.list({ tabel: 100 }).toArray(), 'tabel', 'table'],
+    ['route.get', () => any.route.get({ dst: '10.0.0.2', oiff: 'v0' }), 'oiff', 'oif'],
+    ['addr.add by index (its fast path)', () => any.addr.add({ link: ix, address: '10.0.0.5/24', lable: 'v0:x' }), 'lable', 'label'],
+    ['addr.add by name', () => any.addr.add({ link: 'v0', address: '10.0.0.5/24', lable: 'v0:x' }), 'lable', 'label'],
+    ['addr.replace', () => any.addr.replace({ link: 'v0', address: '10.0.0.1/24', metrc: 5 }), 'metrc', 'metric'],
+    ['addr.del', () => any.addr.del({ link: 'v0', address: '10.0.0.1/24', peerr: '10.0.0.9' }), 'peerr', 'peer'],
+    ['addr.flush', () => any.addr.flush('v0', { famly: 6 }), 'famly', 'family'],
+    ['addr.list', () => any.addr.list({ lnk: 'v0' }).toArray(), 'lnk', 'link'],
+    ['link.add', () => any.link.add({ name: 'b0', kind: 'bridge', mtuu: 1400 }), 'mtuu', 'mtu'],
+    ['link.add kind data key', () => any.link.add({ name: 'x0', kind: 'vxlan', vxlann: { id: 5 } }), 'vxlann', 'vxlan'],
+    ['link.set', () => any.link.set('v0', { mtuu: 1400 }), 'mtuu', 'mtu'],
+    ['link.set port data key', () => any.link.set('v0', { bridgeport: { cost: 5 } }), 'bridgeport', 'bridgePort'],
+    ['link.list', () => any.link.list({ kindd: 'veth' }).toArray(), 'kindd', 'kind'],
+    ['link.get', () => any.link.get('v0', { stat: true }), 'stat', 'stats'],
+    ['link.del', () => any.link.del('v1', { timout: 5 }), 'timout', 'timeout'],
+  ]
+  for (const [what, f, key, near] of cases) {
+    const err = await (async () => f())().then(() => undefined, e => e)
+    t.match(err, { name: 'ValidationError', field: key, message: new RegExp(`unknown option ${key} \\(did you mean ${near}\\?\\)`) }, what)
+  }
+  t.equal(await state(), before, 'nothing changed')
+  // A key given as undefined passes (spreads); the options every verb documents are taken.
+  await any.route.add({ dst: '10.9.0.0/16', dev: 'v0', gateway: undefined, ...{ tos: undefined } })
+  await any.addr.add({ link: ix, address: '10.0.0.5/24', label: undefined })
+  await any.link.set('v0', { mtu: 1400, alias: undefined })
+  t.match((await rtnl.route.list().toArray()).map(r => r.dst), ['10.0.0.0/24', '10.9.0.0/16', '10.101.0.0/16'])
+})

@@ -14,6 +14,7 @@ import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, par
 import { bitNamer } from '../../util/bits.js'
 import { ArgShapes } from '../../util/shapes.js'
 import { optBool, optInt } from '../../util/check.js'
+import { checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
 import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
@@ -263,6 +264,14 @@ function sameBytes(buf: Buffer, a: number, aLen: number, b: number, bLen: number
 }
 
 /** An add whose message plainAddMessage() can write: a link index and no optional field. */
+const ADD_KEYS = optionKeys<AddrAddOptions>()([
+  'link', 'address', 'peer', 'broadcast', 'label', 'scope', 'flags', 'preferredLifetime', 'validLifetime', 'metric',
+  'protocol', 'replace', 'timeout', 'signal',
+])
+const DEL_KEYS = optionKeys<AddrDelOptions>()(['link', 'address', 'peer', 'timeout', 'signal'])
+const LIST_KEYS = optionKeys<AddrListFilter>()(['link', 'family', 'timeout', 'signal'])
+const FLUSH_KEYS = optionKeys<CallOptions & { family?: Family | 4 | 6 }>()(['family', 'timeout', 'signal'])
+
 function isPlainAdd(o: AddrAddOptions): boolean {
   return typeof o === 'object' && o !== null && isLinkIndex(o.link) && typeof o.address === 'string' &&
     o.peer === undefined && o.broadcast === undefined && o.label === undefined && o.scope === undefined &&
@@ -345,7 +354,7 @@ export class AddrApi {
    * @example for await (const a of rtnl.addr.list({ link: 'veth0' })) console.log(a.cidr)
    */
   list(filter: AddrListFilter | null = {}): DumpIterable<Addr> {
-    filter = listFilter(filter, 'addr.list')
+    filter = listFilter(filter, 'addr.list', LIST_KEYS)
     const family = familyNumber(filter.family)
     if (filter.link !== undefined && typeof filter.link !== 'number') {
       const sock = this.sock
@@ -371,6 +380,13 @@ export class AddrApi {
   add(opts: AddrAddOptions | ListedAddr): Promise<void> {
     // A listed address: its options, with the call's own (replace, timeout, signal).
     if (isListedAddrLike(opts)) opts = { ...addrOptions(opts), ...callOpts(opts), ...(opts.replace !== undefined ? { replace: opts.replace } : {}) }
+    else {
+      try {
+        checkOptionKeys(opts, ADD_KEYS, opts?.replace ? 'addr.replace' : 'addr.add')
+      } catch (err) {
+        return Promise.reject(err)
+      }
+    }
     // The common case, an IPv4 address on a link given by index, is written straight into
     // its message (same bytes as below).
     if (isPlainAdd(opts)) {
@@ -416,6 +432,7 @@ export class AddrApi {
       const { index, cidr, peer } = opts
       return this.del({ link: index, address: cidr, ...(peer !== undefined ? { peer } : {}), ...callOpts(opts) })
     }
+    checkOptionKeys(opts, DEL_KEYS, 'addr.del')
     const hasPrefix = typeof opts.address === 'string' && opts.address.includes('/')
     const c = parseCidr(opts.address)
     const index = await resolveLink(this.sock, checkLinkRef(opts.link))
@@ -430,6 +447,7 @@ export class AddrApi {
    * Returns how many were removed.
    */
   async flush(link: LinkRef, opts: CallOptions & { family?: Family | 4 | 6 } = {}): Promise<number> {
+    checkOptionKeys(opts, FLUSH_KEYS, 'addr.flush')
     const index = await resolveLink(this.sock, checkLinkRef(link))
     const all: Addr[] = []
     const f: AddrListFilter = { link: index }

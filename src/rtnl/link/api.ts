@@ -8,7 +8,7 @@ import { isNetlinkError, ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_ECHO, NLM_F_EXCL } from '../../netlink/constants.js'
 import { deferredDump, NetlinkSocket, type DumpIterable } from '../../netlink/socket.js'
 import { parseMac } from '../../util/ip.js'
-import { checkKnownKeys } from '../../util/keys.js'
+import { checkKnownKeys, checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { optBool, optInt } from '../../util/check.js'
 import { attrOffset } from '../../attr/codec.js'
 import { rd16 } from '../../util/le.js'
@@ -129,6 +129,32 @@ export interface LinkListFilter extends CallOptions {
 
 const PEER_KEYS: ReadonlySet<string> = new Set(['name', 'address', 'mtu', 'txQueueLen', 'alias', 'netns'])
 
+const COMMON_KEYS = optionKeys<LinkCommonOptions & CallOptions>()([
+  'mtu', 'address', 'broadcast', 'txQueueLen', 'alias', 'up', 'promisc', 'allmulticast', 'multicast', 'arp', 'master',
+  'netns', 'group', 'carrier', 'gsoMaxSize', 'gsoMaxSegs', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize',
+  'addrGenMode', 'timeout', 'signal',
+])
+/** link.add's options; kind and port data go under the registered kinds' keys (added at check time). */
+const ADD_KEYS = new Set([...COMMON_KEYS, ...optionKeys<Omit<LinkAddOptions, keyof LinkCommonOptions | keyof KindData | keyof PortData> & { replace?: boolean }>()(
+  ['name', 'kind', 'parent', 'peer', 'numTxQueues', 'numRxQueues', 'replace'])])
+/** link.set's options, and the add options it refuses with a reason of their own (SET_REFUSES). */
+const SET_KEYS = new Set([...COMMON_KEYS, ...optionKeys<Omit<LinkSetOptions, keyof LinkCommonOptions | keyof KindData | keyof PortData>>()(['name', 'kind']),
+  'numTxQueues', 'numRxQueues', 'parent', 'peer'])
+const LIST_KEYS = optionKeys<LinkListFilter>()(['kind', 'master', 'up', 'stats', 'timeout', 'signal'])
+const GET_KEYS = optionKeys<CallOptions & { stats?: boolean }>()(['stats', 'timeout', 'signal'])
+const CALL_KEYS = optionKeys<CallOptions>()(['timeout', 'signal'])
+/** link.get's default options: the same object every time, so the hot path skips their check. */
+const NO_OPTIONS: CallOptions & { stats?: boolean } = Object.freeze({})
+
+/** Checks add/set options' keys: `base` and the keys of the registered kinds and port kinds. */
+function checkLinkOptionKeys(o: object, base: ReadonlySet<string>, verb: string): void {
+  for (const k in o) {
+    if (base.has(k) || (o as Record<string, unknown>)[k] === undefined) continue
+    if (kindDataKeys().includes(k) || [...registeredPortKinds()].some(p => p.key === k)) continue
+    checkOptionKeys(o, new Set([...base, ...kindDataKeys(), ...[...registeredPortKinds()].map(p => p.key)]), verb)
+  }
+}
+
 /**
  * A listed link given to add(): the options that make it again, the add options a Link has
  * no field for, and the call's own options.
@@ -248,7 +274,7 @@ export class LinkApi {
    * @example for await (const l of rtnl.link.list({ kind: 'veth' })) console.log(l.name, l.operState)
    */
   list(filter: LinkListFilter | null = {}): DumpIterable<Link> {
-    filter = listFilter(filter, 'link.list')
+    filter = listFilter(filter, 'link.list', LIST_KEYS)
     optBool(filter.stats, 'stats')
     optBool(filter.up, 'up')
     if (filter.kind !== undefined && (typeof filter.kind !== 'string' || !filter.kind))
@@ -270,7 +296,7 @@ export class LinkApi {
     if (filter.master !== undefined && masterIndex === undefined) {
       // A master by name: resolve it first (one GET), then dump filtered by the kernel.
       return deferredDump(async () => {
-        const m = await this.get(filter.master as LinkRef, filter)
+        const m = await this.get(filter.master as LinkRef, callOpts(filter))
         return this.sock.dump(linkMessage(RTM_GETLINK, 0, {}, { ...attrs, master: m.index }), decode, { ...filter, what: 'links' })
       })
     }
@@ -283,9 +309,10 @@ export class LinkApi {
    * @throws {NetlinkError} `ENODEV` when there is no such link.
    * @example const lo = await rtnl.link.get('lo')
    */
-  get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = {}): Promise<Link> {
+  get(ref: LinkRef, opts: CallOptions & { stats?: boolean } = NO_OPTIONS): Promise<Link> {
     try {
       checkLinkRef(ref)
+      if (opts !== NO_OPTIONS) checkOptionKeys(opts, GET_KEYS, 'link.get')
       optBool(opts.stats, 'stats')
     } catch (err) {
       return Promise.reject(err)
@@ -350,6 +377,7 @@ export class LinkApi {
   async add(opts: (LinkAddOptions | ListedLink) & CallOptions & { replace?: boolean }): Promise<void> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.add: options object required', 'options', opts)
     if (isListedLink(opts)) opts = fromListed(opts)
+    else checkLinkOptionKeys(opts, ADD_KEYS, 'link.add')
     checkLinkName(opts.name)
     if (typeof opts.kind !== 'string' || !opts.kind) throw new ValidationError('kind: a link kind is required (e.g. "veth")', 'kind', opts.kind)
     optBool(opts.replace, 'replace')
@@ -369,7 +397,7 @@ export class LinkApi {
           const hint = opts.kind === 'vxlan' ? ' (its underlay is vxlan.dev)' : opts.kind === 'veth' ? ' (the other end is peer)' : ''
           throw new ValidationError(`parent: a ${opts.kind} link has no lower device; the kernel ignores IFLA_LINK for it${hint}`, 'parent', opts.parent)
         }
-        attrs['parentIndex'] = await this.index(checkLinkRef(opts.parent, 'parent'), opts)
+        attrs['parentIndex'] = await this.index(checkLinkRef(opts.parent, 'parent'), callOpts(opts))
       }
       const info: Record<string, unknown> = { kind: opts.kind }
       if (opts.kind === 'veth') {
@@ -415,7 +443,7 @@ export class LinkApi {
       // whatever its kind unless kind data is sent: the kind is checked here.
       let existed = false
       if (opts.replace) {
-        const cur = await this.get(opts.name, opts).catch(e => {
+        const cur = await this.get(opts.name, callOpts(opts)).catch(e => {
           if (isNetlinkError(e, 'ENODEV')) return undefined
           throw e
         })
@@ -489,7 +517,7 @@ export class LinkApi {
     // undo a refused port part).
     let current: Link | undefined
     if (isListedLink(opts)) {
-      const cur = current = await this.get(ref, opts)
+      const cur = current = await this.get(ref, callOpts(opts))
       const given = opts as unknown as Record<string, unknown>
       const changes: LinkSetOptions & CallOptions = { ...linkChanges(opts, cur), ...callOpts(opts) }
       for (const k of SET_EXTRAS) if (given[k] !== undefined) (changes as Record<string, unknown>)[k] = given[k]
@@ -498,6 +526,8 @@ export class LinkApi {
       if (Object.keys(changes).every(k => k === 'timeout' || k === 'signal')) return
       ref = cur.index
       opts = changes
+    } else {
+      checkLinkOptionKeys(opts, SET_KEYS, 'link.set')
     }
     for (const [k, why] of SET_REFUSES) {
       const v = (opts as Record<string, unknown>)[k]
@@ -509,12 +539,12 @@ export class LinkApi {
       const h: IfInfoHeader = {}
       if (typeof ref === 'number') h.index = ref
       else if (opts.name === undefined && !isLongName(ref)) attrs['name'] = ref
-      else h.index = await this.index(ref, opts)
+      else h.index = await this.index(ref, callOpts(opts))
       if (opts.name !== undefined) attrs['name'] = checkLinkName(opts.name)
       flagHeader(opts, h)
       const info: Record<string, unknown> = {}
       const o = opts as unknown as Record<string, Record<string, unknown> | undefined>
-      const now = async (): Promise<Link> => (current ??= await this.get(ref, opts))
+      const now = async (): Promise<Link> => (current ??= await this.get(ref, callOpts(opts)))
       const kindKey = kindDataKeys().find(k => o[k] !== undefined)
       if (kindKey) {
         const kind = opts.kind ?? (await now()).kind
@@ -577,12 +607,13 @@ export class LinkApi {
    * @example for await (const l of rtnl.link.list({ kind: 'vxlan' })) await rtnl.link.del(l)
    */
   async del(ref: LinkRef | ListedLink, opts: CallOptions = {}): Promise<void> {
+    checkOptionKeys(opts, CALL_KEYS, 'link.del')
     if (isListedLink(ref)) ref = ref.index
     checkLinkRef(ref)
     const h: IfInfoHeader = {}
     const attrs: Record<string, unknown> = {}
     if (typeof ref === 'number') h.index = ref
-    else if (isLongName(ref)) h.index = await this.index(ref, opts)
+    else if (isLongName(ref)) h.index = await this.index(ref, callOpts(opts))
     else attrs['name'] = ref
     await this.sock.request(linkMessage(RTM_DELLINK, 0, h, attrs), requestOpts(String(ref), opts))
   }
@@ -608,7 +639,7 @@ export class LinkApi {
     const h: IfInfoHeader = {}
     const attrs: Record<string, unknown> = { altNames: [name] }
     if (typeof ref === 'number') h.index = ref
-    else h.index = await this.index(ref, opts)
+    else h.index = await this.index(ref, callOpts(opts))
     await this.sock.request(linkMessage(type, type === RTM_NEWLINKPROP ? NLM_F_EXCL | NLM_F_CREATE : 0, h, attrs), requestOpts(`${ref} altname ${name}`, opts))
   }
 
@@ -641,7 +672,7 @@ export class LinkApi {
       // With netns the kernel looks the master up in the namespace the link goes to, after
       // the move: a name is resolved there (here, it could name another link of that index).
       const m = checkLinkRef(o.master, 'master')
-      a['master'] = typeof m === 'number' ? m : o.netns !== undefined ? await this.inNamespace(o.netns, s => new LinkApi(s).index(m, callOpts(o))) : await this.index(m, o)
+      a['master'] = typeof m === 'number' ? m : o.netns !== undefined ? await this.inNamespace(o.netns, s => new LinkApi(s).index(m, callOpts(o))) : await this.index(m, callOpts(o))
     }
     if (o.netns !== undefined) {
       const fd = netnsAttrs(o.netns, a, 'netns')
@@ -707,16 +738,17 @@ export class LinkApi {
       if (v === undefined || typeof v === 'number' || !table?.byKey.get(k)?.codec.linkRef) continue
       const ref = checkLinkRef(v, `${field}.${k}`)
       if (out === data) out = { ...data }
-      out[k] = where === undefined ? await this.index(ref, o) : await this.inNamespace(where, s => new LinkApi(s).index(ref, callOpts(o)))
+      out[k] = where === undefined ? await this.index(ref, callOpts(o)) : await this.inNamespace(where, s => new LinkApi(s).index(ref, callOpts(o)))
     }
     return out
   }
 }
 
 /** A list() filter: null or undefined means none; anything else must be an object. */
-export function listFilter<F extends object>(filter: F | null | undefined, verb: string): F {
+export function listFilter<F extends object>(filter: F | null | undefined, verb: string, known?: ReadonlySet<string>): F {
   if (filter === null || filter === undefined) return {} as F
   if (typeof filter !== 'object') throw new ValidationError(`${verb}: the filter must be an object`, 'filter', filter)
+  if (known) checkOptionKeys(filter, known, verb)
   return filter
 }
 

@@ -9,7 +9,7 @@ import { wr16, wr32 } from '../../util/le.js'
 import { putNlmsghdr } from '../../netlink/header.js'
 import { rawIp } from '../../attr/types.js'
 import { checkAttrKeys } from '../../attr/table.js'
-import { checkKnownKeys } from '../../util/keys.js'
+import { checkKnownKeys, checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { optBool, optInt } from '../../util/check.js'
 import { SCOPES, type Scope } from '../addr/schema.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
@@ -89,6 +89,16 @@ export interface RouteOptions extends CallOptions {
 /** Route options sent as a u32 attribute of the same name, with their lowest value. */
 const U32_OPTIONS = [['flow', 0], ['nhid', 1]] as const
 
+/** The options route.add/replace/append/del take (and `mark`, refused with its own reason). */
+const ROUTE_KEYS: ReadonlySet<string> = new Set([...optionKeys<RouteOptions>()([
+  'dst', 'family', 'src', 'gateway', 'via', 'dev', 'table', 'protocol', 'scope', 'type', 'metric', 'prefsrc', 'metrics',
+  'multipath', 'onlink', 'tos', 'expires', 'pref', 'encap', 'flow', 'nhid', 'timeout', 'signal',
+]), 'mark'])
+const ROUTE_LIST_KEYS = optionKeys<RouteListFilter>()(['table', 'family', 'protocol', 'type', 'dev', 'timeout', 'signal'])
+const ROUTE_GET_KEYS = optionKeys<RouteGetOptions>()([
+  'dst', 'src', 'iif', 'oif', 'mark', 'tos', 'ipProto', 'sport', 'dport', 'uid', 'fibMatch', 'timeout', 'signal',
+])
+
 /**
  * Options the kernel would take and ignore for a route of this family: refused, so that
  * nothing is silently dropped (ip sends them). `mark` is a key of lookups (route.get), which
@@ -162,7 +172,7 @@ export class RouteApi {
    * @example for await (const r of rtnl.route.list({ table: 'all' })) console.log(r.dst, r.gateway)
    */
   list(filter: RouteListFilter | null = {}): DumpIterable<Route> {
-    filter = listFilter(filter, 'route.list')
+    filter = listFilter(filter, 'route.list', ROUTE_LIST_KEYS)
     const family = familyNumber(filter.family)
     const table = tableNumber(filter.table, TABLES.main)
     const h: RtMsgHeader = { family, table: table < 256 ? table : 0 }
@@ -196,6 +206,7 @@ export class RouteApi {
    */
   async get(opts: RouteGetOptions): Promise<Route> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('route.get: options object required ({ dst })', 'options', opts)
+    checkOptionKeys(opts, ROUTE_GET_KEYS, 'route.get')
     const d = parseIp(opts.dst, 'dst')
     const attrs: RouteAttrs = { dst: formatIp(d.bytes) }
     let srcLen = 0
@@ -237,17 +248,17 @@ export class RouteApi {
    * @example await rtnl.route.add({ dst: '10.2.0.0/16', gateway: '10.0.0.254' })
    */
   add(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
-    return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL)
+    return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, 'route.add')
   }
 
   /** Adds or replaces a route (`ip route replace`). */
   replace(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
-    return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE)
+    return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_REPLACE, 'route.replace')
   }
 
   /** Appends a route after existing ones with the same key (`ip route append`, IPv6 multipath building). */
   append(opts: RouteOptions | (Route & CallOptions)): Promise<void> {
-    return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND)
+    return this.send(opts, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_APPEND, 'route.append')
   }
 
   /**
@@ -260,7 +271,7 @@ export class RouteApi {
    * @example const n = await rtnl.route.flush({ table: 1000 })
    */
   async flush(filter: RouteListFilter): Promise<number> {
-    const f = listFilter(filter, 'route.flush')
+    const f = listFilter(filter, 'route.flush', ROUTE_LIST_KEYS)
     if (f.table === undefined && f.dev === undefined && f.protocol === undefined && f.type === undefined)
       throw new ValidationError("route.flush: give table, dev, protocol or type (table: 'main' for the main table)", 'filter', filter)
     const routes = await this.list(f).toArray()
@@ -292,16 +303,21 @@ export class RouteApi {
         return Promise.reject(err)
       }
     }
-    return this.send(opts, RTM_DELROUTE, 0)
+    return this.send(opts, RTM_DELROUTE, 0, 'route.del')
   }
 
   /**
    * Builds and sends without extra promise hops when no link name needs resolving:
    * bulk adds (100,000 routes) spend their time in the kernel, not in microtasks.
    */
-  private send(o: RouteOptions | (Route & CallOptions), type: number, flags: number): Promise<void> {
+  private send(o: RouteOptions | (Route & CallOptions), type: number, flags: number, verb: string): Promise<void> {
     try {
-      const opts = isListedRoute(o) ? { ...routeOptions(o), ...callOpts(o) } : o
+      let opts: RouteOptions
+      if (isListedRoute(o)) opts = { ...routeOptions(o), ...callOpts(o) }
+      else {
+        checkOptionKeys(o, ROUTE_KEYS, verb)
+        opts = o
+      }
       if (type === RTM_NEWROUTE) {
         const m = plainRouteMessage(opts, flags)
         if (m !== undefined) return this.sock.requestVoid(m, requestOpts(opts.dst, opts))
