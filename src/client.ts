@@ -5,6 +5,7 @@
 import { closeSync, fstatSync } from 'node:fs'
 import { ValidationError } from './errors.js'
 import { checkNetnsFd, closedHandle, openNamedFd } from './netns/run-dir.js'
+import { checkOptionKeys, optionKeys } from './util/keys.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
@@ -94,6 +95,11 @@ export class Rtnl {
   }
 }
 
+const OPEN_KEYS = optionKeys<OpenOptions>()([
+  'netns', 'groups', 'receiveBufferSize', 'sendBufferSize', 'timeout', 'maxInFlight', 'extAck', 'capAck', 'strict',
+  'kernelOnly', 'binding',
+])
+
 /**
  * Opens an rtnetlink client in the current namespace, or in `opts.netns`.
  * @throws {ValidationError} for a bad name or something that is not a namespace handle or fd;
@@ -109,6 +115,8 @@ export async function open(opts: OpenOptions | null = {}): Promise<Rtnl> {
 export function openSync(opts: OpenOptions | null = {}): Rtnl {
   if (opts === null || opts === undefined) opts = {}
   if (typeof opts !== 'object') throw new ValidationError('open: the options must be an object', 'options', opts)
+  // A misspelt `netns` would open the client in the current namespace.
+  checkOptionKeys(opts, OPEN_KEYS, 'open')
   const { netns, ...rest } = opts
   if (netns === undefined) return new Rtnl(NetlinkSocket.open(rest), opts)
   if (typeof netns === 'string') {

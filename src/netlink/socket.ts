@@ -23,6 +23,7 @@ import {
 import { native, type NativeBinding, POLL_READABLE, type PollHandle } from '../native/binding.js'
 import { SeqTable } from './seq-table.js'
 import { enabledCheck, log } from '../util/log.js'
+import { checkOptionKeys, optionKeys } from '../util/keys.js'
 import {
   flagNames,
   NETLINK_ADD_MEMBERSHIP,
@@ -283,8 +284,15 @@ const MAX_TIMER = 0x7fffffff
  * `maxInFlight` of 'x' or 0 let no request leave (every request waited forever), and a
  * `groups` entry or buffer size of the wrong type was a bare error from the native helper.
  */
+const SOCKET_KEYS = optionKeys<SocketOptions>()([
+  'protocol', 'netnsFd', 'groups', 'receiveBufferSize', 'sendBufferSize', 'timeout', 'maxInFlight', 'extAck', 'capAck',
+  'strict', 'kernelOnly', 'binding',
+])
+
 function checkSocketOptions(o: SocketOptions): void {
   if (typeof o !== 'object' || o === null) throw new ValidationError('options: expected an object', 'options', o)
+  // A misspelt `netnsFd` would open the socket in the current namespace.
+  checkOptionKeys(o, SOCKET_KEYS, 'NetlinkSocket.open')
   optInt(o.protocol, 'protocol', 0, 31)
   optInt(o.netnsFd, 'netnsFd', 0, 0x7fffffff)
   optInt(o.maxInFlight, 'maxInFlight', 1, 0x7fffffff)

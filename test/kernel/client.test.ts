@@ -4,6 +4,7 @@ import { closeSync, mkdirSync, openSync as fsOpen, unlinkSync } from 'node:fs'
 import { open, openSync } from '../../src/client.js'
 import { NetNsError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
+import { NetlinkSocket } from '../../src/netlink/socket.js'
 import { native } from '../../src/native/binding.js'
 import { getLinkRequest } from '../../src/rtnl/link/resolve.js'
 
@@ -82,4 +83,14 @@ t.test('a name under /run/netns that is not a namespace (a plain file left there
   await t.rejects(rtnl.link.set('v0', { netns: name }), { name: 'NetNsError', code: 'ENOTNETNS' }, 'a link moved there')
   await t.rejects(rtnl.link.add({ name: 'v2', kind: 'veth', peer: { name: 'v3', netns: name } }), { name: 'NetNsError', code: 'ENOTNETNS' }, 'a peer made there')
   t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), ['lo', 'v0', 'v1'], 'nothing moved or half-made')
+})
+
+t.test('a misspelt client or socket option is refused: a misspelt netns would have opened it in the current namespace', async t => {
+  t.throws(() => openSync({ netnss: 'blue' } as any), { name: 'ValidationError', field: 'netnss', message: /unknown option netnss \(did you mean netns\?\)/ })
+  await t.rejects(open({ timout: 5 } as any), { name: 'ValidationError', field: 'timout' })
+  t.throws(() => NetlinkSocket.open({ netnsfd: 3 } as any), { name: 'ValidationError', field: 'netnsfd', message: /did you mean netnsFd/ })
+  const fd = anon(t)
+  const c = openSync({ netns: fd, timeout: undefined, maxInFlight: 64 } as any)
+  t.teardown(() => c.close())
+  t.same((await c.link.list().toArray()).map(l => l.name), ['lo'], 'the options it knows are taken')
 })
