@@ -127,9 +127,9 @@ export interface RequestOptions<T> {
 
 /** Options of {@link NetlinkSocket.dump}. */
 export interface DumpOptions {
-  /** Timeout in ms for the dump (overrides the socket's). */
+  /** Timeout in ms for the whole dump (overrides the socket's); iteration then rejects with a TimeoutError at its next step. */
   timeout?: number
-  /** Aborts the dump: iteration rejects with the signal's reason. */
+  /** Aborts the dump: iteration rejects with the signal's reason at its next step (what was queued is dropped). */
   signal?: AbortSignal
   /** What the dump is about, for error messages (`'routes'`). */
   what?: string
@@ -279,16 +279,16 @@ interface DumpState {
 const resolved = Promise.resolve()
 const MAX_TIMER = 0x7fffffff
 
-/**
- * Socket options of the wrong type or range, refused before a socket is made: a
- * `maxInFlight` of 'x' or 0 let no request leave (every request waited forever), and a
- * `groups` entry or buffer size of the wrong type was a bare error from the native helper.
- */
 const SOCKET_KEYS = optionKeys<SocketOptions>()([
   'protocol', 'netnsFd', 'groups', 'receiveBufferSize', 'sendBufferSize', 'timeout', 'maxInFlight', 'extAck', 'capAck',
   'strict', 'kernelOnly', 'binding',
 ])
 
+/**
+ * Socket options of the wrong type or range, refused before a socket is made: a
+ * `maxInFlight` of 'x' or 0 let no request leave (every request waited forever), and a
+ * `groups` entry or buffer size of the wrong type was a bare error from the native helper.
+ */
 function checkSocketOptions(o: SocketOptions): void {
   if (typeof o !== 'object' || o === null) throw new ValidationError('options: expected an object', 'options', o)
   // A misspelt `netnsFd` would open the socket in the current namespace.
@@ -572,13 +572,18 @@ export class NetlinkSocket {
     const wait = async (): Promise<boolean> => {
       const s = state!
       for (;;) {
-        if (s.open && s.tail > s.head) return true
+        // A failed dump (aborted, timed out, refused, closed) fails at once: what it had
+        // queued is dropped, so that an abort or a timeout stops the loop at its next step
+        // rather than after the rest of a datagram's items (a 1 ms timeout was seen after
+        // 2,211 more routes).
         if (s.error !== undefined) {
           const e = s.error
           s.error = undefined
           s.done = true
+          clearQueue(s)
           throw e
         }
+        if (s.open && s.tail > s.head) return true
         if (s.done) return false
         await new Promise<void>(r => {
           s.waiter = r
@@ -623,7 +628,7 @@ export class NetlinkSocket {
         next: (): Promise<IteratorResult<V>> => {
           if (startError !== undefined) return Promise.reject(startError)
           // Fast path without an async function's machinery: data is usually queued.
-          if (state!.open && state!.tail > state!.head) return Promise.resolve({ value: take(), done: false })
+          if (state!.open && state!.tail > state!.head && state!.error === undefined) return Promise.resolve({ value: take(), done: false })
           return slow()
         },
         return: async (): Promise<IteratorResult<V>> => {

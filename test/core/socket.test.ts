@@ -324,6 +324,31 @@ t.test('dump back-pressure: the kernel is not read ahead of the consumer', async
   s.close()
 })
 
+t.test('an aborted or timed-out dump stops at the next step, not after the items it had queued', async t => {
+  for (const how of ['abort', 'timeout', 'abort by batch'] as const) {
+    const { k } = dumpingKernel(5)
+    const s = NetlinkSocket.open({ binding: k })
+    const ac = new AbortController()
+    const opts = how === 'timeout' ? { timeout: 20, onInterrupt: 'partial' as const } : { signal: ac.signal, onInterrupt: 'partial' as const }
+    const d = s.dump(msg(T_GET), m => m.type, opts)
+    let n = 0
+    const err = await (async () => {
+      if (how === 'abort by batch') {
+        for await (const b of d.batches()) { n += b.length; ac.abort(new Error('stop')) }
+      } else {
+        for await (const _ of d) {
+          n++
+          if (n === 10 && how === 'abort') ac.abort(new Error('stop'))
+          if (n === 10 && how === 'timeout') await new Promise(r => setTimeout(r, 40))
+        }
+      }
+    })().then(() => undefined, e => e)
+    t.match(err, how === 'timeout' ? { name: 'TimeoutError' } : { message: 'stop' }, `${how}: rejects`)
+    t.equal(n, how === 'abort by batch' ? 100 : 10, `${how}: nothing handed out after it (100 were queued)`)
+    s.close()
+  }
+})
+
 t.test('dump back-pressure by batches: one kernel datagram per batch, the next read as it is handed out', async t => {
   const { k, produced } = dumpingKernel(20)
   const s = NetlinkSocket.open({ binding: k })
