@@ -567,6 +567,8 @@ export class NetlinkSocket {
       this.arm(p, opts)
       this.dumpQueue.push(p)
       this.startNextDump()
+      // Queued behind a running dump: that one is now read to its end (see wantsRead).
+      if (this.activeDump !== p) this.pump()
     }
     /** Waits until something is queued, the dump ends or fails; false at the end. */
     const wait = async (): Promise<boolean> => {
@@ -1015,6 +1017,11 @@ export class NetlinkSocket {
       // grows its young generation by what scavenges copy: a 1M-route dump raised the peak
       // RSS by 24 MiB with 1,024 objects queued ahead, by 8 MiB with one datagram's worth.
       if (d.dump.tail === d.dump.head || !d.dump.open) return true
+      // The kernel runs one dump per socket at a time. With another waiting, this one is read
+      // to its end whatever its consumer does: a dump started inside another's loop (for each
+      // link, list its addresses) would otherwise wait for the outer one, which waits for
+      // its loop. The outer dump is then held in memory, as a dump read with toArray() is.
+      if (this.dumpQueue.length > 0) return true
     }
     return this.groupCount > 0
   }

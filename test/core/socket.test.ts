@@ -349,6 +349,29 @@ t.test('an aborted or timed-out dump stops at the next step, not after the items
   }
 })
 
+t.test('a dump started inside another dump\'s loop runs: the outer one is read to its end first (one dump per socket at a time)', async t => {
+  const { k, produced } = dumpingKernel(30)
+  const s = NetlinkSocket.open({ binding: k })
+  t.teardown(() => s.close())
+  let n = 0
+  let inner: unknown[] | undefined
+  const seen: number[] = []
+  for await (const v of s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off), { onInterrupt: 'partial' })) {
+    seen.push(v)
+    if (++n === 5) {
+      t.equal(produced(), 2, 'back-pressure until then')
+      // The fake kernel answers this one after the outer dump's DONE, with a short dump.
+      k.handler = (m, k2) => { k2.reply(nlmsg(T_NEW, 2, m.seq, m.pid, u32buf(7)), nlmsg(3, 2, m.seq, m.pid, u32buf(0))) }
+      inner = await s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off)).toArray()
+      t.equal(produced(), 30, 'the outer dump was read to its end')
+    }
+  }
+  t.same(inner, [7], 'the inner dump ran')
+  t.equal(seen.length, 3000, 'the outer dump lost nothing')
+  t.same(seen.slice(0, 3), [0, 1, 2])
+  t.equal(seen[2999], 2999, 'in order')
+})
+
 t.test('dump back-pressure by batches: one kernel datagram per batch, the next read as it is handed out', async t => {
   const { k, produced } = dumpingKernel(20)
   const s = NetlinkSocket.open({ binding: k })

@@ -382,3 +382,23 @@ t.test('metrics are the kernel\'s values: rtt in 1/8 ms, rttvar in 1/4 ms, lock 
   const r = (await rtnl.route.list().toArray()).find(x => x.dst === '10.21.0.0/16')!
   t.match(r.metrics, { mtu: 1400, lock: 4, rtt: 240, rttvar: 40, features: 1 })
 })
+
+t.test('dumps nested in a dump\'s loop (for each route, list links) run, on one socket', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  const adds: Promise<void>[] = []
+  for (let j = 0; j < 5000; j++) adds.push(rtnl.route.add({ dst: `10.${(j >> 8) & 255}.${j & 255}.0/24`, type: 'blackhole' }))
+  await Promise.all(adds)
+  let n = 0
+  let inner = 0
+  // More routes than a dump holds back (2,048): the outer dump is mid-way when the inner ones start.
+  for await (const r of rtnl.route.list({ timeout: 20000 })) {
+    n++
+    if (n % 1000 === 1) {
+      inner += (await rtnl.link.list({ timeout: 10000 }).toArray()).length
+      t.equal(r.type, 'blackhole')
+    }
+  }
+  t.equal(n, 5000, 'the outer dump listed every route')
+  t.equal(inner, 5, 'each inner dump ran (lo, five times)')
+})
