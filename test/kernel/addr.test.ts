@@ -281,3 +281,14 @@ t.test('IPv6 with an IPv4 tail (sit-style ::a.b.c.d, mapped ::ffff:a.b.c.d) is w
   await rtnl.addr.del({ link: 'br0', address: '::10.0.0.1/96' })
   t.notOk((await rtnl.addr.list({ link: 'br0', family: 6 }).toArray()).some(a => a.address === '::10.0.0.1'))
 })
+
+t.test('addr.del of a listed address with its link given ({ ...addr, link }) is taken, extra fields and all', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.addr.add({ link: 'br0', address: '10.0.0.1/24' })
+  const [a] = await rtnl.addr.list({ link: 'br0', family: 4 }).toArray()
+  await rtnl.addr.del({ ...a!, link: 'br0' } as any)
+  t.same(await rtnl.addr.list({ link: 'br0', family: 4 }).toArray(), [])
+  await t.rejects(rtnl.addr.del({ link: 'br0', address: '10.0.0.1/24', adress: 'x' } as any), { name: 'ValidationError', field: 'adress' }, 'plain options are still checked')
+})

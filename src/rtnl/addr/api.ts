@@ -432,7 +432,8 @@ export class AddrApi {
       const { index, cidr, peer } = opts
       return this.del({ link: index, address: cidr, ...(peer !== undefined ? { peer } : {}), ...callOpts(opts) })
     }
-    checkOptionKeys(opts, DEL_KEYS, 'addr.del')
+    // A listed address with its link given ({ ...addr, link }) keeps its other fields.
+    if (!isListedAddrLike(opts as AddrAddOptions)) checkOptionKeys(opts, DEL_KEYS, 'addr.del')
     const hasPrefix = typeof opts.address === 'string' && opts.address.includes('/')
     const c = parseCidr(opts.address)
     const index = await resolveLink(this.sock, checkLinkRef(opts.link))
