@@ -1151,6 +1151,17 @@ export class NetlinkSocket {
   }
 
   /**
+   * A malformed answer (truncated, bad length, stray bytes): fails the request it belongs to,
+   * if any, or else goes to the error listeners.
+   */
+  private malformed(p: Pending | undefined, err: Error): void {
+    if (p) {
+      if (!p.dump) this.abandon(p)
+      this.settle(p, err, true)
+    } else for (const l of this.errorListeners) l(err)
+  }
+
+  /**
    * Drops what comes later with this sequence number (see overrun()): up to its DONE or
    * ERROR when `toAck`, else its first message. At most DROP_MAX are remembered.
    */
@@ -1165,10 +1176,7 @@ export class NetlinkSocket {
     const err = new DecodeError(`datagram of ${n} bytes truncated to ${size}`, messageTypeName(buf.readUInt16LE(base + 4)), base, hexExcerpt(buf, base))
     debug('truncated datagram %d > %d', n, size)
     if (buf === this.rbuf) this.rbuf = Buffer.allocUnsafe(Math.min(1 << 24, Math.max(n + 4096, buf.length * 2)))
-    if (p) {
-      if (!p.dump) this.abandon(p)
-      this.settle(p, err, true)
-    } else for (const l of this.errorListeners) l(err)
+    this.malformed(p, err)
   }
 
   private onDatagram(n: number, groups: number, buf: Buffer = this.rbuf, base = 0): void {
@@ -1196,11 +1204,7 @@ export class NetlinkSocket {
       const pid = rd32(buf, off + 12)
       if (len < NLMSG_HDRLEN || off + len > end) {
         const err = new DecodeError(`bad nlmsg_len ${len} (datagram ${n} bytes)`, messageTypeName(type), off, hexExcerpt(buf, off))
-        const p = groups === 0 ? this.pending.get(seq) : undefined
-        if (p) {
-          if (!p.dump) this.abandon(p)
-          this.settle(p, err, true)
-        } else for (const l of this.errorListeners) l(err)
+        this.malformed(groups === 0 ? this.pending.get(seq) : undefined, err)
         return
       }
       let p = pid === this.portId ? this.pending.get(seq) : undefined
@@ -1245,10 +1249,7 @@ export class NetlinkSocket {
     const err = new DecodeError(`${end - off} stray bytes at the end of a datagram, too few for a netlink header`, 'nlmsghdr', off, hexExcerpt(buf, off))
     debug('stray bytes: %s', err.message)
     const p = groups === 0 && end - off >= 12 ? this.pending.get(rd32(buf, off + 8)) : undefined
-    if (p) {
-      if (!p.dump) this.abandon(p)
-      this.settle(p, err, true)
-    } else for (const l of this.errorListeners) l(err)
+    this.malformed(p, err)
   }
 
   private onReply(p: Pending, msg: NlMsg): void {
