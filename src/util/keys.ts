@@ -25,14 +25,10 @@ export function optionKeys<T>() {
  */
 export function checkOptionKeys(obj: unknown, known: ReadonlySet<string>, what: string): void {
   if (typeof obj !== 'object' || obj === null) return
-  for (const k in obj) {
-    if (known.has(k) || (obj as Record<string, unknown>)[k] === undefined) continue
-    const names = [...known]
-    const near = closest(k, names)
-    throw new ValidationError(
-      `${what}: unknown option ${k}${near ? ` (did you mean ${near}?)` : ''}; known: ${names.join(', ')}`,
-      k, (obj as Record<string, unknown>)[k])
-  }
+  const k = unknownKey(obj, known, false)
+  if (k === undefined) return
+  const names = [...known]
+  throw new ValidationError(`${what}: unknown option ${k}${hint(k, names)}`, k, (obj as Record<string, unknown>)[k])
 }
 
 /**
@@ -40,14 +36,25 @@ export function checkOptionKeys(obj: unknown, known: ReadonlySet<string>, what: 
  * `known` does not have, with the closest known key when one is near.
  */
 export function checkKnownKeys(obj: object, known: ReadonlySet<string> | ReadonlyMap<string, unknown>, field: string, list?: readonly string[]): void {
+  const k = unknownKey(obj, known, true)
+  if (k === undefined) return
+  const names = list ?? [...known.keys()]
+  throw new ValidationError(`${field}.${k}: unknown option${hint(k, names)}`, `${field}.${k}`, (obj as Record<string, unknown>)[k])
+}
+
+/** The first key of obj with a defined value that `known` lacks (`unknown`, raw attributes, passing where allowed). */
+function unknownKey(obj: object, known: { has(k: string): boolean }, rawAllowed: boolean): string | undefined {
   for (const k in obj) {
-    if (known.has(k) || k === 'unknown' || (obj as Record<string, unknown>)[k] === undefined) continue
-    const names = list ?? [...known.keys()]
-    const near = closest(k, names)
-    throw new ValidationError(
-      `${field}.${k}: unknown option${near ? ` (did you mean ${near}?)` : ''}; known: ${names.join(', ')}`,
-      `${field}.${k}`, (obj as Record<string, unknown>)[k])
+    if (known.has(k) || (rawAllowed && k === 'unknown') || (obj as Record<string, unknown>)[k] === undefined) continue
+    return k
   }
+  return undefined
+}
+
+/** ` (did you mean NEAR?); known: a, b, ...` for an unknown key. */
+function hint(k: string, names: readonly string[]): string {
+  const near = closest(k, names)
+  return `${near ? ` (did you mean ${near}?)` : ''}; known: ${names.join(', ')}`
 }
 
 /** The known name within edit distance 2 of k (case-insensitive), if exactly one is closest. */
