@@ -148,11 +148,7 @@ const NO_OPTIONS: CallOptions & { stats?: boolean } = Object.freeze({})
 
 /** Checks add/set options' keys: `base` and the keys of the registered kinds and port kinds. */
 function checkLinkOptionKeys(o: object, base: ReadonlySet<string>, verb: string): void {
-  for (const k in o) {
-    if (base.has(k) || (o as Record<string, unknown>)[k] === undefined) continue
-    if (kindDataKeys().includes(k) || [...registeredPortKinds()].some(p => p.key === k)) continue
-    checkOptionKeys(o, new Set([...base, ...kindDataKeys(), ...[...registeredPortKinds()].map(p => p.key)]), verb)
-  }
+  checkOptionKeys(o, new Set([...base, ...kindDataKeys(), ...[...registeredPortKinds()].map(p => p.key)]), verb)
 }
 
 /**
@@ -457,7 +453,8 @@ export class LinkApi {
       // A name with '%' ('veth%d') is a template: the kernel makes the name (veth0, veth1...).
       // A second request then needs the new link's index, which the kernel sends back only
       // when asked (NLM_F_ECHO, Linux 6.3+), and not for a link made in another namespace.
-      const echo = (port !== undefined || Object.keys(post).length > 0) && opts.name.includes('%') ||
+      const hasPost = Object.keys(post).length > 0
+      const echo = (port !== undefined || hasPost) && opts.name.includes('%') ||
         peerAlias && opts.peer!.name!.includes('%')
       if (echo && opts.netns !== undefined)
         throw new ValidationError(`name: a name template (${opts.name}, peer ${opts.peer?.name ?? '-'}) with port settings, an alias or addrGenMode cannot go with netns: the kernel does not tell which link it made there`, 'name', opts.name)
@@ -476,7 +473,7 @@ export class LinkApi {
       }
       // The second requests go to the namespace each end was created in. If one fails, a
       // link this call made is removed again.
-      if (Object.keys(post).length) later.push([ref, post, postH, opts.netns])
+      if (hasPost) later.push([ref, post, postH, opts.netns])
       if (port) {
         // Port settings go to the namespace the link is in: a link name in them is looked up there.
         const data = await this.withIndexes(port.data, opts[port.key as keyof PortData] as Record<string, unknown>, port.key, opts, opts.netns)
@@ -726,7 +723,6 @@ export class LinkApi {
     }
   }
 
-  /** Kind data with link references (vxlan dev) resolved to indexes. */
   /**
    * Kind or port data with the link names given where the table has a link's index
    * (`codecs.ifindex`: vxlan `dev`, bridge port `backupPort`, bond `primary`...) resolved,
