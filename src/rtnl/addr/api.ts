@@ -263,7 +263,6 @@ function sameBytes(buf: Buffer, a: number, aLen: number, b: number, bLen: number
   return true
 }
 
-/** An add whose message plainAddMessage() can write: a link index and no optional field. */
 const ADD_KEYS = optionKeys<AddrAddOptions>()([
   'link', 'address', 'peer', 'broadcast', 'label', 'scope', 'flags', 'preferredLifetime', 'validLifetime', 'metric',
   'protocol', 'replace', 'timeout', 'signal',
@@ -272,6 +271,7 @@ const DEL_KEYS = optionKeys<AddrDelOptions>()(['link', 'address', 'peer', 'timeo
 const LIST_KEYS = optionKeys<AddrListFilter>()(['link', 'family', 'timeout', 'signal'])
 const FLUSH_KEYS = optionKeys<CallOptions & { family?: Family | 4 | 6 }>()(['family', 'timeout', 'signal'])
 
+/** An add whose message plainAddMessage() can write: a link index and no optional field. */
 function isPlainAdd(o: AddrAddOptions): boolean {
   return typeof o === 'object' && o !== null && isLinkIndex(o.link) && typeof o.address === 'string' &&
     o.peer === undefined && o.broadcast === undefined && o.label === undefined && o.scope === undefined &&
