@@ -44,13 +44,24 @@ export interface NativeBinding {
    * sendmsg() then one non-blocking recvmsg() into buf, in one call (rtnetlink usually
    * answers inside sendmsg). Returns what recvmsg would; optional in fakes.
    */
+  sendRecv?(fd: number, buffers: Buffer | readonly Buffer[], buf: Buffer, sender?: Uint32Array): number
   /**
    * One non-blocking recvmmsg() into consecutive `slot`-byte slots of buf; lens[i] receives
    * each datagram's real length (> slot when truncated), pids[i] (when given) its sender's
    * port id (0: the kernel). Returns how many were read (0: none). Optional in fakes.
    */
   recvBatch?(fd: number, buf: Buffer, slot: number, lens: Int32Array, pids?: Uint32Array): number
-  sendRecv?(fd: number, buffers: Buffer | readonly Buffer[], buf: Buffer, sender?: Uint32Array): number
+  /**
+   * recvmsg and sendRecv read a datagram larger than their buffer on into a native spill
+   * area of this many bytes (0 or absent: none, such a datagram is cut off).
+   */
+  readonly spillSize?: number
+  /**
+   * Copies the part of the last datagram recvmsg/sendRecv read that did not fit its buffer
+   * (its real length minus the buffer's, at most spillSize) to buf at offset; returns the
+   * bytes copied. Valid until the next read. Optional in fakes.
+   */
+  takeSpill?(buf: Buffer, offset: number, length: number): number
   close(fd: number): void
   /** A stopped, unreferenced uv_poll watcher calling back (status, events). */
   pollCreate(fd: number, callback: (status: number, events: number) => void): PollHandle

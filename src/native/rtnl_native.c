@@ -221,11 +221,26 @@ static ssize_t do_sendmsg(int fd, struct iovec* iov, int n) {
   return r;
 }
 
+// The spill area: a second iovec behind the caller's buffer on every single-datagram read,
+// so that a datagram larger than that buffer (a link with many VFs or altnames: a GET's
+// reply is sized to its object, past 64 KiB) is still read whole. The caller copies the
+// rest out with takeSpill() before its next read. One per thread (each Node environment
+// runs on its own); malloc'd, so its pages are only made resident when a datagram reaches
+// them.
+#define SPILL_SIZE (1 << 20)
+static __thread char* spill;
+
+static void spill_free(void* arg) {
+  (void)arg;
+  free(spill);
+  spill = NULL;
+}
+
 // MSG_TRUNC makes the kernel return the datagram's real length; -1 when nothing is queued,
-// -2 - errno on other failures.
+// -2 - errno on other failures. Bytes past len are in the spill area (up to SPILL_SIZE).
 static ssize_t do_recvmsg(int fd, void* data, size_t len, struct sockaddr_nl* sa) {
-  struct iovec iov = {.iov_base = data, .iov_len = len};
-  struct msghdr msg = {.msg_name = sa, .msg_namelen = sizeof *sa, .msg_iov = &iov, .msg_iovlen = 1};
+  struct iovec iov[2] = {{.iov_base = data, .iov_len = len}, {.iov_base = spill, .iov_len = SPILL_SIZE}};
+  struct msghdr msg = {.msg_name = sa, .msg_namelen = sizeof *sa, .msg_iov = iov, .msg_iovlen = spill ? 2 : 1};
   ssize_t r;
   do r = recvmsg(fd, &msg, MSG_TRUNC | MSG_DONTWAIT);
   while (r < 0 && errno == EINTR);
@@ -305,6 +320,24 @@ static napi_value RecvMsg(napi_env env, napi_callback_info info) {
   if (r < -1) return throw_errno(env, (int)(-2 - r), "recvmsg");
   if (r >= 0) store_sender(env, argv[2], &sa);
   return num(env, (double)r);
+}
+
+// takeSpill(buf, offset, length) -> bytes copied: the part of the last datagram read by
+// recvmsg/sendRecv that did not fit its buffer (its real length minus the buffer's), copied
+// to buf at offset. Valid until the next read on this thread.
+static napi_value TakeSpill(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  void* data;
+  size_t len;
+  int32_t off, n;
+  if (!get_args(env, info, 3, argv) || napi_get_buffer_info(env, argv[0], &data, &len) != napi_ok ||
+      !arg_i32(env, argv[1], &off) || !arg_i32(env, argv[2], &n) || off < 0 || n < 0 ||
+      (size_t)off + (size_t)n > len)
+    return throw_type(env, "takeSpill(buf: Buffer, offset: number, length: number) within buf");
+  if (!spill) n = 0;
+  if (n > SPILL_SIZE) n = SPILL_SIZE;
+  memcpy((char*)data + off, spill, (size_t)n);
+  return num(env, n);
 }
 
 // recvBatch(fd, buf, slot, lens: Int32Array, pids?: Uint32Array) -> datagrams read (0 when
@@ -755,6 +788,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       FN("recvmsg", RecvMsg),
       FN("sendRecv", SendRecv),
       FN("recvBatch", RecvBatch),
+      FN("takeSpill", TakeSpill),
       FN("close", Close),
       FN("pollCreate", PollCreate),
       FN("pollStart", PollStart),
@@ -773,6 +807,13 @@ static napi_value Init(napi_env env, napi_value exports) {
 #undef FN
   };
   CHECK(napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  if (!spill) {
+    spill = malloc(SPILL_SIZE);
+    if (spill) napi_add_env_cleanup_hook(env, spill_free, NULL);
+  }
+  napi_value size;
+  CHECK(napi_create_int32(env, spill ? SPILL_SIZE : 0, &size));
+  CHECK(napi_set_named_property(env, exports, "spillSize", size));
   return exports;
 }
 

@@ -216,6 +216,8 @@ interface Pending {
   onAbort: (() => void) | undefined
   sent: boolean
   settled: boolean
+  /** Sent again once: a GET whose reply was cut off (see truncated). */
+  retried: boolean
   dump: DumpState | undefined
   /** What the promise resolves with: the reply list, nothing (requestVoid) or the first reply (requestOne). */
   result: Result
@@ -333,9 +335,15 @@ function badCallOpts(timeout: unknown, signal: unknown): ValidationError | undef
     return new ValidationError('signal: expected an AbortSignal', 'signal', signal)
   return undefined
 }
-// recvBatch: 64 slots of 8 KiB (ACKs and single-object replies fit; a larger one is reported truncated)
+// recvBatch: 64 slots of 8 KiB to start with (ACKs and most single-object replies fit). A
+// larger reply makes them larger, keeping the buffer at 512 KiB (16 KiB x 32 ... 64 KiB x 8);
+// past 64 KiB a socket reads one datagram at a time (see growBatchSlot).
 const BATCH_SLOT = 8192
 const BATCH_SLOTS = 64
+const BATCH_BYTES = BATCH_SLOT * BATCH_SLOTS
+const BATCH_SLOT_MAX = 65536
+/** Largest receive buffer a socket grows to for one datagram (see unspill, truncated). */
+const RBUF_MAX = 1 << 24
 const DEFAULT_RCVBUF = 4 << 20
 const DEFAULT_SNDBUF = 1 << 20
 const MAX_IOV = 1024
@@ -368,6 +376,8 @@ export class NetlinkSocket {
   private readonly listeners = new Set<MessageListener>()
   private rbuf = Buffer.allocUnsafe(65536)
   private bbuf: Buffer | undefined
+  /** Slot size of batch reads (0: a reply larger than BATCH_SLOT_MAX was met, none any more). */
+  private batchSlot = BATCH_SLOT
   private readonly blens = new Int32Array(BATCH_SLOTS)
   private readonly bpids = new Uint32Array(BATCH_SLOTS)
   /** Drop datagrams not sent by the kernel (SocketOptions.kernelOnly). */
@@ -515,7 +525,7 @@ export class NetlinkSocket {
       !this.busy && this.b.sendRecv !== undefined) {
       this.sendNow(p)
       if (p.settled) return p.failed ? Promise.reject(p.value) : Promise.resolve(p.value)
-      if (p.sent) return this.promiseOf(p, opts)
+      if (p.sent || p.retried) return this.promiseOf(p, opts)
     }
     this.sendQueue.push(p)
     this.scheduleFlush()
@@ -713,9 +723,11 @@ export class NetlinkSocket {
   /**
    * Counters since the socket opened: requests sent, and of those the ones that change
    * state (NEW/DEL/SET message types; GETs and dumps excluded); `foreign`: datagrams
-   * dropped because a process, not the kernel, sent them (SocketOptions.kernelOnly).
+   * dropped because a process, not the kernel, sent them (SocketOptions.kernelOnly);
+   * `retries`: GETs sent again because their reply was cut off (it did not fit a batch
+   * read's slot, or passed the spill area too); each also counts in `requests`.
    */
-  readonly stats = { requests: 0, changes: 0, dumps: 0, foreign: 0 }
+  readonly stats = { requests: 0, changes: 0, dumps: 0, foreign: 0, retries: 0 }
 
   /** Requests sent and not yet answered, plus those waiting to be sent. */
   get pendingCount(): number {
@@ -760,7 +772,7 @@ export class NetlinkSocket {
     return {
       seq: 0, msg, type: rd16(msg, 4), flags: rd16(msg, 6), what, decode, results: undefined,
       ackless: false, resolve: undefined, reject: undefined, timer: undefined, signal, onAbort: undefined, sent: false,
-      settled: false, dump: undefined, result: Result.List, failed: false, value: undefined,
+      settled: false, retried: false, dump: undefined, result: Result.List, failed: false, value: undefined,
     }
   }
 
@@ -931,8 +943,24 @@ export class NetlinkSocket {
   /** Parses what sendRecv or recvmsg read: n bytes into rbuf (-1: nothing yet). */
   private received(n: number): void {
     if (n < 0 || this.foreign(n, this.sender[0]!)) return
-    if (n > this.rbuf.length) this.truncated(n)
+    if (n > this.rbuf.length && !this.unspill(n)) this.truncated(n)
     else this.onDatagram(n, this.sender[1]!)
+  }
+
+  /**
+   * A datagram longer than rbuf, read on into the native helper's spill area (a link's
+   * reply is sized to the link: with many VFs or altnames it passes 64 KiB): rbuf grows to
+   * hold it and its rest is copied in. False when the spill could not hold it either.
+   */
+  private unspill(n: number): boolean {
+    const have = this.rbuf.length
+    if (this.b.takeSpill === undefined || n - have > (this.b.spillSize ?? 0)) return false
+    const big = Buffer.allocUnsafe(grownSize(n, have))
+    this.rbuf.copy(big, 0, 0, have)
+    if (this.b.takeSpill(big, have, n - have) !== n - have) return false
+    debug('datagram of %d bytes read on past the %d-byte buffer', n, have)
+    this.rbuf = big
+    return true
   }
 
   /** Sends queued requests in batches (one sendmsg each), draining replies in between. */
@@ -1060,11 +1088,13 @@ export class NetlinkSocket {
     // dump runs (its parts are large and read one at a time for back-pressure) or while
     // notifications are wanted (their sender groups matter).
     if (b.recvBatch && !this.activeDump && this.groupCount === 0 && this.inFlight > 1) {
-      this.bbuf ??= Buffer.allocUnsafe(BATCH_SLOT * BATCH_SLOTS)
-      while (!this.closed && this.wantsRead()) {
+      while (!this.closed && this.batchSlot > 0 && this.wantsRead()) {
+        // Local: a reply too large for its slot makes later reads use larger ones.
+        const slot = this.batchSlot
+        const bbuf = this.bbuf ??= Buffer.allocUnsafe(BATCH_BYTES)
         let k: number
         try {
-          k = b.recvBatch(this.fd, this.bbuf, BATCH_SLOT, this.blens, this.bpids)
+          k = b.recvBatch(this.fd, bbuf, slot, this.blens, this.bpids)
         } catch (err) {
           const e = err as NodeJS.ErrnoException
           if (e.code === 'ENOBUFS') {
@@ -1078,8 +1108,8 @@ export class NetlinkSocket {
         for (let i = 0; i < k && !this.closed; i++) {
           const n = this.blens[i]!
           if (this.foreign(n, this.bpids[i]!)) continue
-          if (n > BATCH_SLOT) this.truncated(n, this.bbuf, i * BATCH_SLOT, BATCH_SLOT)
-          else this.onDatagram(n, 0, this.bbuf, i * BATCH_SLOT)
+          if (n > slot) this.truncated(n, bbuf, i * slot, slot)
+          else this.onDatagram(n, 0, bbuf, i * slot)
         }
         if (this.activeDump) break
       }
@@ -1170,13 +1200,52 @@ export class NetlinkSocket {
     if (this.dropSeqs.size > DROP_MAX) this.dropSeqs.delete(this.dropSeqs.keys().next().value!)
   }
 
+  /**
+   * A datagram cut off at the end of its buffer: the buffer (or the batch slot) grows for the
+   * next one. A GET's lone reply is asked for again, once; anything else fails its request
+   * (DecodeError), or goes to the error listeners.
+   */
   private truncated(n: number, buf: Buffer = this.rbuf, base = 0, size = buf.length): void {
     const seq = size >= 16 ? buf.readUInt32LE(base + 8) : 0
     const p = this.pending.get(seq)
-    const err = new DecodeError(`datagram of ${n} bytes truncated to ${size}`, messageTypeName(buf.readUInt16LE(base + 4)), base, hexExcerpt(buf, base))
     debug('truncated datagram %d > %d', n, size)
-    if (buf === this.rbuf) this.rbuf = Buffer.allocUnsafe(Math.min(1 << 24, Math.max(n + 4096, buf.length * 2)))
+    if (buf !== this.rbuf) this.growBatchSlot(n)
+    // Past batch reads, what comes next is read into rbuf: it grows now too.
+    if (n > this.rbuf.length && (buf === this.rbuf || this.batchSlot === 0)) this.rbuf = Buffer.allocUnsafe(grownSize(n, this.rbuf.length))
+    if (p !== undefined && this.retryable(p)) {
+      this.resend(p)
+      return
+    }
+    const err = new DecodeError(`datagram of ${n} bytes truncated to ${size}`, messageTypeName(buf.readUInt16LE(base + 4)), base, hexExcerpt(buf, base))
     this.malformed(p, err)
+  }
+
+  /** Batch reads with slots that hold n bytes from now on; none past BATCH_SLOT_MAX. */
+  private growBatchSlot(n: number): void {
+    if (n <= this.batchSlot || this.batchSlot === 0) return
+    let slot = this.batchSlot
+    while (slot < n && slot <= BATCH_SLOT_MAX) slot *= 2
+    this.batchSlot = slot > BATCH_SLOT_MAX ? 0 : slot
+    debug('batch reads: %s', this.batchSlot > 0 ? `${this.batchSlot}-byte slots` : 'off')
+  }
+
+  /**
+   * A request that may be sent again after its answer was cut off: a GET (not a dump, which
+   * the kernel has moved past) with nothing of its answer taken yet, not retried before.
+   */
+  private retryable(p: Pending): boolean {
+    return !p.settled && !p.retried && p.dump === undefined && p.results === undefined && p.value === undefined &&
+      messageTypeInfo(p.type)?.kind === 'get'
+  }
+
+  /** Sends p again, first in line, under a new sequence number; the old one's rest is dropped. */
+  private resend(p: Pending): void {
+    p.retried = true
+    this.stats.retries++
+    this.abandon(p)
+    p.sent = false
+    this.sendQueue.unshift(p)
+    this.scheduleFlush()
   }
 
   private onDatagram(n: number, groups: number, buf: Buffer = this.rbuf, base = 0): void {
@@ -1504,4 +1573,9 @@ function setBuf(b: NativeBinding, fd: number, force: number, plain: number, size
   } catch {
     return 212992
   }
+}
+
+/** The size a receive buffer of `have` bytes grows to for an n-byte datagram. */
+function grownSize(n: number, have: number): number {
+  return Math.max(n, Math.min(RBUF_MAX, Math.max(n + 4096, have * 2)))
 }

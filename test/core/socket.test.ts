@@ -430,14 +430,70 @@ t.test('close rejects everything pending, and later requests', async t => {
   s.close()
 })
 
-t.test('truncated datagram rejects its request with DecodeError and grows the buffer', async t => {
+t.test('truncated datagram rejects a request other than a GET with DecodeError and grows the buffer', async t => {
   const k = new FakeKernel(m => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(70000))))
   const s = NetlinkSocket.open({ binding: k })
-  const err = await s.request(msg(T_GET), { ack: false, decode: m => m.end - m.off }).catch(e => e)
+  const err = await s.request(msg(T_NEW), { ack: false, decode: m => m.end - m.off }).catch(e => e)
   t.type(err, DecodeError)
   t.match(err.message, /truncated/)
-  const ok = await s.request(msg(T_GET), { ack: false, decode: m => m.end - m.off })
+  const ok = await s.request(msg(T_NEW), { ack: false, decode: m => m.end - m.off })
   t.same(ok, [70000], 'next reply fits')
+  t.equal(s.stats.retries, 0, 'not sent again')
+  s.close()
+})
+
+t.test('a GET whose reply was cut off is sent again, once; the rest of the first answer is dropped', async t => {
+  for (const ack of [false, true]) {
+    let n = 0
+    const k = new FakeKernel(m => {
+      const body = Buffer.alloc(70000, ++n)
+      k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, body))
+      if (ack) k.reply(errorMsg(m, 0))
+    })
+    const s = NetlinkSocket.open({ binding: k })
+    const notes: number[] = []
+    s.onMessage(m => notes.push(m.type))
+    s.subscribe(1) // read one datagram at a time, and anything unmatched would reach `notes`
+    const got = await s.request(msg(T_GET), { ack, decode: m => [m.end - m.off, m.buf[m.off + 69999]] })
+    t.same(got, [[70000, 2]], `ack ${ack}: the second answer, whole`)
+    t.equal(k.sent.length, 2, 'sent twice')
+    t.not(k.sent[1]!.seq, k.sent[0]!.seq, 'under a new sequence number')
+    t.equal(s.stats.retries, 1)
+    await new Promise(r => setTimeout(r, 10))
+    t.same(notes, [], `ack ${ack}: the first answer's ACK went to no listener`)
+    t.equal(s.pendingCount, 0)
+    s.close()
+  }
+  // Cut off again (the answer grew past the grown buffer): DecodeError, not a third try.
+  let size = 70000
+  const k = new FakeKernel(m => { k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(size))); size *= 4 })
+  const s = NetlinkSocket.open({ binding: k })
+  await t.rejects(s.request(msg(T_GET), { ack: false }), { name: 'DecodeError', message: /truncated/ })
+  t.equal(k.sent.length, 2, 'tried twice')
+  s.close()
+})
+
+t.test('a datagram longer than the receive buffer is read on into the native spill area', async t => {
+  const body = Buffer.alloc(70000)
+  for (let i = 0; i < body.length; i++) body[i] = (i * 7) & 0xff
+  for (const inSend of [false, true]) {
+    const k = new FakeKernel(m => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, body))).withSpill(1 << 20)
+    if (inSend) k.answerInSend()
+    const s = NetlinkSocket.open({ binding: k })
+    const got = await s.request(msg(T_NEW), { ack: false, decode: m => Buffer.from(m.buf.subarray(m.off, m.end)) })
+    t.ok(got[0]!.equals(body), `${inSend ? 'sendRecv' : 'recvmsg'}: the reply, whole, at the first try`)
+    t.equal(k.takeSpillCalls, 1)
+    t.equal(k.sent.length, 1)
+    // The buffer grew: the next one is read without the spill.
+    t.ok((await s.request(msg(T_NEW), { ack: false, decode: m => Buffer.from(m.buf.subarray(m.off, m.end)) }))[0]!.equals(body))
+    t.equal(k.takeSpillCalls, 1, 'the buffer grew to hold it')
+    s.close()
+  }
+  // Past the spill area too: cut off as without one.
+  const k = new FakeKernel(m => k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, body))).withSpill(1000)
+  const s = NetlinkSocket.open({ binding: k })
+  await t.rejects(s.request(msg(T_NEW), { ack: false }), { name: 'DecodeError', message: /70016 bytes truncated to 65536/ })
+  t.equal(k.takeSpillCalls, 0)
   s.close()
 })
 
@@ -454,7 +510,8 @@ t.test('the ACK after a malformed reply is dropped, not handed to the listeners'
     const notes: number[] = []
     s.onMessage(m => notes.push(m.type))
     s.subscribe(1)
-    const err = await s.request(msg(T_GET), { decode: m => m.end - m.off }).catch(e => e)
+    // Not a GET: that would be sent again (above).
+    const err = await s.request(msg(T_NEW), { decode: m => m.end - m.off }).catch(e => e)
     t.type(err, DecodeError, `${bad}: DecodeError`)
     await new Promise(r => setTimeout(r, 10))
     t.same(notes, [], `${bad}: its ACK read afterwards went to no listener`)
@@ -622,14 +679,46 @@ t.test('datagrams a process sent (sender port id not 0) are dropped, on every re
   sf.close()
 })
 
-t.test('pipelined ACKs are read many per syscall; an oversized answer in a batch is a DecodeError', async t => {
+t.test('pipelined ACKs are read many per syscall; an oversized answer in a batch is a DecodeError, and the slots grow', async t => {
   const k = new FakeKernel()
   const s = NetlinkSocket.open({ binding: k })
   await Promise.all(Array.from({ length: 500 }, () => s.request(msg())))
   t.ok(k.recvBatchCalls > 0 && k.recvBatchCalls < 100, `500 ACKs in ${k.recvBatchCalls} batched reads`)
   k.handler = (m, kk) => kk.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(9000)))
-  const r = await Promise.allSettled(Array.from({ length: 3 }, () => s.request(msg(T_GET), { ack: false, decode: m => m.end - m.off })))
+  const r = await Promise.allSettled(Array.from({ length: 3 }, () => s.request(msg(T_NEW), { ack: false, decode: m => m.end - m.off })))
   t.ok(r.some(x => x.status === 'rejected' && x.reason instanceof DecodeError), 'truncated in a batch slot: DecodeError, no hang')
+  t.equal(s.pendingCount, 0)
+  const before = k.recvBatchCalls
+  t.same(await Promise.all(Array.from({ length: 10 }, () => s.request(msg(T_NEW), { ack: false, decode: m => m.end - m.off }))),
+    Array.from({ length: 10 }, () => [9000]), 'then they fit: the slots grew')
+  t.ok(k.recvBatchCalls > before, 'still read in batches')
+  s.close()
+})
+
+t.test('GETs whose replies do not fit a batch slot are sent again, once, and the slots grow; past 64 KiB batch reads stop', async t => {
+  for (const size of [9000, 70000]) {
+    const k = new FakeKernel((m, kk) => kk.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(size, m.payload[8]!))))
+    const s = NetlinkSocket.open({ binding: k })
+    const get = (i: number) => s.request(msg(T_GET, w => w.attrU32(1, i)), { ack: false, decode: m => [m.end - m.off, m.buf[m.off + size - 1]] })
+    const round = () => Promise.all(Array.from({ length: 6 }, (_, i) => get(i + 1)))
+    const want = Array.from({ length: 6 }, (_, i) => [[size, i + 1]])
+    t.same(await round(), want, `${size}: every GET answered, each with its own reply`)
+    const retries = s.stats.retries
+    t.ok(retries > 0 && retries <= 6, `${size}: ${retries} sent again`)
+    const batches = k.recvBatchCalls
+    t.same(await round(), want, `${size}: again`)
+    t.equal(s.stats.retries, retries, `${size}: none sent again the second time`)
+    if (size < 65536) t.ok(k.recvBatchCalls > batches, 'read in batches of larger slots')
+    else t.equal(k.recvBatchCalls, batches, 'read one at a time')
+    t.equal(s.pendingCount, 0)
+    s.close()
+  }
+  // The retry cut off again (its answer grew): DecodeError.
+  let size = 9000
+  const k = new FakeKernel((m, kk) => { kk.reply(nlmsg(T_NEW, 0, m.seq, m.pid, Buffer.alloc(size))); size += 9000 })
+  const s = NetlinkSocket.open({ binding: k })
+  const r = await Promise.allSettled(Array.from({ length: 4 }, () => s.request(msg(T_GET), { ack: false })))
+  t.ok(r.some(x => x.status === 'rejected' && x.reason instanceof DecodeError), 'a second cut: DecodeError, no hang')
   t.equal(s.pendingCount, 0)
   s.close()
 })

@@ -142,6 +142,7 @@ export class FakeKernel implements NativeBinding {
     const d = this.queue.shift()
     if (!d) return -1
     d.data.copy(buf, 0, 0, Math.min(buf.length, d.data.length))
+    if (this.spillSize !== undefined) this.spilled = d.data.subarray(buf.length, buf.length + this.spillSize)
     if (sender) {
       sender[0] = d.pid ?? 0
       sender[1] = d.groups
@@ -161,6 +162,19 @@ export class FakeKernel implements NativeBinding {
       this.sendRecvCalls++
       this.sendmsg(fd, buffers)
       return this.recvmsg(fd, buf, sender)
+    }
+    return this
+  }
+  /** Like the native spill area behind recvmsg/sendRecv's buffer: installed by {@link FakeKernel.withSpill}. */
+  spillSize?: number
+  takeSpill?(buf: Buffer, offset: number, length: number): number
+  private spilled: Buffer = Buffer.alloc(0)
+  takeSpillCalls = 0
+  withSpill(size: number): this {
+    this.spillSize = size
+    this.takeSpill = (buf, offset, length) => {
+      this.takeSpillCalls++
+      return this.spilled.copy(buf, offset, 0, Math.min(length, this.spilled.length))
     }
     return this
   }
