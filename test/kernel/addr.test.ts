@@ -40,6 +40,40 @@ t.test('IPv4: add with broadcast +, label, peer; list; replace; del', async t =>
   await t.rejects(rtnl.addr.del({ link: 'br0', address: '10.9.9.9/24' }), { code: 'EADDRNOTAVAIL' })
 })
 
+t.test("broadcast '+' and '-' compute what ip's brd + and brd - do, from the peer when given", async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'ours', kind: 'bridge' })
+  await rtnl.link.add({ name: 'ips', kind: 'bridge' })
+  const cases: { address: string; peer?: string; broadcast: '+' | '-' }[] = []
+  let n = 0
+  for (const broadcast of ['+', '-'] as const) {
+    for (const len of [8, 17, 24, 30, 31, 32]) {
+      n++
+      cases.push({ address: `10.${n}.130.77/${len}`, broadcast })
+      // ip takes the prefix from the peer: `ADDR peer PEER/LEN`; here it is written on the address.
+      cases.push({ address: `10.${n + 100}.130.77/${len}`, peer: `10.${n + 200}.129.9`, broadcast })
+    }
+  }
+  for (const c of cases) {
+    await rtnl.addr.add({ link: 'ours', ...c })
+    const [local, len] = c.address.split('/')
+    const args = c.peer ? [local!, 'peer', `${c.peer}/${len}`] : [c.address]
+    await ns.exec('ip', ['address', 'add', ...args, 'brd', c.broadcast, 'dev', 'ips'])
+  }
+  const ipInfo = (await ns.ip('-4', 'address', 'show', 'dev', 'ips'))[0].addr_info as any[]
+  const ours = await rtnl.addr.list({ link: 'ours', family: 4 }).toArray()
+  t.equal(ours.length, cases.length)
+  for (const c of cases) {
+    const local = c.address.split('/')[0]!
+    const a = ours.find(x => x.address === local)!
+    const i = ipInfo.find(x => x.local === local)
+    t.equal(a.broadcast, i.broadcast, `${c.address}${c.peer ? ' peer ' + c.peer : ''} brd ${c.broadcast}: ${i.broadcast ?? 'none'}`)
+  }
+  t.ok(ours.some(a => a.broadcast === '10.9.130.0') && ours.some(a => a.broadcast === '10.202.255.255'), "'-', and '+' from the peer, met")
+  await t.rejects(rtnl.addr.add({ link: 'ours', address: '10.99.0.1/24', broadcast: '*' }), ValidationError)
+})
+
 t.test('IPv6 with lifetimes, nodad, noprefixroute', async t => {
   const ns = freshNetNs(t)
   const { rtnl } = ns

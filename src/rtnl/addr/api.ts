@@ -58,7 +58,11 @@ export interface AddrAddOptions extends CallOptions {
   address: string
   /** Point-to-point peer (`peer 10.0.0.2`). */
   peer?: string
-  /** IPv4 broadcast, or `'+'` to compute it from the prefix as `ip ... brd +` does. */
+  /**
+   * IPv4 broadcast, or `'+'` / `'-'` to compute it from the prefix as `ip ... brd +` / `brd -`
+   * do: the host bits of the address (of the peer, when given) all ones / all zeros; none for
+   * a /31 or /32.
+   */
   broadcast?: string
   label?: string
   scope?: Scope | number
@@ -475,19 +479,24 @@ export class AddrApi {
     optBool(o.replace, 'replace')
     const c = parseCidr(o.address)
     const attrs: AddrAttrs = { local: c.address, address: c.address }
+    // The address the prefix is about: the peer's when there is one (the kernel's prefix
+    // route goes to the peer's network).
+    let base = c.bytes
     if (o.peer !== undefined) {
       const p = parseIp(o.peer, 'peer')
       if (p.family !== c.family) throw new ValidationError('peer: not the same family as the address', 'peer', o.peer)
       attrs.address = formatIp(p.bytes)
+      base = p.bytes
     }
     if (o.broadcast !== undefined) {
       if (c.family !== AF_INET) throw new ValidationError('broadcast: IPv4 only', 'broadcast', o.broadcast)
-      if (o.broadcast === '+') {
+      if (o.broadcast === '+' || o.broadcast === '-') {
+        // As ip's `brd +` / `brd -`: the host bits all ones / all zeros; none for a /31 or /32.
         if (c.prefixLength < 31) {
-          const b = Buffer.from(c.bytes)
+          const b = Buffer.from(base)
           for (let i = 0; i < 4; i++) {
-            const bits = Math.max(0, Math.min(8, c.prefixLength - i * 8))
-            b[i] = b[i]! | (0xff >> bits)
+            const host = 0xff >> Math.max(0, Math.min(8, c.prefixLength - i * 8))
+            b[i] = o.broadcast === '+' ? b[i]! | host : b[i]! & ~host
           }
           attrs.broadcast = formatIp(b)
         }
