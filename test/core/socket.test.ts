@@ -443,19 +443,20 @@ t.test('truncated datagram rejects a request other than a GET with DecodeError a
 })
 
 t.test('a GET whose reply was cut off is sent again, once; the rest of the first answer is dropped', async t => {
-  for (const ack of [false, true]) {
+  for (const [ack, inSend] of [[false, false], [true, false], [false, true], [true, true]]) {
     let n = 0
     const k = new FakeKernel(m => {
       const body = Buffer.alloc(70000, ++n)
       k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, body))
       if (ack) k.reply(errorMsg(m, 0))
     })
+    if (inSend) k.answerInSend() // sent and cut off inside the call: it returns a pending promise
     const s = NetlinkSocket.open({ binding: k })
     const notes: number[] = []
     s.onMessage(m => notes.push(m.type))
     s.subscribe(1) // read one datagram at a time, and anything unmatched would reach `notes`
     const got = await s.request(msg(T_GET), { ack, decode: m => [m.end - m.off, m.buf[m.off + 69999]] })
-    t.same(got, [[70000, 2]], `ack ${ack}: the second answer, whole`)
+    t.same(got, [[70000, 2]], `ack ${ack}, inSend ${inSend}: the second answer, whole`)
     t.equal(k.sent.length, 2, 'sent twice')
     t.not(k.sent[1]!.seq, k.sent[0]!.seq, 'under a new sequence number')
     t.equal(s.stats.retries, 1)
