@@ -132,8 +132,15 @@ export class Topology {
     return h
   }
 
-  /** Compares the spec with the kernel and returns the changes apply() would make. */
-  async plan(): Promise<Plan> {
+  /**
+   * Compares the spec with the kernel and returns the changes apply() would make. Like
+   * apply() and destroy(), it waits for the topology's previous call to finish first.
+   */
+  plan(): Promise<Plan> {
+    return this.serial(() => this.compare())
+  }
+
+  private async compare(): Promise<Plan> {
     const existing = new Set(await NetNs.list())
     const observed = new Map<string, Observed>()
     await Promise.all(Object.keys(this.spec.namespaces).map(async name => {
@@ -145,13 +152,19 @@ export class Topology {
   /**
    * Makes the kernel match the spec and returns the steps taken (none when it already did).
    * Namespaces and links are created concurrently across namespaces, requests pipelined.
+   * Calls on one topology (plan, apply, destroy) run one at a time, in the order made: a
+   * second apply() made while one runs waits for it, then finds nothing left to do.
    * @throws {TopologyError} naming the failed step; namespaces this call created are deleted again.
    */
   async apply(opts: { onStep?: (step: Step, ms: number) => void } = {}): Promise<Step[]> {
     // Checked before any step: a bad callback would otherwise fail half-way through.
     if (opts === null || typeof opts !== 'object') throw new ValidationError('apply: the options must be an object', 'options', opts)
     if (opts.onStep !== undefined && typeof opts.onStep !== 'function') throw new ValidationError('onStep: expected a function', 'onStep', opts.onStep)
-    const plan = await this.plan()
+    return this.serial(() => this.applyNow(opts.onStep))
+  }
+
+  private async applyNow(onStep: ((step: Step, ms: number) => void) | undefined): Promise<Step[]> {
+    const plan = await this.compare()
     const nsBefore = new Set(this.createdNs)
     const linksBefore = this.createdLinks.length
     const done: Step[] = []
@@ -170,7 +183,7 @@ export class Topology {
             throw err instanceof TopologyError ? err : new TopologyError(step, err)
           }
           done.push(step)
-          opts.onStep?.(step, performance.now() - t0)
+          onStep?.(step, performance.now() - t0)
         }))
       }
     } catch (err) {
@@ -180,8 +193,15 @@ export class Topology {
     return done
   }
 
-  /** Deletes what this topology created (links in pre-existing namespaces, then its namespaces). */
-  async destroy(): Promise<void> {
+  /**
+   * Deletes what this topology created (links in pre-existing namespaces, then its
+   * namespaces), after the topology's previous call has finished.
+   */
+  destroy(): Promise<void> {
+    return this.serial(() => this.destroyNow())
+  }
+
+  private async destroyNow(): Promise<void> {
     for (const { netns, name } of this.createdLinks.splice(0).reverse()) {
       if (this.createdNs.has(netns)) continue
       try {
@@ -215,6 +235,17 @@ export class Topology {
   }
 
   // ---- internals ----------------------------------------------------------
+
+  /**
+   * Runs fn once the previous plan/apply/destroy has settled. Two at once raced: two
+   * concurrent apply() calls both tried to create the namespaces, and both failed.
+   */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(fn, fn)
+    this.tail = run.catch(() => undefined)
+    return run
+  }
+  private tail: Promise<unknown> = Promise.resolve()
 
   private closeAll(): void {
     for (const c of this.clients.values()) {

@@ -106,6 +106,40 @@ t.test('a failure mid-apply names the step and leaves no orphaned namespace', as
   t.notOk(NetNs.listSync().some(n => n.startsWith(p)), 'nothing created')
 })
 
+t.test('calls on one topology run one at a time: concurrent applies, a plan and a destroy made meanwhile', async t => {
+  const p = `${tag}s`
+  cleanup(t, p)
+  const topo = new Topology(recipe(p))
+  const order: string[] = []
+  const note = <T>(name: string, v: Promise<T>) => v.then(x => { order.push(name); return x })
+  // All made in one tick: before, both applies tried to create the namespaces, and both failed.
+  const [first, second, plan, again] = await Promise.all([
+    note('apply', topo.apply()), note('apply', topo.apply()), note('plan', topo.plan()), note('apply', topo.apply()),
+  ])
+  t.ok(first.length > 10, `the first apply took ${first.length} steps`)
+  t.same(second, [], 'the second found nothing to do')
+  t.equal(String(plan), '(no changes)', 'the plan made meanwhile saw the finished topology')
+  t.same(again, [])
+  t.same(order, ['apply', 'apply', 'plan', 'apply'], 'in the order made')
+  t.equal(NetNs.listSync().filter(n => n.startsWith(p)).length, 3)
+  // A destroy made during an apply waits for it, then removes everything.
+  const topo2 = new Topology(recipe(`${p}2`))
+  cleanup(t, `${p}2`)
+  const [steps] = await Promise.all([topo2.apply(), topo2.destroy()])
+  t.ok(steps.length > 10)
+  t.same(NetNs.listSync().filter(n => n.startsWith(`${p}2`)), [], 'destroyed after the apply')
+  // A failed call does not block the next one.
+  const bad = recipe(`${p}3`)
+  cleanup(t, `${p}3`)
+  bad.namespaces[`${p}3-web`]!.routes = [{ dst: '10.99.0.0/16', gateway: '192.0.2.1' }]
+  const topo3 = new Topology(bad)
+  const [r1, r2] = await Promise.allSettled([topo3.apply(), topo3.plan()])
+  t.equal(r1.status, 'rejected')
+  t.equal(r2.status, 'fulfilled', 'the plan after a failed apply still runs')
+  await topo.destroy()
+  t.same(NetNs.listSync().filter(n => n.startsWith(p)), [])
+})
+
 t.test('spec validation', async t => {
   t.throws(() => new Topology({} as any), { name: 'ValidationError' })
   t.throws(() => new Topology({ namespaces: { a: { veths: { e: { peer: { name: 'f', netns: 'zz' } } } } } }), /not in the topology/)
