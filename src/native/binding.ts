@@ -76,6 +76,15 @@ export interface NativeBinding {
   unshareNetns(): number
   /** A netlink socket created inside the namespace nsfd, in one native call. */
   socketInNetns(nsfd: number, protocol: number): number
+  /**
+   * open(path, flags | O_CLOEXEC) inside the namespace nsfd, in one native call: for a
+   * device that binds itself to its opener's namespace (/dev/net/tun). Optional in fakes.
+   */
+  openInNetns?(nsfd: number, path: string, flags: number): number
+  /** ioctl(fd, request, arg): a Buffer by address, a number by value; returns ioctl's result. Optional in fakes. */
+  ioctl?(fd: number, request: number, arg: Buffer | number): number
+  /** ioctl request numbers, as the headers encode them for this architecture. */
+  readonly ioctls?: { readonly TUNSETIFF: number; readonly TUNSETPERSIST: number; readonly TUNSETOWNER: number; readonly TUNSETGROUP: number; readonly SIOCGSKNS: number }
   mount(source: string | null, target: string, fstype: string | null, flags: number, data: string | null): void
   umount2(target: string, flags: number): void
   /** flock(); false when LOCK_NB was given and the lock is held elsewhere. */

@@ -9,7 +9,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <linux/netlink.h>
+#include <linux/sockios.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -604,7 +606,7 @@ static napi_value UnshareNetns(napi_env env, napi_callback_info info) {
 // back fails the thread is in the wrong namespace and nothing safe can follow.
 // The way back is tried first: a process in a user namespace may enter a network
 // namespace it owns but lack CAP_SYS_ADMIN over the one it came from (EPERM).
-static int in_netns(int nsfd, int (*fn)(void*), void* arg, int* err, const char** syscall) {
+static int in_netns(int nsfd, int (*fn)(void*), void* arg, const char* fn_syscall, int* err, const char** syscall) {
   int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
   if (self < 0) {
     *err = errno;
@@ -626,7 +628,7 @@ static int in_netns(int nsfd, int (*fn)(void*), void* arg, int* err, const char*
   close(self);
   if (r < 0) {
     *err = saved;
-    *syscall = "socket";
+    *syscall = fn_syscall;
   }
   return r;
 }
@@ -644,9 +646,67 @@ static napi_value SocketInNetns(napi_env env, napi_callback_info info) {
     return throw_type(env, "socketInNetns(nsfd: number, protocol: number)");
   int err = 0;
   const char* syscall = NULL;
-  int fd = in_netns(nsfd, make_socket, &protocol, &err, &syscall);
+  int fd = in_netns(nsfd, make_socket, &protocol, "socket", &err, &syscall);
   if (fd < 0) return throw_errno(env, err, syscall);
   return num(env, fd);
+}
+
+struct open_args {
+  const char* path;
+  int flags;
+};
+
+static int open_file(void* arg) {
+  const struct open_args* a = arg;
+  return open(a->path, a->flags | O_CLOEXEC);
+}
+
+// openInNetns(nsfd, path, flags) -> fd of path opened inside the namespace nsfd (O_CLOEXEC
+// added), in one native call: for a device that binds itself to its opener's namespace
+// (/dev/net/tun makes its interface there), without JavaScript running in that namespace.
+static napi_value OpenInNetns(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t nsfd, flags;
+  char path[4096];
+  struct open_args a;
+  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &nsfd) || !arg_str(env, argv[1], path, sizeof path, &a.path) ||
+      !a.path || !arg_i32(env, argv[2], &flags))
+    return throw_type(env, "openInNetns(nsfd: number, path: string, flags: number)");
+  a.flags = flags;
+  int err = 0;
+  const char* syscall = NULL;
+  int fd = in_netns(nsfd, open_file, &a, "open", &err, &syscall);
+  if (fd < 0) return throw_errno(env, err, syscall);
+  return num(env, fd);
+}
+
+// ioctl(fd, request, arg: Buffer | number) -> what ioctl() returns (a new fd for SIOCGSKNS).
+// A Buffer goes by address (the kernel reads and may write it), a number by value.
+static napi_value Ioctl(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  double req;
+  if (!get_args(env, info, 3, argv) || !arg_i32(env, argv[0], &fd) || napi_get_value_double(env, argv[1], &req) != napi_ok ||
+      req < 0 || req > 4294967295.0)
+    return throw_type(env, "ioctl(fd: number, request: number, arg: Buffer | number)");
+  bool is_buf = false;
+  napi_is_buffer(env, argv[2], &is_buf);
+  int r;
+  if (is_buf) {
+    void* data;
+    size_t len;
+    if (napi_get_buffer_info(env, argv[2], &data, &len) != napi_ok) return throw_type(env, "ioctl: bad buffer");
+    do r = ioctl(fd, (unsigned long)req, data);
+    while (r < 0 && errno == EINTR);
+  } else {
+    double v;
+    if (napi_get_value_double(env, argv[2], &v) != napi_ok || v < 0 || v > 4294967295.0)
+      return throw_type(env, "ioctl: arg must be a Buffer or a number in 0..2^32-1");
+    do r = ioctl(fd, (unsigned long)req, (unsigned long)v);
+    while (r < 0 && errno == EINTR);
+  }
+  if (r < 0) return throw_errno(env, errno, "ioctl");
+  return num(env, r);
 }
 
 // mount(source, target, fstype, flags, data)
@@ -798,6 +858,8 @@ static napi_value Init(napi_env env, napi_value exports) {
       FN("unshare", Unshare),
       FN("unshareNetns", UnshareNetns),
       FN("socketInNetns", SocketInNetns),
+      FN("openInNetns", OpenInNetns),
+      FN("ioctl", Ioctl),
       FN("mount", Mount),
       FN("umount2", Umount2),
       FN("flock", Flock),
@@ -814,6 +876,22 @@ static napi_value Init(napi_env env, napi_value exports) {
   napi_value size;
   CHECK(napi_create_int32(env, spill ? SPILL_SIZE : 0, &size));
   CHECK(napi_set_named_property(env, exports, "spillSize", size));
+  // ioctl numbers are encoded per architecture: taken from the headers, not from JavaScript.
+  static const struct {
+    const char* name;
+    unsigned long value;
+  } ioctls[] = {
+      {"TUNSETIFF", TUNSETIFF}, {"TUNSETPERSIST", TUNSETPERSIST}, {"TUNSETOWNER", TUNSETOWNER},
+      {"TUNSETGROUP", TUNSETGROUP}, {"SIOCGSKNS", SIOCGSKNS},
+  };
+  napi_value table;
+  CHECK(napi_create_object(env, &table));
+  for (size_t i = 0; i < sizeof ioctls / sizeof ioctls[0]; i++) {
+    napi_value v;
+    CHECK(napi_create_double(env, (double)ioctls[i].value, &v));
+    CHECK(napi_set_named_property(env, table, ioctls[i].name, v));
+  }
+  CHECK(napi_set_named_property(env, exports, "ioctls", table));
   return exports;
 }
 

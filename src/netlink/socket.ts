@@ -729,6 +729,11 @@ export class NetlinkSocket {
    */
   readonly stats = { requests: 0, changes: 0, dumps: 0, foreign: 0, retries: 0 }
 
+  /** The native binding the socket goes through (a fake kernel in tests); for the link API's tun/tap ioctls. @internal */
+  get binding(): NativeBinding {
+    return this.b
+  }
+
   /** Requests sent and not yet answered, plus those waiting to be sent. */
   get pendingCount(): number {
     return this.pending.size + this.sendQueue.length + this.dumpQueue.length

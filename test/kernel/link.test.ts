@@ -7,6 +7,9 @@ import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
 import { openSync } from '../../src/client.js'
 import { registerKind } from '../../src/rtnl/link/kinds/index.js'
+import { linkMessage } from '../../src/rtnl/link/codec.js'
+import { RTM_NEWLINK } from '../../src/rtnl/link/schema.js'
+import { NLM_F_CREATE, NLM_F_EXCL } from '../../src/netlink/constants.js'
 import { freshNetNs, ipIn } from '../helpers/ns.js'
 
 t.test('a veth pair with both ends configured', async t => {
@@ -575,7 +578,7 @@ t.test('name templates (veth%d): the kernel picks the names, second requests fin
   t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before)
 })
 
-t.test('tun/tap devices (made through /dev/net/tun) report their data as ip does; rtnetlink cannot make them', async t => {
+t.test('tun/tap devices (made through /dev/net/tun) report their data as ip does', async t => {
   const ns = freshNetNs(t)
   const { rtnl } = ns
   await ns.exec('ip', ['tuntap', 'add', 'dev', 'tap7', 'mode', 'tap', 'user', '1000', 'group', '100', 'multi_queue', 'vnet_hdr'])
@@ -589,6 +592,63 @@ t.test('tun/tap devices (made through /dev/net/tun) report their data as ip does
     t.match(d, { type: l.tun!.type, pi: l.tun!.pi, vnet_hdr: l.tun!.vnetHdr, multi_queue: l.tun!.multiQueue, persist: l.tun!.persist }, `ip agrees on ${name}`)
   }
   t.same((await rtnl.link.list({ kind: 'tun' }).toArray()).map(l => l.name).sort(), ['tap7', 'tun7'], 'listed by kind')
-  // A copy through rtnetlink: the kernel refuses the kind, and says why.
-  await t.rejects(rtnl.link.add({ ...tap, name: 'tap8' }), { code: 'EOPNOTSUPP', message: /tun\/tap creation via rtnetlink/ })
+  // The kernel refuses tun/tap over rtnetlink, and says why: link.add goes through /dev/net/tun.
+  await t.rejects(rtnl.sock.request(linkMessage(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, {}, { name: 'tap8', linkInfo: { kind: 'tun' } })),
+    { code: 'EOPNOTSUPP', message: /tun\/tap creation via rtnetlink/ })
+  // A copy of a listed one: made like it (queue counts and persist are state, not settings).
+  await rtnl.link.add({ ...tap, name: 'tap8' })
+  t.match(await rtnl.link.get('tap8'), { kind: 'tun', tun: { type: 'tap', owner: 1000, group: 100, pi: false, vnetHdr: true, multiQueue: true, persist: true } })
+})
+
+t.test('link.add makes tun/tap devices as ip tuntap add does, with the other settings, in the client\'s namespace', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.link.add({
+    name: 'tap0', kind: 'tun', tun: { type: 'tap', owner: 1000, group: 100, vnetHdr: true, multiQueue: true },
+    mtu: 1400, address: '02:00:00:00:00:07', master: 'br0', up: true, alias: 'vm1',
+  })
+  await rtnl.link.add({ name: 'tun%d', kind: 'tun', tun: { type: 'tun', pi: true } })
+  const tap = await rtnl.link.get('tap0')
+  t.match(tap, { kind: 'tun', mtu: 1400, address: '02:00:00:00:00:07', master: (await rtnl.link.get('br0')).index, up: true, alias: 'vm1' })
+  t.same(tap.tun, { type: 'tap', owner: 1000, group: 100, pi: false, vnetHdr: true, persist: true, multiQueue: true, numQueues: 0, numDisabledQueues: 0 })
+  t.same((await rtnl.link.get('tun0')).tun, { type: 'tun', pi: true, vnetHdr: false, persist: true, multiQueue: false }, 'a template: the kernel named it tun0')
+  // ip's view, and the device is in the namespace of the client, not the test's.
+  for (const [name, type, pi, vnet] of [['tap0', 'tap', false, true], ['tun0', 'tun', true, false]] as const) {
+    const [d] = await ns.ip('-d', 'link', 'show', 'dev', name)
+    t.match(d.linkinfo, { info_kind: 'tun', info_data: { type, pi, vnet_hdr: vnet, persist: true } }, `ip: ${name}`)
+  }
+  const hostClient = openSync()
+  try {
+    const host = await hostClient.link.list({ kind: 'tun' }).toArray()
+    t.notOk(host.some(l => l.name === 'tap0' && l.alias === 'vm1'), 'not made in the test\'s own namespace')
+  } finally {
+    hostClient.close()
+  }
+
+  // Name taken (by a tun or anything else): EEXIST, as a refused RTM_NEWLINK; nothing changed.
+  for (const name of ['tap0', 'br0'])
+    await t.rejects(rtnl.link.add({ name, kind: 'tun', tun: { type: 'tap' } }), { name: 'NetlinkError', code: 'EEXIST' }, `${name} taken`)
+  // A refused setting after the device was made: it is deleted again.
+  const before = (await rtnl.link.list().toArray()).map(l => l.name).sort()
+  await t.rejects(rtnl.link.add({ name: 'tap9', kind: 'tun', tun: { type: 'tap' }, mtu: 20 }), { name: 'NetlinkError', code: 'EINVAL' })
+  t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before, 'nothing left of the refused add')
+  // Bad settings: ValidationError before anything is made.
+  for (const bad of [undefined, { type: 'tunnel' }, { type: 'tap', owner: -1 }, { type: 'tap', pi: 'yes' }, { type: 'tap', persist: false },
+    { type: 'tap', numQueues: 2 }, { type: 'tap', multiqueue: true }])
+    await t.rejects(rtnl.link.add({ name: 'tapx', kind: 'tun', tun: bad as never }), ValidationError, JSON.stringify(bad))
+  await t.rejects(rtnl.link.add({ name: 'tapx', kind: 'tun', tun: { type: 'tap' }, parent: 'br0' }), ValidationError)
+  t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before)
+  // replace: the same device changes in place; other tun settings are refused.
+  await rtnl.link.add({ name: 'tap0', kind: 'tun', tun: { type: 'tap', owner: 1000, group: 100, vnetHdr: true, multiQueue: true }, mtu: 1300, replace: true })
+  t.equal((await rtnl.link.get('tap0')).mtu, 1300)
+  await t.rejects(rtnl.link.add({ name: 'tap0', kind: 'tun', tun: { type: 'tun' }, replace: true }), { name: 'ValidationError', field: 'tun.type' })
+  await rtnl.link.add({ name: 'tap5', kind: 'tun', tun: { type: 'tap' }, replace: true })
+  t.equal((await rtnl.link.get('tap5')).tun?.type, 'tap', 'replace makes one that is missing')
+  // Moved at once (netns) and deleted through rtnetlink.
+  const other = freshNetNs(t)
+  await rtnl.link.add({ name: 'tapmv', kind: 'tun', tun: { type: 'tap' }, netns: { fd: other.fd } })
+  t.match(await other.rtnl.link.get('tapmv'), { kind: 'tun', tun: { type: 'tap' } })
+  await rtnl.link.del('tap0')
+  await t.rejects(rtnl.link.get('tap0'), { code: 'ENODEV' })
 })

@@ -18,6 +18,7 @@ import { decodeLink, linkMessage, type IfInfoHeader, type KindData, type Link, t
 import { kindByName, kindDataKeys, registeredPortKinds, type LinkKind, type PortKind } from './kinds/index.js'
 import { ADD_EXTRAS, isListedLink, linkChanges, linkOptions, SET_EXTRAS, type ListedLink } from './listed.js'
 import { checkLinkName, checkLinkRef, getLinkRequest, isLongName, type LinkRef } from './resolve.js'
+import { createTun, type TunSettings } from './tun-create.js'
 import {
   IFF, IFINFOMSG_LEN, IFLA_AF_SPEC, addrGenMode, RTEXT_FILTER_SKIP_STATS, addrGenModeIn, RTEXT_FILTER_VF, RTM_DELLINK, RTM_DELLINKPROP, RTM_GETLINK, RTM_NEWLINK, RTM_NEWLINKPROP,
   type AddrGenMode, type LinkAttrs,
@@ -186,6 +187,30 @@ function checkKindData(plugin: LinkKind, key: string, data: unknown): asserts da
   plugin.check?.(data)
 }
 
+/** link.add's `tun` options, checked: what a tun/tap device is made with. */
+function tunSettings(data: unknown): TunSettings {
+  if (data === undefined || data === null || typeof data !== 'object' || Array.isArray(data))
+    throw new ValidationError('tun: { type: \'tun\' | \'tap\' } is required to make a tun/tap device', 'tun', data)
+  const d = data as Record<string, unknown>
+  checkKnownKeys(d, TUN_ADD_KEYS, 'tun')
+  for (const k of ['numQueues', 'numDisabledQueues'])
+    if (d[k] !== undefined) throw new ValidationError(`tun.${k}: reported, not set (a queue is a file descriptor attached to the device)`, `tun.${k}`, d[k])
+  if (d['type'] !== 'tun' && d['type'] !== 'tap') throw new ValidationError('tun.type: \'tun\' or \'tap\'', 'tun.type', d['type'])
+  if (d['persist'] !== undefined && d['persist'] !== true)
+    throw new ValidationError('tun.persist: a device made here persists (it would otherwise go with the file descriptor at once)', 'tun.persist', d['persist'])
+  const s: TunSettings = { type: d['type'] }
+  for (const k of ['owner', 'group'] as const) {
+    optInt(d[k], `tun.${k}`, 0, 0xfffffffe)
+    if (d[k] !== undefined) s[k] = d[k] as number
+  }
+  for (const k of ['pi', 'vnetHdr', 'multiQueue'] as const) {
+    optBool(d[k], `tun.${k}`)
+    if (d[k] !== undefined) s[k] = d[k] as boolean
+  }
+  return s
+}
+const TUN_ADD_KEYS: ReadonlySet<string> = new Set(['type', 'owner', 'group', 'pi', 'vnetHdr', 'multiQueue', 'persist', 'numQueues', 'numDisabledQueues'])
+
 /** IFLA_NUM_TX_QUEUES / IFLA_NUM_RX_QUEUES: taken when a link is made, ignored by do_setlink. */
 const QUEUE_COUNTS = ['numTxQueues', 'numRxQueues'] as const
 
@@ -340,6 +365,55 @@ export class LinkApi {
   }
 
   /**
+   * link.add for kind `'tun'`: a tun/tap device is made by ioctl on /dev/net/tun, as
+   * `ip tuntap add` makes it (see createTun), then everything else given is set on it as
+   * link.set would set it; if that is refused, the device is deleted again.
+   */
+  private async addTun(opts: LinkAddOptions & CallOptions & { replace?: boolean }, listed: boolean): Promise<void> {
+    const want = tunSettings(opts.tun)
+    // A listed device's queue counts come with it (256 for a multi-queue one): not settings.
+    if (listed) {
+      const { numTxQueues: _t, numRxQueues: _r, ...settings } = opts
+      opts = settings
+    }
+    for (const k of ['parent', 'peer', 'numTxQueues', 'numRxQueues'] as const)
+      if (opts[k] !== undefined) throw new ValidationError(`${k}: not for a tun/tap device (its queues are the file descriptors attached to it)`, k, opts[k])
+    const rest: LinkSetOptions & CallOptions = {}
+    for (const [k, v] of Object.entries(opts))
+      if (v !== undefined && k !== 'name' && k !== 'kind' && k !== 'tun' && k !== 'replace') (rest as Record<string, unknown>)[k] = v
+    let name = opts.name
+    let made = true
+    if (opts.replace) {
+      const cur = await this.get(name, callOpts(opts)).catch(e => {
+        if (isNetlinkError(e, 'ENODEV')) return undefined
+        throw e
+      })
+      if (cur !== undefined) {
+        if (cur.kind !== 'tun')
+          throw new ValidationError(`kind: link ${name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
+        for (const k of ['type', 'owner', 'group', 'pi', 'vnetHdr', 'multiQueue'] as const) {
+          const has = cur.tun?.[k] ?? (k === 'type' || k === 'owner' || k === 'group' ? undefined : false)
+          const wanted = want[k] ?? (k === 'type' || k === 'owner' || k === 'group' ? undefined : false)
+          if (has !== wanted)
+            throw new ValidationError(`tun.${k}: ${name} has ${String(has)}; a tun/tap device's settings are fixed when it is made (delete it and add it again)`, `tun.${k}`, want[k])
+        }
+        made = false
+      }
+    }
+    if (made) {
+      debug('add %s kind tun (ioctl)', name)
+      name = createTun(this.sock.binding, this.sock.fd, name, want)
+    }
+    if (Object.keys(rest).every(k => k === 'timeout' || k === 'signal')) return
+    try {
+      await this.set(name, rest)
+    } catch (err) {
+      if (made) await this.del(name, callOpts(opts)).catch(() => undefined)
+      throw err
+    }
+  }
+
+  /**
    * The index of a link by name (one RTM_GETLINK without counters); numbers pass through.
    * @throws {NetlinkError} `ENODEV`.
    */
@@ -372,12 +446,16 @@ export class LinkApi {
    */
   async add(opts: (LinkAddOptions | ListedLink) & CallOptions & { replace?: boolean }): Promise<void> {
     if (!opts || typeof opts !== 'object') throw new ValidationError('link.add: options object required', 'options', opts)
-    if (isListedLink(opts)) opts = fromListed(opts)
-    else checkLinkOptionKeys(opts, ADD_KEYS, 'link.add')
+    let listed = false
+    if (isListedLink(opts)) {
+      opts = fromListed(opts)
+      listed = true
+    } else checkLinkOptionKeys(opts, ADD_KEYS, 'link.add')
     checkLinkName(opts.name)
     if (typeof opts.kind !== 'string' || !opts.kind) throw new ValidationError('kind: a link kind is required (e.g. "veth")', 'kind', opts.kind)
     optBool(opts.replace, 'replace')
     const plugin = kindByName(opts.kind)
+    if (opts.kind === 'tun') return this.addTun(opts, listed)
     const toClose: number[] = []
     try {
       for (const k of QUEUE_COUNTS) {

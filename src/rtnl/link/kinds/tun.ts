@@ -1,7 +1,8 @@
 /**
- * tun/tap: IFLA_TUN_* (IFLA_INFO_DATA), <linux/if_link.h>. Reported only: the kernel makes
- * tun/tap devices through ioctl(TUNSETIFF) on /dev/net/tun, and refuses them over rtnetlink
- * (EOPNOTSUPP, "tun/tap creation via rtnetlink is not supported").
+ * tun/tap: IFLA_TUN_* (IFLA_INFO_DATA), <linux/if_link.h>, as the kernel reports them. The
+ * kernel refuses to make tun/tap devices over rtnetlink (EOPNOTSUPP, "tun/tap creation via
+ * rtnetlink is not supported"): link.add makes them by ioctl on /dev/net/tun (../tun-create.ts)
+ * from `type`, `owner`, `group`, `pi`, `vnetHdr` and `multiQueue`.
  */
 import { attrTable, bool8, enumOf, u32, u8 } from '../../../attr/table.js'
 import type { LinkKind } from './types.js'
@@ -18,4 +19,9 @@ export const IFLA_TUN = attrTable('IFLA_TUN', {
   IFLA_TUN_NUM_DISABLED_QUEUES: [9, 'numDisabledQueues', u32],
 })
 
-export const tun: LinkKind = { kind: 'tun', key: 'tun', data: IFLA_TUN, lower: false }
+export const tun: LinkKind = {
+  kind: 'tun', key: 'tun', data: IFLA_TUN, lower: false,
+  // A copy is made with its settings: the queue counts are state (file descriptors attached),
+  // and every device link.add makes persists.
+  options: ({ numQueues: _q, numDisabledQueues: _d, persist: _p, ...settings }) => settings,
+}
