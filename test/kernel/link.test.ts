@@ -643,6 +643,10 @@ t.test('link.add makes tun/tap devices as ip tuntap add does, with the other set
   await rtnl.link.add({ name: 'tap0', kind: 'tun', tun: { type: 'tap', owner: 1000, group: 100, vnetHdr: true, multiQueue: true }, mtu: 1300, replace: true })
   t.equal((await rtnl.link.get('tap0')).mtu, 1300)
   await t.rejects(rtnl.link.add({ name: 'tap0', kind: 'tun', tun: { type: 'tun' }, replace: true }), { name: 'ValidationError', field: 'tun.type' })
+  // link.set: the other settings change; tun settings cannot (the kernel has no changelink for them).
+  await rtnl.link.set('tap0', { mtu: 1280 })
+  t.equal((await rtnl.link.get('tap0')).mtu, 1280)
+  await t.rejects(rtnl.link.set('tap0', { tun: { pi: true } }), { name: 'ValidationError', field: 'tun' })
   await rtnl.link.add({ name: 'tap5', kind: 'tun', tun: { type: 'tap' }, replace: true })
   t.equal((await rtnl.link.get('tap5')).tun?.type, 'tap', 'replace makes one that is missing')
   // Moved at once (netns) and deleted through rtnetlink.

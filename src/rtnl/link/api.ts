@@ -626,6 +626,10 @@ export class LinkApi {
         const plugin = kind ? kindByName(kind) : undefined
         if (!plugin || plugin.key !== kindKey)
           throw new ValidationError(`${kindKey}: link ${ref} is of kind ${kind ?? 'none'}`, kindKey, o[kindKey])
+        // The kernel has no changelink for tun/tap: it would answer "tun/tap creation via
+        // rtnetlink is not supported", which is not what was asked.
+        if (kind === 'tun')
+          throw new ValidationError(`tun: a tun/tap device's settings are fixed when it is made (delete it and add it again)`, 'tun', o[kindKey])
         checkKindData(plugin, kindKey, o[kindKey])
         info['kind'] = kind
         info['data'] = await this.withIndexes(plugin.data, o[kindKey]!, kindKey, opts)
