@@ -638,6 +638,7 @@ t.test('link.add makes tun/tap devices as ip tuntap add does, with the other set
     { type: 'tap', numQueues: 2 }, { type: 'tap', multiqueue: true }])
     await t.rejects(rtnl.link.add({ name: 'tapx', kind: 'tun', tun: bad as never }), ValidationError, JSON.stringify(bad))
   await t.rejects(rtnl.link.add({ name: 'tapx', kind: 'tun', tun: { type: 'tap' }, parent: 'br0' }), ValidationError)
+  await t.rejects(rtnl.link.add({ name: 'tapx', kind: 'tap' }), { name: 'ValidationError', message: /kind 'tun' with tun: \{ type: 'tap' \}/ })
   t.same((await rtnl.link.list().toArray()).map(l => l.name).sort(), before)
   // replace: the same device changes in place; other tun settings are refused.
   await rtnl.link.add({ name: 'tap0', kind: 'tun', tun: { type: 'tap', owner: 1000, group: 100, vnetHdr: true, multiQueue: true }, mtu: 1300, replace: true })

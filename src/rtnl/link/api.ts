@@ -456,6 +456,8 @@ export class LinkApi {
     optBool(opts.replace, 'replace')
     const plugin = kindByName(opts.kind)
     if (opts.kind === 'tun') return this.addTun(opts, listed)
+    if (opts.kind === 'tap')
+      throw new ValidationError('kind: a tap device is kind \'tun\' with tun: { type: \'tap\' } (the kernel reports both as tun)', 'kind', opts.kind)
     const toClose: number[] = []
     try {
       for (const k of QUEUE_COUNTS) {
