@@ -128,6 +128,28 @@ t.test('route get matches ip route get', async t => {
   await t.rejects(rtnl.route.get({ dst: '192.0.2.1' }), { code: 'ENETUNREACH' })
 })
 
+t.test('IPv6 route get matches ip -6 route get (the kernel refuses IPv4\'s RTM_F_LOOKUP_TABLE there)', async t => {
+  const ns = await wired(t)
+  const { rtnl } = ns
+  await rtnl.route.add({ dst: '2001:db8:50::/48', gateway: '2001:db8::9' })
+  const r0 = await rtnl.link.index('r0')
+  const r = await rtnl.route.get({ dst: '2001:db8:50::7' })
+  t.match(r, { family: 'inet6', dst: '2001:db8:50::7/128', gateway: '2001:db8::9', oif: r0, prefsrc: '2001:db8::1', table: 254 })
+  const [ipR] = await ns.ip('-6', 'route', 'get', '2001:db8:50::7')
+  t.match(ipR, { dst: '2001:db8:50::7', gateway: '2001:db8::9', dev: 'r0', prefsrc: '2001:db8::1' })
+  t.equal((await rtnl.route.get({ dst: '2001:db8:50::7', fibMatch: true })).dst, '2001:db8:50::/48', 'fibmatch returns the FIB entry')
+  const flow = await rtnl.route.get({ dst: '2001:db8::5', oif: 'r0', ipProto: 'tcp', dport: 443, uid: 3 })
+  t.match(flow, { dst: '2001:db8::5/128', oif: r0 })
+  const [ipFlow] = await ns.ip('-6', 'route', 'get', '2001:db8::5', 'oif', 'r0', 'ipproto', 'tcp', 'dport', '443', 'uid', '3')
+  t.equal(flow.uid, ipFlow.uid, `the uid echoed back as ip shows it (IPv6: ${ipFlow.uid ?? 'not'})`)
+  t.match(await rtnl.route.get({ dst: '2001:db8::1' }), { type: 'local' })
+  t.match(await rtnl.route.get({ dst: '2001:db8::5', src: '2001:db8::1' }), { dst: '2001:db8::5/128', oif: r0 })
+  // No route: the kernel answers with the unreachable entry rather than an error for IPv6.
+  const none = await rtnl.route.get({ dst: '2001:db9::1' }).then(x => x.type, e => e.code)
+  const [ipNone] = await ns.exec('ip', ['-6', '-j', 'route', 'get', '2001:db9::1']).then(o => JSON.parse(o.stdout), () => [{ type: 'ENETUNREACH' }])
+  t.equal(none, ipNone.type ?? 'ENETUNREACH', `no route: ${none}, as ip says`)
+})
+
 t.test('route get with the flow a rule can match: tos, ipProto, sport, dport, uid', async t => {
   const ns = await wired(t)
   const { rtnl } = ns

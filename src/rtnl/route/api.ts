@@ -200,7 +200,7 @@ export class RouteApi {
   /**
    * Asks the kernel which route it would use (`ip route get DST [from SRC] [iif I] [oif O] [mark M]
    * [tos T] [ipproto P] [sport N] [dport N] [uid U] [fibmatch]`): the flow fields are what
-   * policy rules match on. The answer has the lookup's `uid`.
+   * policy rules match on. An IPv4 answer has the lookup's `uid` (IPv6's do not carry it).
    * @throws {NetlinkError} `ENETUNREACH` when nothing matches.
    * @example const r = await rtnl.route.get({ dst: '10.0.0.7' })
    */
@@ -234,7 +234,11 @@ export class RouteApi {
       optInt(opts[k], k, 0, max)
       if (opts[k] !== undefined) attrs[k] = opts[k]
     }
-    const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, tos: opts.tos ?? 0, flags: RTM_F_LOOKUP_TABLE | (opts.fibMatch ? RTM_F_FIB_MATCH : 0) }
+    // RTM_F_LOOKUP_TABLE (report the table the route was found in) is IPv4's: IPv6 reports it
+    // anyway and, with strict checking, refuses any flag but FIB_MATCH ("Invalid flags for
+    // get route request"), as iproute2 knows.
+    const flags = (d.family === AF_INET ? RTM_F_LOOKUP_TABLE : 0) | (opts.fibMatch ? RTM_F_FIB_MATCH : 0)
+    const h: RtMsgHeader = { family: d.family, dstLen: d.bytes.length * 8, srcLen, tos: opts.tos ?? 0, flags }
     // One RTM_NEWROUTE answers (an error otherwise); decodeRoute never skips it.
     return (await this.sock.requestOne(routeMessage(RTM_GETROUTE, 0, h, attrs), decodeRoute, opts.dst, opts))!
   }
