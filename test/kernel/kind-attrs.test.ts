@@ -86,7 +86,7 @@ t.test('vxlan: every writable attribute reaches the kernel and reads back', asyn
   const wrong = await probe(t, IFLA_VXLAN, dflt, {
     id: 4000, group: '10.9.9.9', dev: lower, local: '10.1.1.1', ttl: 3, tos: 3, ageing: 60, limit: 5,
     portRange: { low: 1000, high: 2000 }, port: 4790, group6: 'fd00::9', local6: 'fd00::1',
-    udpZeroCsum6Tx: true, udpZeroCsum6Rx: true, gbp: true, remcsumNoPartial: true, ttlInherit: true, df: 2,
+    udpZeroCsum6Tx: true, udpZeroCsum6Rx: true, gbp: true, remcsumNoPartial: true, ttlInherit: true, df: 'inherit',
     label: { value: 0xabcde, with: { group6: 'fd00::9' } },
     labelPolicy: { value: 'inherit', with: { group6: 'fd00::9' } },
     gpe: { value: true, with: { external: true, learning: false } },
