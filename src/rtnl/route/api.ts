@@ -168,7 +168,8 @@ export class RouteApi {
 
   /**
    * Lists routes (a streamed dump; large tables are never held in memory).
-   * Equivalent to `ip route show [table T] [proto P] [type T] [dev D]`.
+   * Equivalent to `ip route show [table T] [proto P] [type T] [dev D]`, for both families
+   * unless `family` is given (`ip route show` without `-6` lists IPv4 only).
    * @example for await (const r of rtnl.route.list({ table: 'all' })) console.log(r.dst, r.gateway)
    */
   list(filter: RouteListFilter | null = {}): DumpIterable<Route> {
@@ -269,7 +270,9 @@ export class RouteApi {
    * Deletes every route the filter lists (`ip route flush [table T] [proto P] [type T] [dev D]`)
    * and returns how many went. Like `ip`, it wants a filter: at least one of `table`, `dev`,
    * `protocol` or `type` (`table: 'main'` for the main table, `table: 'all'` for every
-   * table). Each route is deleted by its own key (prefix, tos, table, protocol, scope, type,
+   * table). Both families unless `family` is given, where `ip route flush` (without `-6`)
+   * takes IPv4 only: `{ dev: 'eth0' }` also removes the link's IPv6 routes, `fe80::/64`
+   * included. Each route is deleted by its own key (prefix, tos, table, protocol, scope, type,
    * metric, and device and gateway or nexthop id), 256 requests in flight; one already gone is not an error.
    * @throws {ValidationError} without a filter; {@link NetlinkError} `ENODEV` for an unknown `dev`.
    * @example const n = await rtnl.route.flush({ table: 1000 })
