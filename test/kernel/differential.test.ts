@@ -94,8 +94,10 @@ run('links', [['link', 'add', 'u0', 'type', 'bridge']], [
     [['link', 'add', 'vx0', 'type', 'vxlan', 'id', '42', 'dstport', '4789', 'local', '10.0.0.1', 'group', '239.1.1.1', 'dev', 'u0', 'ttl', '10', 'tos', '0x10', 'nolearning', 'ageing', '100', 'noudpcsum', 'l2miss', 'l3miss', 'proxy', 'srcport', '1000', '2000']]],
   ['vxlan (IPv6)', L({ name: 'vx0', kind: 'vxlan', vxlan: { id: 7, port: 4790, local6: 'fd00::1', group6: 'ff05::100', dev: 'u0', ttl: 64, label: 0x12345, udpZeroCsum6Tx: true, udpZeroCsum6Rx: true } }),
     [['link', 'add', 'vx0', 'type', 'vxlan', 'id', '7', 'dstport', '4790', 'local', 'fd00::1', 'group', 'ff05::100', 'dev', 'u0', 'ttl', '64', 'flowlabel', '0x12345', 'udp6zerocsumtx', 'udp6zerocsumrx']]],
-  ['vxlan external, df inherit', L({ name: 'vx0', kind: 'vxlan', vxlan: { external: true, learning: false, port: 4789, gbp: true, ttlInherit: true, df: 'inherit' } }),
+  ['vxlan external (learning off, as ip does), df inherit', L({ name: 'vx0', kind: 'vxlan', vxlan: { external: true, port: 4789, gbp: true, ttlInherit: true, df: 'inherit' } }),
     [['link', 'add', 'vx0', 'type', 'vxlan', 'external', 'dstport', '4789', 'gbp', 'ttl', 'inherit', 'df', 'inherit']]],
+  ['vxlan external with learning', L({ name: 'vx0', kind: 'vxlan', vxlan: { external: true, learning: true, port: 4789 } }),
+    [['link', 'add', 'vx0', 'type', 'vxlan', 'external', 'learning', 'dstport', '4789']]],
 ])
 
 const A = (...os: Omit<Parameters<Rtnl['addr']['add']>[0], 'link'>[]) => async (c: Rtnl) => { for (const o of os) await c.addr.add({ link: 'b0', ...o }) }

@@ -488,7 +488,7 @@ export class LinkApi {
         if (!plugin || plugin.key !== key)
           throw new ValidationError(`${key}: options for kind ${key}, but kind is ${opts.kind}`, key, data)
         checkKindData(plugin, key, data)
-        info['data'] = await this.withIndexes(plugin.data, data, key, opts)
+        info['data'] = await this.withIndexes(plugin.data, plugin.defaults ? plugin.defaults({ ...data }) : data, key, opts)
       }
       if (plugin?.check && info['data'] === undefined && opts.kind === 'vlan') plugin.check({})
       const port = portSettings(opts)

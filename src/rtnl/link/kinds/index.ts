@@ -29,9 +29,9 @@ const RESERVED_KEYS = new Set([
   'index', 'type', 'linkType', 'flags', 'lowerUp', 'portKind', 'infoData', 'portData', 'unknown',
 ])
 
-function checkKey(what: 'registerKind' | 'registerPortKind', k: { kind?: unknown; key?: unknown; data?: unknown; check?: unknown; options?: unknown; lower?: unknown }): void {
+function checkKey(what: 'registerKind' | 'registerPortKind', k: { kind?: unknown; key?: unknown; data?: unknown; check?: unknown; options?: unknown; defaults?: unknown; lower?: unknown }): void {
   if (typeof k?.kind !== 'string' || !k.kind) throw new ValidationError(`${what}: kind must be a non-empty string`, `${what}.kind`, k?.kind)
-  for (const f of ['check', 'options'] as const)
+  for (const f of ['check', 'options', 'defaults'] as const)
     if (k[f] !== undefined && typeof k[f] !== 'function') throw new ValidationError(`${what}: ${f} must be a function`, `${what}.${f}`, k[f])
   if (k.lower !== undefined && typeof k.lower !== 'boolean') throw new ValidationError(`${what}: lower must be a boolean`, `${what}.lower`, k.lower)
   if (typeof k.key !== 'string' || !/^[A-Za-z_$][\w$]*$/.test(k.key))

@@ -25,6 +25,11 @@ export interface LinkKind {
   /** Validates kind options before anything is sent (throws ValidationError). */
   check?(opts: Record<string, unknown>): void
   /**
+   * For `link.add` only: the kind options with what `ip link add` sends for those not given,
+   * where that differs from the kernel's own default (given a copy the hook may change).
+   */
+  defaults?(opts: Record<string, unknown>): Record<string, unknown>
+  /**
    * For `linkOptions()`: the kind options that make a link with this data again, given
    * its writable attributes as listed (a copy the hook may change). Without it they are sent
    * as they are. A hook leaves out what the kernel takes differently from how it reports it

@@ -73,6 +73,12 @@ export const vxlan: LinkKind = {
     if (o['reservedBits'] !== undefined && !(typeof o['reservedBits'] === 'string' && /^[0-9a-f]{16}$/i.test(o['reservedBits'])))
       throw new ValidationError('vxlan.reservedBits: expected the 8-byte VXLAN header as 16 hex digits', 'vxlan.reservedBits', o['reservedBits'])
   },
+  // ip turns learning off for a metadata (external) device unless told otherwise; the kernel
+  // would leave it on.
+  defaults(o) {
+    if (o['external'] === true && o['learning'] === undefined) o['learning'] = false
+    return o
+  },
   // IFLA_VXLAN_REMCSUM_RX present, even as 0, counts the remote checksum offload bits as
   // used (vxlan_nl2conf), so with the reserved bits listed beside it a copy would be refused
   // ("Used bits ... cannot overlap reserved bits"). Off is the default: leave it out.
