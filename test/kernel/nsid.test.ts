@@ -24,6 +24,27 @@ t.test('assign, read, list and delete peer namespace ids', async t => {
   await t.rejects(a.rtnl.nsid.get({} as any), ValidationError)
 })
 
+t.test('list() names the namespaces under /run/netns, as ip netns list-id does', async t => {
+  const a = freshNetNs(t)
+  const names = [`nsidn-${process.pid}-a`, `nsidn-${process.pid}-b`]
+  const handles = await Promise.all(names.map(n => NetNs.create(n)))
+  t.teardown(async () => {
+    for (const h of handles) h.close()
+    for (const n of names) await NetNs.delete(n).catch(() => {})
+  })
+  const anon = freshNetNs(t)
+  t.same(await a.rtnl.nsid.list()[Symbol.asyncIterator]().next().then(r => r.done), true, 'none yet: an empty list')
+  await a.rtnl.nsid.set(names[0]!, 21)
+  await a.rtnl.nsid.set(handles[1]!, 22)
+  await a.rtnl.nsid.set({ fd: anon.fd }, 23)
+  const listed: { nsid: number; name?: string }[] = []
+  for await (const e of a.rtnl.nsid.list()) listed.push(e)
+  listed.sort((x, y) => x.nsid - y.nsid)
+  t.same(listed, [{ nsid: 21, name: names[0] }, { nsid: 22, name: names[1] }, { nsid: 23 }], 'named ones by name, the anonymous one without')
+  const oracle = (await a.ip('netns', 'list-id')) as { nsid: number; name?: string }[]
+  t.same(oracle.sort((x, y) => x.nsid - y.nsid).map(e => ({ nsid: e.nsid, ...(e.name ? { name: e.name } : {}) })), listed, 'ip agrees')
+})
+
 t.test('by pid: a process inside the namespace', async t => {
   const a = freshNetNs(t)
   t.equal(await a.rtnl.nsid.get({ pid: process.pid }), undefined, 'the host namespace has no id in a fresh one')

@@ -16,7 +16,7 @@ import { registerMessageType } from '../../netlink/registry.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
 import { closeSync } from 'node:fs'
-import { netnsRef } from '../../netns/run-dir.js'
+import { listNames, netnsRef, openNamedFd } from '../../netns/run-dir.js'
 
 export const RTM_NEWNSID = 88
 export const RTM_DELNSID = 89
@@ -44,6 +44,8 @@ export type NsTarget = { readonly fd: number } | { readonly pid: number } | stri
 /** One id this namespace has assigned to a peer namespace. */
 export interface NsIdEntry {
   nsid: number
+  /** The namespace's name under /run/netns, when it has one (as `ip netns list-id` shows it). */
+  name?: string
   /** Set when the dump was asked for another namespace's view. */
   currentNsid?: number
 }
@@ -118,16 +120,57 @@ export class NsIdApi {
   }
 
   /**
-   * The ids assigned in the client's namespace. Equivalent to `ip netns list-id`.
-   * @example for await (const { nsid } of rtnl.nsid.list()) console.log(nsid)
+   * The ids assigned in the client's namespace, each with the name of its namespace under
+   * /run/netns when it has one. Equivalent to `ip netns list-id`, which finds the names the
+   * same way: one RTM_GETNSID per named namespace (pipelined).
+   * @example for await (const { nsid, name } of rtnl.nsid.list()) console.log(nsid, name ?? '-')
    */
   list(): AsyncIterable<NsIdEntry> {
-    return this.sock.dump(message(RTM_GETNSID, 0, {}), m => {
+    const dump = this.sock.dump(message(RTM_GETNSID, 0, {}), m => {
       const a = decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID')
       if (a.nsid === undefined) return undefined
       const e: NsIdEntry = { nsid: a.nsid }
       if (a.currentNsid !== undefined) e.currentNsid = a.currentNsid
       return e
     })
+    const names = (): Promise<Map<number, string>> => this.namesById()
+    return {
+      async *[Symbol.asyncIterator]() {
+        const entries = await dump.toArray()
+        const byId = entries.length > 0 ? await names() : new Map<number, string>()
+        for (const e of entries) {
+          const name = byId.get(e.nsid)
+          if (name !== undefined) e.name = name
+          yield e
+        }
+      },
+    }
+  }
+
+  /**
+   * The ids, in the client's namespace, of the namespaces named under /run/netns. A name
+   * that is not a namespace (a file left by an unfinished `ip netns add`) is passed over; of
+   * two names for one namespace the first listed wins.
+   */
+  private async namesById(): Promise<Map<number, string>> {
+    const names = listNames()
+    const ids = await Promise.all(names.map(async name => {
+      let fd: number
+      try {
+        fd = openNamedFd(name)
+      } catch {
+        return undefined
+      }
+      try {
+        return await this.getBy({ fd })
+      } catch {
+        return undefined
+      } finally {
+        closeSync(fd)
+      }
+    }))
+    const out = new Map<number, string>()
+    ids.forEach((id, i) => { if (id !== undefined && !out.has(id)) out.set(id, names[i]!) })
+    return out
   }
 }
