@@ -43,6 +43,11 @@ export interface NetNsExecOptions extends Omit<ExecFileOptions, 'encoding'> {
    * resolves with its `code`/`signal` instead of rejecting. Default true, as `execFile`.
    */
   reject?: boolean
+  /**
+   * Written to the command's stdin, which is then closed (as `execFileSync`'s `input`).
+   * Without it stdin is a pipe left open, as with `execFile`: a command that reads it waits.
+   */
+  input?: string | Buffer
 }
 
 /** Options of {@link NetNs.spawn}: `child_process.spawn`'s, plus `ipNetnsExec`. */
@@ -441,17 +446,19 @@ export class NetNs {
    * @example const { stdout, code } = await blue.exec('cat', ['/proc/net/dev'])
    */
   exec(command: string, args: readonly string[] = [], options: NetNsExecOptions = {}): Promise<NetNsExecResult> {
-    const { reject: rejectOnExit = true, ipNetnsExec, ...rest } = options
+    const { reject: rejectOnExit = true, ipNetnsExec, input, ...rest } = options
     let call = { file: command, args: [...args], options: rest as ExecFileOptions }
     try {
       optBool(rejectOnExit, 'reject')
       optBool(ipNetnsExec, 'ipNetnsExec')
+      if (input !== undefined && typeof input !== 'string' && !Buffer.isBuffer(input))
+        throw new ValidationError('input: expected a string or a Buffer', 'input', input)
       if (ipNetnsExec) call = this.viaHelper(command, args, rest as ExecFileOptions)
     } catch (err) {
       return Promise.reject(err)
     }
     return new Promise((resolve, reject) => {
-      this.runSync(() => {
+      const child = this.runSync(() =>
         execFile(call.file, call.args, { maxBuffer: 64 << 20, ...call.options, encoding: 'utf8' }, (err: ExecFileException | null, stdout: string, stderr: string) => {
           if (!err) return resolve({ stdout, stderr, code: 0, signal: null })
           const ran = typeof err.code === 'number' || (err.code == null && err.signal != null)
@@ -459,8 +466,12 @@ export class NetNs {
             return resolve({ stdout, stderr, code: typeof err.code === 'number' ? err.code : null, signal: (err.signal ?? null) as NodeJS.Signals | null })
           }
           reject(Object.assign(err, { stdout, stderr }))
-        })
-      })
+        }))
+      if (input !== undefined && child.stdin) {
+        // A command that exits without reading it all closes the pipe: EPIPE is not an error here.
+        child.stdin.on('error', () => {})
+        child.stdin.end(input)
+      }
     })
   }
 

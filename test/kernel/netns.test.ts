@@ -226,6 +226,11 @@ t.test('spawn and exec: children in the namespace, no namespace fd inherited', a
   await t.rejects(ns.exec('sh', ['-c', 'echo out; exit 3']), { code: 3, stdout: 'out\n' })
   await t.rejects(ns.exec(`/nonexistent/rtnl-${process.pid}`, [], { reject: false }), { code: 'ENOENT' })
   t.match(await ns.exec('sh', ['-c', 'kill -TERM $$'], { reject: false }), { code: null, signal: 'SIGTERM' })
+  // input: written to stdin, which is then closed (cat would otherwise wait for ever).
+  t.same(await ns.exec('sh', ['-c', 'cat; readlink /proc/self/ns/net'], { input: 'hello\n' }), { stdout: `hello\n${nsLink(ns)}\n`, stderr: '', code: 0, signal: null })
+  t.equal((await ns.exec('cat', [], { input: Buffer.from([0x61, 0x62]) })).stdout, 'ab')
+  t.equal((await ns.exec('true', [], { input: 'x'.repeat(1 << 20) })).code, 0, 'a command that does not read it: no EPIPE')
+  await t.rejects(ns.exec('cat', [], { input: 5 as never }), { name: 'ValidationError', field: 'input' })
   const child = ns.spawn('sh', ['-c', 'readlink /proc/self/ns/net'], { stdio: ['ignore', 'pipe', 'inherit'] })
   let out = ''
   child.stdout!.on('data', d => { out += d })
