@@ -391,9 +391,11 @@ export class LinkApi {
       if (cur !== undefined) {
         if (cur.kind !== 'tun')
           throw new ValidationError(`kind: link ${name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
+        // The flags read back false when off; owner and group are absent when unset.
+        const flag = (k: string) => k === 'pi' || k === 'vnetHdr' || k === 'multiQueue'
         for (const k of ['type', 'owner', 'group', 'pi', 'vnetHdr', 'multiQueue'] as const) {
-          const has = cur.tun?.[k] ?? (k === 'type' || k === 'owner' || k === 'group' ? undefined : false)
-          const wanted = want[k] ?? (k === 'type' || k === 'owner' || k === 'group' ? undefined : false)
+          const has = cur.tun?.[k] ?? (flag(k) ? false : undefined)
+          const wanted = want[k] ?? (flag(k) ? false : undefined)
           if (has !== wanted)
             throw new ValidationError(`tun.${k}: ${name} has ${String(has)}; a tun/tap device's settings are fixed when it is made (delete it and add it again)`, `tun.${k}`, want[k])
         }
