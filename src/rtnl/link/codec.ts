@@ -37,7 +37,11 @@ export interface KindData {
   vlan?: AttrsOf<typeof IFLA_VLAN>
   /** `primary` and `activePort` also take a link name on add/set. */
   bond?: Omit<AttrsOf<typeof IFLA_BOND>, 'primary' | 'activePort'> & { primary?: LinkRef; activePort?: LinkRef }
-  /** Reported only: the kernel makes tun/tap devices through /dev/net/tun, not rtnetlink. */
+  /**
+   * tun/tap: link.add makes the device through /dev/net/tun (the kernel refuses it over
+   * rtnetlink) from `type` (required), `owner`, `group`, `pi`, `vnetHdr`, `multiQueue`; the
+   * queue counts and `persist` are reported only. Fixed once made (link.set refuses them).
+   */
   tun?: AttrsOf<typeof IFLA_TUN>
 }
 
