@@ -166,6 +166,12 @@ run('routes', [
     [ipR('10.9.0.0/16', 'via', '10.0.0.9'), ipR('10.8.0.0/16', 'via', '10.1.0.9'), ['route', 'flush', 'dev', 'b0']]],
   ['flush by protocol', async c => { await R({ dst: '10.9.0.0/16', gateway: '10.0.0.9', protocol: 'static' }, { dst: '10.8.0.0/16', gateway: '10.1.0.9' })(c); await c.route.flush({ protocol: 'static' }) },
     [ipR('10.9.0.0/16', 'via', '10.0.0.9', 'proto', 'static'), ipR('10.8.0.0/16', 'via', '10.1.0.9'), ['route', 'flush', 'proto', 'static']]],
+  ['encap ip', R({ dst: '10.9.0.0/16', dev: 'b0', encap: { type: 'ip', id: 5, dst: '10.0.0.7', ttl: 9, tos: 4 } }), [ipR('10.9.0.0/16', 'encap', 'ip', 'id', '5', 'dst', '10.0.0.7', 'ttl', '9', 'tos', '4', 'dev', 'b0')]],
+  ['encap ip6', R({ dst: '10.9.0.0/16', dev: 'b0', encap: { type: 'ip6', id: 6, dst: 'fd00::7', hoplimit: 9, tc: 1 } }), [ipR('10.9.0.0/16', 'encap', 'ip6', 'id', '6', 'dst', 'fd00::7', 'hoplimit', '9', 'tc', '1', 'dev', 'b0')]],
+  ['encap seg6', R({ dst: 'fd09::/64', dev: 'b0', encap: { type: 'seg6', mode: 'encap', segments: ['fd00::a', 'fd00::b'] } }), [ipR6('fd09::/64', 'encap', 'seg6', 'mode', 'encap', 'segs', 'fd00::a,fd00::b', 'dev', 'b0')]],
+  ['encap seg6local End.X', R({ dst: 'fd09::/64', dev: 'b0', encap: { type: 'seg6local', action: 'End.X', nh6: 'fd00::9' } }), [ipR6('fd09::/64', 'encap', 'seg6local', 'action', 'End.X', 'nh6', 'fd00::9', 'dev', 'b0')]],
+  ['multipath with an encap', R({ dst: '10.9.0.0/16', multipath: [{ dev: 'b0', gateway: '10.0.0.9', encap: { type: 'ip', id: 7, dst: '10.0.0.8' } }, { dev: 'b0', gateway: '10.0.0.10' }] }),
+    [ipR('10.9.0.0/16', 'nexthop', 'encap', 'ip', 'id', '7', 'dst', '10.0.0.8', 'via', '10.0.0.9', 'dev', 'b0', 'nexthop', 'via', '10.0.0.10', 'dev', 'b0')]],
   ['flush an IPv6 table', async c => { await R({ dst: 'fd09::/64', gateway: 'fd00::9', table: 50 }, { dst: '10.8.0.0/16', gateway: '10.1.0.9', table: 50 })(c); await c.route.flush({ table: 50, family: 6 }) },
     [ipR6('fd09::/64', 'via', 'fd00::9', 'table', '50'), ipR('10.8.0.0/16', 'via', '10.1.0.9', 'table', '50'), ['-6', 'route', 'flush', 'table', '50']]],
 ])
