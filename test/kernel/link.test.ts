@@ -164,6 +164,13 @@ t.test('kinds this kernel lacks are detected and skipped, never silently', async
     ['vlan', { name: 'vl0', kind: 'vlan', parent: 'base0', vlan: { id: 10, protocol: '802.1Q' } }],
     ['ipvlan', { name: 'ipv0', kind: 'ipvlan', parent: 'base0', ipvlan: { mode: 'l3' } }],
     ['bond', { name: 'bo0', kind: 'bond', bond: { mode: 'active-backup', miimon: 100 } }],
+    ['vrf', { name: 'vrf0', kind: 'vrf', vrf: { table: 100 } }],
+    ['gre', { name: 'gre0x', kind: 'gre', gre: { remote: '10.0.0.2', local: '10.0.0.1', ttl: 64 } }],
+    ['gretap', { name: 'gt0', kind: 'gretap', gre: { remote: '10.0.0.2', ikey: 5, okey: 5, iflags: 0x2000, oflags: 0x2000 } }],
+    ['ip6gre', { name: 'g6', kind: 'ip6gre', gre: { remote: 'fd00::2', local: 'fd00::1' } }],
+    ['ipip', { name: 'ipip1', kind: 'ipip', iptun: { remote: '10.0.0.2', proto: 'ipv4' } }],
+    ['sit', { name: 'sit1', kind: 'sit', iptun: { remote: '10.0.0.2', proto: 'ipv6' } }],
+    ['ip6tnl', { name: 'ip6t1', kind: 'ip6tnl', ip6tnl: { remote: 'fd00::2', proto: 'ipv6' } }],
   ]
   for (const [kind, opts] of tries) {
     const err = await rtnl.link.add(opts).then(() => undefined, e => e)

@@ -22,6 +22,8 @@ import type { IFLA_TUN } from './kinds/tun.js'
 import type { IFLA_VLAN } from './kinds/vlan.js'
 import type { IFLA_BOND, IFLA_BOND_SLAVE } from './kinds/bond.js'
 import type { IFLA_BRPORT } from './kinds/bridge-port.js'
+import type { IFLA_GRE, IFLA_IP6TNL, IFLA_IPTUN } from './kinds/tunnels.js'
+import type { IFLA_VRF, IFLA_VRF_PORT } from './kinds/vrf.js'
 import { IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkInfo, type LinkStats, type OperState, linkTypeName } from './schema.js'
 
 /**
@@ -43,6 +45,13 @@ export interface KindData {
    * queue counts and `persist` are reported only. Fixed once made (link.set refuses them).
    */
   tun?: AttrsOf<typeof IFLA_TUN>
+  vrf?: AttrsOf<typeof IFLA_VRF>
+  /** gre, gretap, erspan, ip6gre, ip6gretap, ip6erspan; `dev` (the underlay) also takes a link name. */
+  gre?: Omit<AttrsOf<typeof IFLA_GRE>, 'dev'> & { dev?: LinkRef }
+  /** ipip and sit; `dev` (the underlay) also takes a link name. */
+  iptun?: Omit<AttrsOf<typeof IFLA_IPTUN>, 'dev'> & { dev?: LinkRef }
+  /** ip6tnl; `dev` (the underlay) also takes a link name. */
+  ip6tnl?: Omit<AttrsOf<typeof IFLA_IP6TNL>, 'dev'> & { dev?: LinkRef }
 }
 
 /** Port data (IFLA_INFO_SLAVE_DATA) of a link enslaved to a bridge or a bond. */
@@ -50,6 +59,8 @@ export interface PortData {
   /** Bridge port settings (IFLA_BRPORT_*); `backupPort` also takes a link name on add/set. */
   bridgePort?: Omit<AttrsOf<typeof IFLA_BRPORT>, 'backupPort'> & { backupPort?: LinkRef }
   bondPort?: AttrsOf<typeof IFLA_BOND_SLAVE>
+  /** A VRF port: the VRF's table (reported only). */
+  vrfPort?: AttrsOf<typeof IFLA_VRF_PORT>
 }
 
 /** A link as the kernel reports it (`ip -d link show`). */

@@ -6,6 +6,8 @@ import { ipvlan } from './ipvlan.js'
 import { macvlan, macvtap } from './macvlan.js'
 import { dummy, ifb } from './simple.js'
 import { tun } from './tun.js'
+import { greKinds, iptunKinds } from './tunnels.js'
+import { vrf, vrfPort } from './vrf.js'
 import type { LinkKind, PortKind } from './types.js'
 import { ValidationError } from '../../../errors.js'
 import { IFLA } from '../schema.js'
@@ -41,7 +43,7 @@ function checkKey(what: 'registerKind' | 'registerPortKind', k: { kind?: unknown
   const clash = (others: Iterable<LinkKind | PortKind>, samePlace: boolean) => {
     for (const o of others) {
       if (o.key !== k.key || (samePlace && o.kind === k.kind)) continue
-      // macvlan and macvtap report one data table under one key.
+      // macvlan and macvtap (and the GRE kinds, ipip and sit) report one data table under one key.
       if (samePlace && !port && o.data !== undefined && o.data === k.data) continue
       throw new ValidationError(`${what}: key ${JSON.stringify(k.key)} is already used by ${samePlace === port ? 'port' : 'link'} kind ${o.kind}`, `${what}.key`, k.key)
     }
@@ -98,5 +100,5 @@ export function knownKinds(): string[] {
 }
 
 // The built-in kinds (registered unchecked: the IFLA table does not exist yet while this loads).
-for (const k of [veth, bridge, vxlan, macvlan, macvtap, ipvlan, vlan, dummy, ifb, bond, tun]) addKind(k)
-for (const k of [bridgePort, bondPort]) portKinds.set(k.kind, k)
+for (const k of [veth, bridge, vxlan, macvlan, macvtap, ipvlan, vlan, dummy, ifb, bond, tun, vrf, ...greKinds, ...iptunKinds]) addKind(k)
+for (const k of [bridgePort, bondPort, vrfPort]) portKinds.set(k.kind, k)
