@@ -139,12 +139,12 @@ t.test('unknown kinds and attributes are kept raw', async t => {
     00 00 01 00 09 00 00 00  00 00 00 00 00 00 00 00   # ifinfomsg: ether, index 9
     08 00 03 00 67 30 00 00                            # IFLA_IFNAME "g0"
     18 00 12 80                                        # IFLA_LINKINFO
-      08 00 01 00 67 72 65 00                          #   IFLA_INFO_KIND "gre" (no plugin)
+      08 00 01 00 67 74 70 00                          #   IFLA_INFO_KIND "gtp" (no plugin)
       0c 00 02 80 08 00 01 00 2a 00 00 00              #   IFLA_INFO_DATA { attr 1 = 42 }
     08 00 c8 00 01 02 03 04                            # attribute 200: unknown to this library
   `
   const l = decodeLinkAt(msg, 0, msg.length)
-  t.equal(l.kind, 'gre')
+  t.equal(l.kind, 'gtp')
   t.same(l.infoData, [{ type: 1, data: Buffer.from([42, 0, 0, 0]) }])
   t.same(l.unknown, [{ type: 200, data: Buffer.from([1, 2, 3, 4]) }])
 })
