@@ -165,6 +165,7 @@ t.test('kinds this kernel lacks are detected and skipped, never silently', async
     ['ipvlan', { name: 'ipv0', kind: 'ipvlan', parent: 'base0', ipvlan: { mode: 'l3' } }],
     ['bond', { name: 'bo0', kind: 'bond', bond: { mode: 'active-backup', miimon: 100 } }],
     ['vrf', { name: 'vrf0', kind: 'vrf', vrf: { table: 100 } }],
+    ['geneve', { name: 'gnv0', kind: 'geneve', geneve: { id: 5, remote: '10.0.0.2' } }],
     ['gre', { name: 'gre0x', kind: 'gre', gre: { remote: '10.0.0.2', local: '10.0.0.1', ttl: 64 } }],
     ['gretap', { name: 'gt0', kind: 'gretap', gre: { remote: '10.0.0.2', ikey: 5, okey: 5, iflags: 0x2000, oflags: 0x2000 } }],
     ['ip6gre', { name: 'g6', kind: 'ip6gre', gre: { remote: 'fd00::2', local: 'fd00::1' } }],

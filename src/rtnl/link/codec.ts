@@ -24,6 +24,7 @@ import type { IFLA_BOND, IFLA_BOND_SLAVE } from './kinds/bond.js'
 import type { IFLA_BRPORT } from './kinds/bridge-port.js'
 import type { IFLA_GRE, IFLA_IP6TNL, IFLA_IPTUN } from './kinds/tunnels.js'
 import type { IFLA_VRF, IFLA_VRF_PORT } from './kinds/vrf.js'
+import type { IFLA_GENEVE } from './kinds/geneve.js'
 import { IFF, IFINFOMSG_LEN, IFLA, type LinkAttrs, type LinkFlag, type LinkInfo, type LinkStats, type OperState, linkTypeName } from './schema.js'
 
 /**
@@ -46,6 +47,7 @@ export interface KindData {
    */
   tun?: AttrsOf<typeof IFLA_TUN>
   vrf?: AttrsOf<typeof IFLA_VRF>
+  geneve?: AttrsOf<typeof IFLA_GENEVE>
   /** gre, gretap, erspan, ip6gre, ip6gretap, ip6erspan; `dev` (the underlay) also takes a link name. */
   gre?: Omit<AttrsOf<typeof IFLA_GRE>, 'dev'> & { dev?: LinkRef }
   /** ipip and sit; `dev` (the underlay) also takes a link name. */

@@ -7,6 +7,7 @@ import { macvlan, macvtap } from './macvlan.js'
 import { dummy, ifb } from './simple.js'
 import { tun } from './tun.js'
 import { greKinds, iptunKinds } from './tunnels.js'
+import { geneve } from './geneve.js'
 import { vrf, vrfPort } from './vrf.js'
 import type { LinkKind, PortKind } from './types.js'
 import { ValidationError } from '../../../errors.js'
@@ -100,5 +101,5 @@ export function knownKinds(): string[] {
 }
 
 // The built-in kinds (registered unchecked: the IFLA table does not exist yet while this loads).
-for (const k of [veth, bridge, vxlan, macvlan, macvtap, ipvlan, vlan, dummy, ifb, bond, tun, vrf, ...greKinds, ...iptunKinds]) addKind(k)
+for (const k of [veth, bridge, vxlan, macvlan, macvtap, ipvlan, vlan, dummy, ifb, bond, tun, vrf, geneve, ...greKinds, ...iptunKinds]) addKind(k)
 for (const k of [bridgePort, bondPort, vrfPort]) portKinds.set(k.kind, k)
