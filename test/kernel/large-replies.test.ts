@@ -48,7 +48,7 @@ t.test('a link whose reply passes 8 KiB, then 64 KiB, is read whole at the first
     t.same([...oracle].sort(), want, `${stage}: ip lists them all`)
 
     // A fresh client each time: its buffers start at their initial sizes.
-    for (const how of ['awaited', 'pipelined', 'listed'] as const) {
+    for (const how of ['awaited', 'pipelined', 'listed', 'notified'] as const) {
       const c = openSync({ netns: ns.fd })
       try {
         if (how === 'awaited') {
@@ -66,6 +66,17 @@ t.test('a link whose reply passes 8 KiB, then 64 KiB, is read whole at the first
           const retries = c.sock.stats.retries
           await Promise.all(refs.map(r => c.link.get(r)))
           t.equal(c.sock.stats.retries, retries, `${stage}, ${how}: none sent again the second time`)
+        } else if (how === 'notified') {
+          // A notification of the link is as large: it reaches the listener whole.
+          const sizes: number[] = []
+          const errors: Error[] = []
+          c.sock.onMessage(m => { if (m.type === 16) sizes.push(m.end - m.off + 16) })
+          c.sock.onError(e => errors.push(e))
+          c.sock.subscribe(1) // RTNLGRP_LINK
+          await ns.rtnl.link.set('br0', { mtu: stage === '8 KiB' ? 1400 : 1300 })
+          for (let i = 0; i < 100 && sizes.length === 0; i++) await new Promise(r => setTimeout(r, 10))
+          t.same(errors, [], `${stage}, ${how}: no error`)
+          t.ok(sizes.length > 0 && sizes[0]! > (stage === '8 KiB' ? 8192 : 65536), `${stage}, ${how}: an RTM_NEWLINK of ${sizes[0]} bytes`)
         } else {
           const all = await c.link.list().toArray()
           const br = all.find(l => l.name === 'br0')
