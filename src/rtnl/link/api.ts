@@ -384,13 +384,8 @@ export class LinkApi {
     let name = opts.name
     let made = true
     if (opts.replace) {
-      const cur = await this.get(name, callOpts(opts)).catch(e => {
-        if (isNetlinkError(e, 'ENODEV')) return undefined
-        throw e
-      })
+      const cur = await this.replaced(opts)
       if (cur !== undefined) {
-        if (cur.kind !== 'tun')
-          throw new ValidationError(`kind: link ${name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
         // The flags read back false when off; owner and group are absent when unset.
         const flag = (k: string) => k === 'pi' || k === 'vnetHdr' || k === 'multiQueue'
         for (const k of ['type', 'owner', 'group', 'pi', 'vnetHdr', 'multiQueue'] as const) {
@@ -413,6 +408,20 @@ export class LinkApi {
       if (made) await this.del(name, callOpts(opts)).catch(() => undefined)
       throw err
     }
+  }
+
+  /**
+   * For `replace`: the link of that name as it is (undefined when there is none), which must
+   * be of the kind given, since a replace changes it in place.
+   */
+  private async replaced(opts: LinkAddOptions & CallOptions): Promise<Link | undefined> {
+    const cur = await this.get(opts.name, callOpts(opts)).catch(e => {
+      if (isNetlinkError(e, 'ENODEV')) return undefined
+      throw e
+    })
+    if (cur !== undefined && cur.kind !== opts.kind)
+      throw new ValidationError(`kind: link ${opts.name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
+    return cur
   }
 
   /**
@@ -520,15 +529,7 @@ export class LinkApi {
       // (what `ip link replace` gets). Without NLM_F_EXCL it changes that link in place,
       // whatever its kind unless kind data is sent: the kind is checked here.
       let existed = false
-      if (opts.replace) {
-        const cur = await this.get(opts.name, callOpts(opts)).catch(e => {
-          if (isNetlinkError(e, 'ENODEV')) return undefined
-          throw e
-        })
-        if (cur && cur.kind !== opts.kind)
-          throw new ValidationError(`kind: link ${opts.name} exists and is of kind ${cur.kind ?? 'none'}; replace changes it in place and cannot change its kind`, 'kind', opts.kind)
-        existed = cur !== undefined
-      }
+      if (opts.replace) existed = (await this.replaced(opts)) !== undefined
       // What a second request changes, by name; by index where the kernel picks the name.
       const later: [LinkRef, Record<string, unknown>, IfInfoHeader, NetnsTarget | undefined][] = []
       const peerAlias = opts.kind === 'veth' && opts.peer?.alias !== undefined
