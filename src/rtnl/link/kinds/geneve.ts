@@ -2,8 +2,9 @@
  * geneve: IFLA_GENEVE_* (IFLA_INFO_DATA), <linux/if_link.h>. Not in this test kernel: codec
  * tests check it against the bytes `ip link add NAME type geneve ...` sends.
  */
-import { attrTable, be16, be32, bool8, enumOf, flag, u32, u8 } from '../../../attr/table.js'
+import { attrTable, be16, be32, bool8, flag, u32, u8 } from '../../../attr/table.js'
 import { ipv4, ipv6 } from '../../../attr/types.js'
+import { dfPolicy } from './vxlan.js'
 import type { LinkKind } from './types.js'
 
 export const IFLA_GENEVE = attrTable('IFLA_GENEVE', {
@@ -19,7 +20,7 @@ export const IFLA_GENEVE = attrTable('IFLA_GENEVE', {
   IFLA_GENEVE_UDP_ZERO_CSUM6_RX: [10, 'udpZeroCsum6Rx', bool8],
   IFLA_GENEVE_LABEL: [11, 'label', be32],               // IPv6 flow label, network order
   IFLA_GENEVE_TTL_INHERIT: [12, 'ttlInherit', bool8],
-  IFLA_GENEVE_DF: [13, 'df', enumOf(u8, { unset: 0, set: 1, inherit: 2 })], // enum ifla_geneve_df
+  IFLA_GENEVE_DF: [13, 'df', dfPolicy],                  // enum ifla_geneve_df
   IFLA_GENEVE_INNER_PROTO_INHERIT: [14, 'innerProtoInherit', flag],
 })
 

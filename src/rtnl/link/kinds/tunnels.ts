@@ -10,7 +10,7 @@
 import { attrTable, be16, be32, bool8, enumOf, flag, u16, u32, u8 } from '../../../attr/table.js'
 import { ip, ipv4, ipv6 } from '../../../attr/types.js'
 import { ValidationError } from '../../../errors.js'
-import { parseIp } from '../../../util/ip.js'
+import { AF_INET, AF_INET6, parseIp } from '../../../util/ip.js'
 import { ifindex } from '../resolve.js'
 import type { LinkKind } from './types.js'
 
@@ -82,7 +82,7 @@ function family(kind: string, key: string, v: 4 | 6): (o: Record<string, unknown
   return o => {
     for (const f of ['local', 'remote']) {
       const a = o[f]
-      if (typeof a === 'string' && parseIp(a, `${key}.${f}`).family !== (v === 4 ? 2 : 10))
+      if (typeof a === 'string' && parseIp(a, `${key}.${f}`).family !== (v === 4 ? AF_INET : AF_INET6))
         throw new ValidationError(`${key}.${f}: a ${kind} tunnel's addresses are IPv${v}`, `${key}.${f}`, a)
     }
   }

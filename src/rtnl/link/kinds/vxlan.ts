@@ -23,6 +23,9 @@ const portRange: Codec<{ low: number; high: number }> = {
   check: (v, field) => checkStruct(v, field, ['low', 'high'], intIn(0, 0xffff)),
 }
 
+/** The DF policy of a UDP tunnel (enum ifla_vxlan_df, and ifla_geneve_df with the same values), as ip's `df unset|set|inherit`. */
+export const dfPolicy = enumOf(u8, { unset: 0, set: 1, inherit: 2 })
+
 export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
   IFLA_VXLAN_ID: [1, 'id', u32],                        // the VNI (24 bits)
   IFLA_VXLAN_GROUP: [2, 'group', ip],                   // multicast group or remote (IPv4)
@@ -52,7 +55,7 @@ export const IFLA_VXLAN = attrTable('IFLA_VXLAN', {
   IFLA_VXLAN_LABEL: [26, 'label', be32],                 // IPv6 flow label, network order (nla_put_be32)
   IFLA_VXLAN_GPE: [27, 'gpe', flag],                   // generic protocol extension (present = on)
   IFLA_VXLAN_TTL_INHERIT: [28, 'ttlInherit', flag8],      // NLA_FLAG in, reported as a u8 (vxlan_fill_info)
-  IFLA_VXLAN_DF: [29, 'df', enumOf(u8, { unset: 0, set: 1, inherit: 2 })], // enum ifla_vxlan_df, as ip's `df unset|set|inherit`
+  IFLA_VXLAN_DF: [29, 'df', dfPolicy],
   IFLA_VXLAN_VNIFILTER: [30, 'vniFilter', bool8],
   IFLA_VXLAN_LOCALBYPASS: [31, 'localBypass', bool8],
   // Newer than the uapi headers of this machine (Debian 12): numbers from the kernel's if_link.h.
