@@ -145,7 +145,11 @@ export interface DumpOptions {
   holdLimit?: number
 }
 
-/** The async iterable a dump returns. `interrupted` is set in 'partial' mode. */
+/**
+ * The async iterable a dump returns. `interrupted` is set in 'partial' mode. Its object
+ * iterator reuses one result object once that result's `value` has been read (as
+ * `for await` reads it): keep values, not result objects, across `next()` calls.
+ */
 export interface DumpIterable<T> extends AsyncIterable<T> {
   /** True when the kernel flagged the dump as inconsistent (policy 'partial'). */
   readonly interrupted: boolean
@@ -185,6 +189,21 @@ export function deferredDump<T>(start: () => Promise<DumpIterable<T>>, keep?: (i
     },
     batches,
     toArray: () => collect(batches()),
+  }
+}
+
+/**
+ * An iterator result that a dump's item iterator reuses: its value can be replaced only
+ * after it has been read, so results asked for ahead of reading (`next()` twice, then
+ * the awaits) each keep their own value.
+ */
+class SharedResult<V> {
+  v: V | undefined = undefined
+  read = true
+  readonly done = false
+  get value(): V {
+    this.read = true
+    return this.v as V
   }
 }
 
@@ -636,11 +655,22 @@ export class NetlinkSocket {
       consumer = kind
       if (!state && startError === undefined) start()
       const slow = async (): Promise<IteratorResult<V>> => ((await wait()) ? { value: take(), done: false } : { value: undefined, done: true })
+      // One result object and one promise of it, reused while the consumer reads each
+      // value before asking for the next (as `for await` does): ~55 B less per item.
+      const shared = new SharedResult<V>()
+      const sharedP = Promise.resolve(shared as IteratorResult<V>)
       return {
         next: (): Promise<IteratorResult<V>> => {
           if (startError !== undefined) return Promise.reject(startError)
           // Fast path without an async function's machinery: data is usually queued.
-          if (state!.open && state!.tail > state!.head && state!.error === undefined) return Promise.resolve({ value: take(), done: false })
+          if (state!.open && state!.tail > state!.head && state!.error === undefined) {
+            if (shared.read) {
+              shared.v = take()
+              shared.read = false
+              return sharedP
+            }
+            return Promise.resolve({ value: take(), done: false })
+          }
           return slow()
         },
         return: async (): Promise<IteratorResult<V>> => {

@@ -137,6 +137,24 @@ t.test('multipart dump streams every item in order', async t => {
   s.close()
 })
 
+t.test('item iterator: results asked for ahead, or kept unread, each keep their own value', async t => {
+  const { k } = dumpKernel(2, 5)
+  const s = NetlinkSocket.open({ binding: k })
+  const it = s.dump(msg(T_GET), m => m.buf.readUInt32LE(m.off))[Symbol.asyncIterator]()
+  const first = await it.next()
+  t.same([first.done, first.value], [false, 0], 'awaited and read')
+  const ahead = [it.next(), it.next(), it.next()]
+  t.same((await Promise.all(ahead)).map(r => r.value), [1, 2, 3], 'three asked for before any was awaited')
+  const kept: IteratorResult<number>[] = []
+  for (let i = 0; i < 3; i++) kept.push(await it.next())
+  t.same(kept.map(r => r.value), [4, 5, 6], 'kept unread, read later')
+  const rest: number[] = []
+  for (let r = await it.next(); !r.done; r = await it.next()) rest.push(r.value)
+  t.same(rest, [7, 8, 9], 'read one by one to the end')
+  t.same(await it.next(), { value: undefined, done: true }, 'then done')
+  s.close()
+})
+
 t.test('replies to a request are decoded through the reused message object; requestOne keeps the first', async t => {
   const k = new FakeKernel(m => {
     k.reply(nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(7)), nlmsg(T_NEW, 0, m.seq, m.pid, u32buf(8)), errorMsg(m, 0))
