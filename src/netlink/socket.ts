@@ -363,6 +363,8 @@ const BATCH_BYTES = BATCH_SLOT * BATCH_SLOTS
 const BATCH_SLOT_MAX = 65536
 /** Largest receive buffer a socket grows to for one datagram (see unspill, truncated). */
 const RBUF_MAX = 1 << 24
+/** libuv's status for POLLERR (it has no other for a socket error). */
+const UV_EBADF = -9
 const DEFAULT_RCVBUF = 4 << 20
 const DEFAULT_SNDBUF = 1 << 20
 const MAX_IOV = 1024
@@ -417,6 +419,8 @@ export class NetlinkSocket {
   /** In onDatagram (listeners and decoders run there): start() must not read into rbuf now. */
   private busy = false
   private polling = false
+  /** POLLERR reports in a row (see onReadable). */
+  private pollErrors = 0
   private refed = true
   private groupCount = 0
   private closed = false
@@ -1109,9 +1113,17 @@ export class NetlinkSocket {
   private onReadable(status: number, _events: number): void {
     if (this.closed) return
     if (status < 0) {
-      this.fail(Object.assign(new Error(`netlink socket poll failed: ${status}`), { code: 'EIO' }))
-      return
-    }
+      // libuv reports POLLERR as UV_EBADF and stops the handle. A netlink socket raises
+      // POLLERR for a pending socket error: ENOBUFS once the kernel dropped messages for a
+      // full receive buffer. Reading reports it (overrun()) and polling starts again; a
+      // closed fd fails the read. Only POLLERR with nothing to read, repeatedly, is fatal.
+      if (status !== UV_EBADF || ++this.pollErrors > 3) {
+        this.fail(Object.assign(new Error(`netlink socket poll failed: ${status}`), { code: 'EIO' }))
+        return
+      }
+      debug('POLLERR: reading the pending socket error')
+      this.polling = false
+    } else this.pollErrors = 0
     this.drain()
     if (this.sendQueue.length > 0) this.flush()
     else this.updatePoll()

@@ -155,3 +155,29 @@ t.test('multicast: a subscribed socket sees RTM_NEWLINK for a link created by an
   const name = await Promise.race([seen, new Promise<string>((_, rej) => setTimeout(() => rej(new Error('no notification')), 2000))])
   t.equal(name, 'br-mc')
 })
+
+t.test('multicast overrun while polling: ENOBUFS to onError, and the socket goes on', async t => {
+  // The kernel drops notifications for a full receive buffer and sets the socket's error;
+  // poll() then reports POLLERR, which libuv passes on as UV_EBADF. The socket must read the
+  // error (ENOBUFS), not fail.
+  const ns = freshNetNs(t)
+  const listener = NetlinkSocket.open({ netnsFd: ns.fd, groups: [7 /* RTNLGRP_IPV4_ROUTE */], receiveBufferSize: 4096 })
+  t.teardown(() => listener.close())
+  const errors: Error[] = []
+  let routes = 0
+  listener.onError(e => errors.push(e))
+  listener.onMessage(m => { if (m.type === RTM_NEWROUTE) routes++ })
+  const sender = NetlinkSocket.open({ netnsFd: ns.fd })
+  t.teardown(() => sender.close())
+  // One sendmsg of 256 adds: 256 notifications queued during that syscall, before the
+  // listener can read any.
+  await Promise.all(Array.from({ length: 256 }, (_, i) => sender.request(blackhole(i))))
+  await new Promise(r => setTimeout(r, 100))
+  t.equal(listener.isClosed, false, 'the listener is open')
+  t.ok(errors.length >= 1 && errors.every(e => e instanceof NetlinkError && e.code === 'ENOBUFS'), 'ENOBUFS reported to onError')
+  t.ok(routes > 0 && routes < 256, `some notifications were dropped (${routes} read)`)
+  const before = routes
+  await sender.request(blackhole(1000))
+  await new Promise(r => setTimeout(r, 100))
+  t.equal(routes, before + 1, 'later notifications still arrive')
+})
