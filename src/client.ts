@@ -3,7 +3,8 @@
  * created inside another) with the families hung off it: `.link`, `.addr`, `.route`.
  */
 import { closeSync, fstatSync } from 'node:fs'
-import { ValidationError } from './errors.js'
+import { SocketClosedError, ValidationError } from './errors.js'
+import { native } from './native/binding.js'
 import { checkNetnsFd, closedHandle, openNamedFd } from './netns/run-dir.js'
 import { checkOptionKeys, optionKeys } from './util/keys.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
@@ -11,6 +12,10 @@ import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
 import { NsIdApi } from './rtnl/nsid/api.js'
 import { RouteApi } from './rtnl/route/api.js'
+import { Monitor, monitorGroups, type MonitorOptions } from './rtnl/monitor.js'
+import { log } from './util/log.js'
+
+const debug = log('client')
 
 /**
  * A network namespace to open the socket in: a NetNs handle (anything with an `fd`,
@@ -79,11 +84,69 @@ export class Rtnl {
     return client
   }
 
-  /** Closes the socket (and pooled ones from {@link in}); pending requests reject with SocketClosedError. Idempotent. */
+  /**
+   * Watches changes (`ip monitor`): links, addresses and routes created, changed or deleted
+   * in the client's namespace, as typed events, from the moment this returns. The monitor
+   * reads on a socket of its own (the client's requests are never slowed or overrun by it);
+   * close it, `break` out of its loop, or abort `signal` to stop. To mirror the kernel's
+   * state, start the monitor first, then list, then apply the events; on an `overrun` event
+   * list again.
+   * @throws {ValidationError} for bad options; {@link SocketClosedError} on a closed client;
+   *   system errors from socket() (`EMFILE`).
+   * @example for await (const ev of rtnl.monitor({ objects: ['link'] })) console.log(ev.type === 'link' && ev.action, ev.type === 'link' && ev.link.name)
+   */
+  monitor(opts: MonitorOptions | null = {}): Monitor {
+    if (opts === null || opts === undefined) opts = {}
+    if (typeof opts !== 'object') throw new ValidationError('monitor: the options must be an object', 'options', opts)
+    const groups = monitorGroups(opts)
+    const sock = this.sibling(opts.receiveBufferSize)
+    const monitors = this.monitors ??= new Set()
+    let m: Monitor | undefined
+    m = new Monitor(sock, groups, opts, () => { if (m) monitors.delete(m) })
+    if (!m.closed) monitors.add(m)
+    return m
+  }
+
+  private monitors: Set<Monitor> | undefined
+
+  /**
+   * A new NETLINK_ROUTE socket in the namespace of this client's socket: found by
+   * SIOCGSKNS on it, so it is right however the client was opened. Without CAP_NET_ADMIN
+   * there (SIOCGSKNS is refused), the socket is opened as the client was: in its `netns`,
+   * or else in the current namespace.
+   */
+  private sibling(receiveBufferSize: number | undefined): NetlinkSocket {
+    if (this.sock.isClosed) throw new SocketClosedError()
+    const { netns: _netns, groups: _groups, ...rest } = this.options
+    const opts = { ...rest, ...(receiveBufferSize !== undefined ? { receiveBufferSize } : {}) }
+    const b = this.options.binding ?? native()
+    if (b.ioctl !== undefined && b.ioctls !== undefined) {
+      let nsfd: number | undefined
+      try {
+        nsfd = b.ioctl(this.sock.fd, b.ioctls.SIOCGSKNS, 0)
+      } catch (err) {
+        debug('SIOCGSKNS refused (%s): opening the monitor as the client was opened', (err as Error).message)
+      }
+      if (nsfd !== undefined) {
+        try {
+          return NetlinkSocket.open({ ...opts, netnsFd: nsfd })
+        } finally {
+          closeSync(nsfd)
+        }
+      }
+    }
+    return openSync({ ...opts, ...(this.options.netns !== undefined ? { netns: this.options.netns } : {}) }).sock
+  }
+
+  /**
+   * Closes the socket, pooled clients from {@link in} and monitors from {@link monitor};
+   * pending requests reject with SocketClosedError. Idempotent.
+   */
   close(): void {
     this.sock.close()
     if (this.pool) for (const c of this.pool.values()) c.close()
     this.pool = undefined
+    if (this.monitors) for (const m of [...this.monitors]) m.close()
   }
 
   [Symbol.dispose](): void {

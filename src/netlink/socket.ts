@@ -423,6 +423,8 @@ export class NetlinkSocket {
   private pollErrors = 0
   private refed = true
   private groupCount = 0
+  /** pauseNotifications(): notifications are not read (replies still are). */
+  private notifyPaused = false
   private closed = false
   private closeError: unknown
 
@@ -436,6 +438,8 @@ export class NetlinkSocket {
     this.closed = false
     this.closeError = null
     this.closeError = undefined
+    this.notifyPaused = true
+    this.notifyPaused = false
     this.b = b
     this.fd = fd
     this.maxInFlight = opts.maxInFlight ?? 1024
@@ -729,6 +733,18 @@ export class NetlinkSocket {
       this.listeners.delete(listener)
       this.updatePoll()
     }
+  }
+
+  /**
+   * Stops (`true`) or resumes (`false`) reading while only notifications are wanted: a
+   * consumer's back-pressure. Meanwhile the kernel queues them in the receive buffer and,
+   * when it is full, drops them and reports ENOBUFS (to {@link onError} listeners). Answers
+   * to requests are still read, and notifications that come with them still delivered.
+   */
+  pauseNotifications(paused: boolean): void {
+    if (paused === this.notifyPaused) return
+    this.notifyPaused = paused
+    this.updatePoll()
   }
 
   private errorListeners = new Set<(err: Error) => void>()
@@ -1090,7 +1106,7 @@ export class NetlinkSocket {
       // its loop. The outer dump is then held in memory, as a dump read with toArray() is.
       if (this.dumpQueue.length > 0) return true
     }
-    return this.groupCount > 0
+    return this.groupCount > 0 && !this.notifyPaused
   }
 
   private updatePoll(): void {

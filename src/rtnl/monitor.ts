@@ -1,0 +1,282 @@
+/**
+ * Change notifications (`ip monitor`): the kernel's RTM_NEW/DEL LINK, ADDR and ROUTE
+ * multicasts, decoded into the same typed objects the lists give, as an async iterable.
+ *
+ * A monitor reads on a socket of its own, opened in its client's namespace, so that a burst
+ * of notifications never overruns the client's socket (which would fail its requests) and a
+ * slow consumer applies back-pressure: past `maxQueued` events nothing more is read, the
+ * kernel queues the rest in the socket's receive buffer and, once that is full, drops them.
+ * The monitor then yields one `{ type: 'overrun' }`: changes were missed, list to resync.
+ */
+import { isNetlinkError, ValidationError } from '../errors.js'
+import type { NlMsg } from '../netlink/header.js'
+import type { NetlinkSocket } from '../netlink/socket.js'
+import { log } from '../util/log.js'
+import { checkOptionKeys, optionKeys } from '../util/keys.js'
+import { optInt } from '../util/check.js'
+import { AF_INET, AF_INET6, familyNumber, type Family } from '../util/ip.js'
+import { decodeAddr, type Addr } from './addr/api.js'
+import { decodeLink, type Link } from './link/codec.js'
+import { decodeRoute, type Route } from './route/codec.js'
+
+const debug = log('monitor')
+
+// <linux/rtnetlink.h> enum rtnetlink_groups
+const RTNLGRP_LINK = 1
+const RTNLGRP_IPV4_IFADDR = 5
+const RTNLGRP_IPV4_ROUTE = 7
+const RTNLGRP_IPV6_IFADDR = 9
+const RTNLGRP_IPV6_ROUTE = 11
+
+const RTM_NEWLINK = 16
+const RTM_DELLINK = 17
+const RTM_NEWADDR = 20
+const RTM_DELADDR = 21
+const RTM_NEWROUTE = 24
+const RTM_DELROUTE = 25
+
+/** What a monitor can watch: `ip monitor link`, `address`, `route`. */
+export type MonitorObject = 'link' | 'addr' | 'route'
+
+const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route']
+
+/** Options of {@link Rtnl.monitor}. */
+export interface MonitorOptions {
+  /** What to watch; default all: `['link', 'addr', 'route']`. */
+  objects?: readonly MonitorObject[]
+  /** Addresses and routes of this family only (default both); links have none. */
+  family?: Family | 4 | 6
+  /**
+   * Events held for a consumer that does not keep up before the monitor stops reading
+   * (default 4096); the kernel then queues up to `receiveBufferSize` bytes and drops the rest.
+   */
+  maxQueued?: number
+  /** SO_RCVBUF(FORCE) of the monitor's socket, bytes (default 4 MiB). */
+  receiveBufferSize?: number
+  /** Aborting it ends the monitor: the loop's next step rejects with the signal's reason. */
+  signal?: AbortSignal
+}
+
+/** A link was created or changed (`'new'`), or deleted (`'del'`). */
+export interface LinkEvent { type: 'link'; action: 'new' | 'del'; link: Link }
+/** An address was added or changed (`'new'`), or removed (`'del'`). */
+export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
+/** A route was added or replaced (`'new'`), or removed (`'del'`). */
+export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route }
+/**
+ * The kernel dropped notifications (ENOBUFS): its receive buffer was full because the
+ * consumer fell behind, or a burst outran it. What changed meanwhile is unknown: list again.
+ */
+export interface OverrunEvent { type: 'overrun' }
+
+/** One notification: see {@link Rtnl.monitor}. */
+export type MonitorEvent = LinkEvent | AddrEvent | RouteEvent | OverrunEvent
+
+const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
+
+/** The multicast groups to join for these options; throws ValidationError for bad ones. */
+export function monitorGroups(opts: MonitorOptions): number[] {
+  checkOptionKeys(opts, MONITOR_KEYS, 'monitor')
+  const objects = opts.objects ?? OBJECTS
+  if (!Array.isArray(objects) || objects.length === 0 || objects.some(o => !OBJECTS.includes(o)))
+    throw new ValidationError(`objects: expected a non-empty array of ${OBJECTS.map(o => `'${o}'`).join(', ')}`, 'objects', objects)
+  const family = familyNumber(opts.family)
+  if (family !== 0 && family !== AF_INET && family !== AF_INET6) throw new ValidationError("family: expected 'inet', 'inet6', 4 or 6", 'family', opts.family)
+  optInt(opts.maxQueued, 'maxQueued', 1, 0x7fffffff)
+  optInt(opts.receiveBufferSize, 'receiveBufferSize', 0, 0x7fffffff)
+  if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new ValidationError('signal: expected an AbortSignal', 'signal', opts.signal)
+  const v4 = family !== AF_INET6
+  const v6 = family !== AF_INET
+  const groups: number[] = []
+  if (objects.includes('link')) groups.push(RTNLGRP_LINK)
+  if (objects.includes('addr')) {
+    if (v4) groups.push(RTNLGRP_IPV4_IFADDR)
+    if (v6) groups.push(RTNLGRP_IPV6_IFADDR)
+  }
+  if (objects.includes('route')) {
+    if (v4) groups.push(RTNLGRP_IPV4_ROUTE)
+    if (v6) groups.push(RTNLGRP_IPV6_ROUTE)
+  }
+  return groups
+}
+
+/** The event a notification stands for; undefined for message types a monitor does not report. */
+function toEvent(msg: NlMsg): MonitorEvent | undefined {
+  switch (msg.type) {
+    case RTM_NEWLINK: return { type: 'link', action: 'new', link: decodeLink(msg) }
+    case RTM_DELLINK: return { type: 'link', action: 'del', link: decodeLink(msg) }
+    case RTM_NEWADDR: return { type: 'addr', action: 'new', addr: decodeAddr(msg) }
+    case RTM_DELADDR: return { type: 'addr', action: 'del', addr: decodeAddr(msg) }
+    case RTM_NEWROUTE: return { type: 'route', action: 'new', route: decodeRoute(msg) }
+    case RTM_DELROUTE: return { type: 'route', action: 'del', route: decodeRoute(msg) }
+    default: return undefined
+  }
+}
+
+const DONE: IteratorResult<MonitorEvent> = Object.freeze({ value: undefined, done: true }) as IteratorResult<MonitorEvent>
+
+/**
+ * A running monitor: an async iterator of {@link MonitorEvent}s (one consumer), from the
+ * moment {@link Rtnl.monitor} returned until {@link close} (or `break`, or the signal).
+ * @example for await (const ev of rtnl.monitor()) if (ev.type === 'link') console.log(ev.action, ev.link.name)
+ */
+export class Monitor implements AsyncIterableIterator<MonitorEvent> {
+  /** Counters: events decoded, overruns reported, notifications of types not reported. */
+  readonly stats = { events: 0, overruns: 0, ignored: 0 }
+  private readonly queue: MonitorEvent[] = []
+  private head = 0
+  private readonly maxQueued: number
+  private paused = false
+  /** next() calls waiting for an event, oldest first. */
+  private readonly waiters: { resolve: (r: IteratorResult<MonitorEvent>) => void; reject: (e: unknown) => void }[] = []
+  private error: unknown
+  private ended = false
+  private readonly offMessage: () => void
+  private readonly offError: () => void
+  private readonly signal: AbortSignal | undefined
+  private readonly onAbort = (): void => this.fail(this.signal!.reason)
+
+  /** @internal Made by {@link Rtnl.monitor}, which opens `sock` and checks the options. */
+  constructor(private readonly sock: NetlinkSocket, groups: readonly number[], opts: MonitorOptions, private readonly onEnd?: () => void) {
+    this.maxQueued = opts.maxQueued ?? 4096
+    this.signal = opts.signal
+    this.offMessage = sock.onMessage(msg => this.onMessage(msg))
+    this.offError = sock.onError(err => this.onError(err))
+    try {
+      for (const g of groups) sock.subscribe(g)
+    } catch (err) {
+      this.close()
+      throw err
+    }
+    if (this.signal) {
+      if (this.signal.aborted) this.fail(this.signal.reason)
+      else this.signal.addEventListener('abort', this.onAbort, { once: true })
+    }
+    debug('monitor fd=%d groups=%o', sock.fd, groups)
+  }
+
+  /** True once the monitor was closed or failed (after close(), queued events are still handed out). */
+  get closed(): boolean {
+    return this.ended
+  }
+
+  /**
+   * The next event; waits for one. Rejects with the error that ended the monitor (the
+   * signal's reason, a DecodeError, a socket failure), dropping what was still queued, then is done.
+   */
+  next(): Promise<IteratorResult<MonitorEvent>> {
+    if (this.error !== undefined) {
+      const e = this.error
+      this.error = undefined
+      return Promise.reject(e)
+    }
+    if (this.head < this.queue.length) return Promise.resolve({ value: this.take(), done: false })
+    if (this.ended) return Promise.resolve(DONE)
+    return new Promise((resolve, reject) => { this.waiters.push({ resolve, reject }) })
+  }
+
+  /** Ends the monitor (a `break` out of `for await` calls it). */
+  return(): Promise<IteratorResult<MonitorEvent>> {
+    this.close()
+    return Promise.resolve(DONE)
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  /** Stops listening and closes the monitor's socket; a waiting `next()` resolves as done. Idempotent. */
+  close(): void {
+    this.end(undefined)
+  }
+
+  [Symbol.dispose](): void {
+    this.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+
+  private take(): MonitorEvent {
+    const ev = this.queue[this.head]!
+    this.queue[this.head++] = undefined as unknown as MonitorEvent
+    if (this.head === this.queue.length) {
+      this.queue.length = 0
+      this.head = 0
+    }
+    if (this.paused && this.queue.length - this.head <= this.maxQueued >> 1) {
+      this.paused = false
+      if (!this.ended) this.sock.pauseNotifications(false)
+    }
+    return ev
+  }
+
+  private push(ev: MonitorEvent): void {
+    const w = this.waiters.shift()
+    if (w) {
+      w.resolve({ value: ev, done: false })
+      return
+    }
+    this.queue.push(ev)
+    if (!this.paused && this.queue.length - this.head >= this.maxQueued) {
+      this.paused = true
+      this.sock.pauseNotifications(true)
+    }
+  }
+
+  private onMessage(msg: NlMsg): void {
+    if (this.ended) return
+    let ev: MonitorEvent | undefined
+    try {
+      ev = toEvent(msg)
+    } catch (err) {
+      this.fail(err)
+      return
+    }
+    if (ev === undefined) {
+      this.stats.ignored++
+      return
+    }
+    this.stats.events++
+    this.push(ev)
+  }
+
+  private onError(err: Error): void {
+    if (this.ended) return
+    if (isNetlinkError(err, 'ENOBUFS')) {
+      this.stats.overruns++
+      debug('overrun (ENOBUFS)')
+      // One marker per run of lost notifications.
+      const last = this.queue.length > this.head ? this.queue[this.queue.length - 1] : undefined
+      if (last?.type !== 'overrun') this.push({ type: 'overrun' })
+      return
+    }
+    this.fail(err)
+  }
+
+  /** Ends the monitor with an error, thrown at the loop's next step (what was queued is dropped). */
+  private fail(err: unknown): void {
+    if (this.ended) return
+    this.queue.length = 0
+    this.head = 0
+    this.end(err)
+  }
+
+  private end(err: unknown): void {
+    if (this.ended) return
+    this.ended = true
+    this.offMessage()
+    this.offError()
+    this.signal?.removeEventListener('abort', this.onAbort)
+    this.sock.close()
+    this.onEnd?.()
+    const ws = this.waiters.splice(0)
+    if (err !== undefined) {
+      // The first waiting step gets the error, the others are done; with none waiting, the next step gets it.
+      if (ws.length > 0) ws.shift()!.reject(err)
+      else this.error = err
+    }
+    for (const w of ws) w.resolve(DONE)
+  }
+}
