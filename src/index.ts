@@ -42,7 +42,7 @@ export type { EncapType, Nexthop, NexthopFlag, RouteCacheInfo, RouteMetrics, Rou
 export type { IpEncap, Ip6Encap, MplsEncap, RawEncap, RouteEncap, Seg6Encap, Seg6LocalAction, Seg6LocalCounters, Seg6LocalEncap, Seg6Mode, SegmentList, TunnelFlag, XfrmEncap } from './rtnl/route/encap.js'
 export { Topology, TopologyError, type Plan, type Step } from './topology/topology.js'
 export type { BridgeSpec, NamespaceSpec, RouteSpec, TopologySpec, VethEndSpec, VethSpec } from './topology/spec.js'
-export { Monitor, type MonitorEvent, type MonitorObject, type MonitorOptions, type LinkEvent, type AddrEvent, type RouteEvent, type OverrunEvent } from './rtnl/monitor.js'
+export { Monitor, type MonitorEvent, type MonitorObject, type MonitorOptions, type LinkEvent, type BridgePortEvent, type AddrEvent, type RouteEvent, type OverrunEvent } from './rtnl/monitor.js'
 export { NsIdApi, type NsIdEntry, type NsTarget } from './rtnl/nsid/api.js'
 export { NetNs, NetNsError, isNetNsError, checkNetNsName, NETNS_RUN_DIR, type NetNsId, type NetNsExecOptions, type NetNsExecResult, type NetNsSpawnOptions } from './netns/netns.js'
 export type { RawAttr } from './attr/codec.js'

@@ -14,7 +14,9 @@ import type { NetlinkSocket } from '../netlink/socket.js'
 import { log } from '../util/log.js'
 import { checkOptionKeys, optionKeys } from '../util/keys.js'
 import { optInt } from '../util/check.js'
-import { AF_INET, AF_INET6, familyNumber, type Family } from '../util/ip.js'
+import { AF_BRIDGE, AF_INET, AF_INET6, familyNumber, type Family } from '../util/ip.js'
+import { decodeAttrs } from '../attr/table.js'
+import { IFLA_BRPORT } from './link/kinds/bridge-port.js'
 import { decodeAddr, type Addr } from './addr/api.js'
 import { decodeLink, type Link } from './link/codec.js'
 import { decodeRoute, type Route } from './route/codec.js'
@@ -34,6 +36,10 @@ const RTM_NEWADDR = 20
 const RTM_DELADDR = 21
 const RTM_NEWROUTE = 24
 const RTM_DELROUTE = 25
+
+const IFLA_PROTINFO = 12
+/** ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) */
+const NLA_TYPE_MASK = 0x3fff
 
 /** What a monitor can watch: `ip monitor link`, `address`, `route`. */
 export type MonitorObject = 'link' | 'addr' | 'route'
@@ -59,6 +65,14 @@ export interface MonitorOptions {
 
 /** A link was created or changed (`'new'`), or deleted (`'del'`). */
 export interface LinkEvent { type: 'link'; action: 'new' | 'del'; link: Link }
+/**
+ * A bridge port's state as the bridge reports it (`bridge monitor link`; `ip monitor` prints
+ * these as link lines): `'new'` when a link becomes a port or its port state changes (STP
+ * state, cost...), `'del'` when it stops being a port (the link itself stays). `link` holds
+ * what the bridge sends: the port's name, index, `master`, flags, operState, mtu, address,
+ * and `bridgePort` (IFLA_PROTINFO) on `'new'`.
+ */
+export interface BridgePortEvent { type: 'bridgePort'; action: 'new' | 'del'; link: Link }
 /** An address was added or changed (`'new'`), or removed (`'del'`). */
 export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
 /** A route was added or replaced (`'new'`), or removed (`'del'`). */
@@ -70,7 +84,7 @@ export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route
 export interface OverrunEvent { type: 'overrun' }
 
 /** One notification: see {@link Rtnl.monitor}. */
-export type MonitorEvent = LinkEvent | AddrEvent | RouteEvent | OverrunEvent
+export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | OverrunEvent
 
 const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
 
@@ -100,11 +114,32 @@ export function monitorGroups(opts: MonitorOptions): number[] {
   return groups
 }
 
+/**
+ * A bridge's RTM_NEWLINK/RTM_DELLINK about one of its ports (ifi_family AF_BRIDGE, sent to
+ * RTNLGRP_LINK too): the link as sent, with IFLA_PROTINFO's IFLA_BRPORT_* as `bridgePort`.
+ */
+function bridgePortEvent(msg: NlMsg, action: 'new' | 'del'): BridgePortEvent {
+  const link = decodeLink(msg)
+  const u = link.unknown
+  const i = u ? u.findIndex(a => (a.type & NLA_TYPE_MASK) === IFLA_PROTINFO) : -1
+  if (u && i >= 0) {
+    const d = u[i]!.data
+    link.bridgePort = decodeAttrs(IFLA_BRPORT, Buffer.from(d.buffer, d.byteOffset, d.length), 0, d.length, 'RTM_NEWLINK > IFLA_PROTINFO') as NonNullable<Link['bridgePort']>
+    u.splice(i, 1)
+    if (u.length === 0) delete link.unknown
+  }
+  return { type: 'bridgePort', action, link }
+}
+
 /** The event a notification stands for; undefined for message types a monitor does not report. */
 function toEvent(msg: NlMsg): MonitorEvent | undefined {
   switch (msg.type) {
-    case RTM_NEWLINK: return { type: 'link', action: 'new', link: decodeLink(msg) }
-    case RTM_DELLINK: return { type: 'link', action: 'del', link: decodeLink(msg) }
+    case RTM_NEWLINK:
+    case RTM_DELLINK: {
+      const action = msg.type === RTM_NEWLINK ? 'new' : 'del'
+      if (msg.end - msg.off >= 1 && msg.buf[msg.off] === AF_BRIDGE) return bridgePortEvent(msg, action)
+      return { type: 'link', action, link: decodeLink(msg) }
+    }
     case RTM_NEWADDR: return { type: 'addr', action: 'new', addr: decodeAddr(msg) }
     case RTM_DELADDR: return { type: 'addr', action: 'del', addr: decodeAddr(msg) }
     case RTM_NEWROUTE: return { type: 'route', action: 'new', route: decodeRoute(msg) }

@@ -38,6 +38,7 @@ async function eventsUntil(m: Monitor, stop: (e: MonitorEvent) => boolean, max =
 function keyOf(e: MonitorEvent): string {
   switch (e.type) {
     case 'link': return `link ${e.action} ${e.link.name}`
+    case 'bridgePort': return `link ${e.action} ${e.link.name}` // ip prints the bridge's port messages as link lines
     case 'addr': return `addr ${e.action} ${e.addr.cidr}`
     case 'route': return `route ${e.action} ${e.route.dst.replace(/\/(32|128)$/, '')}`
     default: return e.type
@@ -92,6 +93,11 @@ t.test('links, addresses and routes: the events ip monitor sees, decoded', async
   await rtnl.route.add({ dst: 'fd09::/48', gateway: 'fd00::2' })
   await rtnl.route.del({ dst: '10.9.0.0/16', gateway: '10.1.0.2' })
   await rtnl.addr.del({ link: 'br0', address: '10.1.0.1/24' })
+  await rtnl.link.add({ name: 'va', kind: 'veth', peer: { name: 'vb' } })
+  await rtnl.link.set('va', { master: 'br0', up: true })
+  await rtnl.link.set('va', { bridgePort: { cost: 7 } })
+  await rtnl.link.set('va', { master: null })
+  await rtnl.link.del('va')
   await rtnl.link.del('br0')
   await rtnl.link.del('mark0')
 
@@ -114,6 +120,13 @@ t.test('links, addresses and routes: the events ip monitor sees, decoded', async
   t.equal(r6?.type === 'route' && r6.route.gateway, 'fd00::2', 'IPv6 route with its gateway')
   const d4 = got.find(e => e.type === 'route' && e.action === 'del' && e.route.dst === '10.9.0.0/16')
   t.equal(d4?.type === 'route' && d4.route.gateway, '10.1.0.2', 'the deleted route, whole')
+  const ports = got.filter(e => e.type === 'bridgePort')
+  t.ok(ports.length >= 3, 'the bridge reports its port')
+  t.ok(ports.some(e => e.action === 'new' && e.link.name === 'va' && e.link.bridgePort?.cost === 7), 'with its port data (cost 7)')
+  const left = ports.at(-1)
+  t.same(left && [left.action, left.link.name], ['del', 'va'], 'leaving the bridge is a bridgePort del...')
+  const vaDels = got.filter(e => e.type === 'link' && e.action === 'del' && e.link.name === 'va')
+  t.equal(vaDels.length, 1, '...not a link del: that comes once, when va is deleted')
   t.equal(m.stats.overruns, 0)
 })
 
