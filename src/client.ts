@@ -10,6 +10,7 @@ import { checkOptionKeys, optionKeys } from './util/keys.js'
 import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
+import { NeighApi } from './rtnl/neigh/api.js'
 import { NsIdApi } from './rtnl/nsid/api.js'
 import { RouteApi } from './rtnl/route/api.js'
 import { Monitor, monitorGroups, type MonitorOptions } from './rtnl/monitor.js'
@@ -40,6 +41,8 @@ export class Rtnl {
   readonly addr: AddrApi
   /** Routes: `ip route`. */
   readonly route: RouteApi
+  /** Neighbours (ARP and NDP tables): `ip neigh`. */
+  readonly neigh: NeighApi
   /** Namespace ids: `ip netns set` / `list-id`. */
   readonly nsid: NsIdApi
 
@@ -52,6 +55,7 @@ export class Rtnl {
     this.link = new LinkApi(sock)
     this.addr = new AddrApi(sock)
     this.route = new RouteApi(sock)
+    this.neigh = new NeighApi(sock)
     this.nsid = new NsIdApi(sock)
   }
 

@@ -20,11 +20,13 @@ import { IFLA_BRPORT } from './link/kinds/bridge-port.js'
 import { decodeAddr, type Addr } from './addr/api.js'
 import { decodeLink, type Link } from './link/codec.js'
 import { decodeRoute, type Route } from './route/codec.js'
+import { decodeNeigh, type Neigh } from './neigh/api.js'
 
 const debug = log('monitor')
 
 // <linux/rtnetlink.h> enum rtnetlink_groups
 const RTNLGRP_LINK = 1
+const RTNLGRP_NEIGH = 3
 const RTNLGRP_IPV4_IFADDR = 5
 const RTNLGRP_IPV4_ROUTE = 7
 const RTNLGRP_IPV6_IFADDR = 9
@@ -36,21 +38,23 @@ const RTM_NEWADDR = 20
 const RTM_DELADDR = 21
 const RTM_NEWROUTE = 24
 const RTM_DELROUTE = 25
+const RTM_NEWNEIGH = 28
+const RTM_DELNEIGH = 29
 
 const IFLA_PROTINFO = 12
 /** ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) */
 const NLA_TYPE_MASK = 0x3fff
 
-/** What a monitor can watch: `ip monitor link`, `address`, `route`. */
-export type MonitorObject = 'link' | 'addr' | 'route'
+/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`. */
+export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh'
 
-const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route']
+const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh']
 
 /** Options of {@link Rtnl.monitor}. */
 export interface MonitorOptions {
-  /** What to watch; default all: `['link', 'addr', 'route']`. */
+  /** What to watch; default all: `['link', 'addr', 'route', 'neigh']`. */
   objects?: readonly MonitorObject[]
-  /** Addresses and routes of this family only (default both); links have none. */
+  /** Addresses, routes and neighbours of this family only (default all); links have none. */
   family?: Family | 4 | 6
   /**
    * Events held for a consumer that does not keep up before the monitor stops reading
@@ -75,6 +79,11 @@ export interface LinkEvent { type: 'link'; action: 'new' | 'del'; link: Link }
 export interface BridgePortEvent { type: 'bridgePort'; action: 'new' | 'del'; link: Link }
 /** An address was added or changed (`'new'`), or removed (`'del'`). */
 export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
+/**
+ * A neighbour entry was added or changed state (`'new'`), or removed (`'del'`). A bridge's
+ * forwarding entries come too (family `'bridge'`), unless a family is chosen.
+ */
+export interface NeighEvent { type: 'neigh'; action: 'new' | 'del'; neigh: Neigh }
 /** A route was added or replaced (`'new'`), or removed (`'del'`). */
 export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route }
 /**
@@ -84,7 +93,7 @@ export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route
 export interface OverrunEvent { type: 'overrun' }
 
 /** One notification: see {@link Rtnl.monitor}. */
-export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | OverrunEvent
+export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | OverrunEvent
 
 const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
 
@@ -111,6 +120,7 @@ export function monitorGroups(opts: MonitorOptions): number[] {
     if (v4) groups.push(RTNLGRP_IPV4_ROUTE)
     if (v6) groups.push(RTNLGRP_IPV6_ROUTE)
   }
+  if (objects.includes('neigh')) groups.push(RTNLGRP_NEIGH)
   return groups
 }
 
@@ -131,8 +141,11 @@ function bridgePortEvent(msg: NlMsg, action: 'new' | 'del'): BridgePortEvent {
   return { type: 'bridgePort', action, link }
 }
 
-/** The event a notification stands for; undefined for message types a monitor does not report. */
-function toEvent(msg: NlMsg): MonitorEvent | undefined {
+/**
+ * The event a notification stands for; undefined for message types a monitor does not report,
+ * and for neighbours of another family than `family` (their group carries every family).
+ */
+function toEvent(msg: NlMsg, family: number): MonitorEvent | undefined {
   switch (msg.type) {
     case RTM_NEWLINK:
     case RTM_DELLINK: {
@@ -144,6 +157,10 @@ function toEvent(msg: NlMsg): MonitorEvent | undefined {
     case RTM_DELADDR: return { type: 'addr', action: 'del', addr: decodeAddr(msg) }
     case RTM_NEWROUTE: return { type: 'route', action: 'new', route: decodeRoute(msg) }
     case RTM_DELROUTE: return { type: 'route', action: 'del', route: decodeRoute(msg) }
+    case RTM_NEWNEIGH:
+    case RTM_DELNEIGH:
+      if (family !== 0 && msg.end > msg.off && msg.buf[msg.off] !== family) return undefined
+      return { type: 'neigh', action: msg.type === RTM_NEWNEIGH ? 'new' : 'del', neigh: decodeNeigh(msg) }
     default: return undefined
   }
 }
@@ -161,6 +178,8 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   private readonly queue: MonitorEvent[] = []
   private head = 0
   private readonly maxQueued: number
+  /** AF_* of the family option (0: all): neighbour events are filtered by it here. */
+  private readonly family: number
   private paused = false
   /** next() calls waiting for an event, oldest first. */
   private readonly waiters: { resolve: (r: IteratorResult<MonitorEvent>) => void; reject: (e: unknown) => void }[] = []
@@ -174,6 +193,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   /** @internal Made by {@link Rtnl.monitor}, which opens `sock` and checks the options. */
   constructor(private readonly sock: NetlinkSocket, groups: readonly number[], opts: MonitorOptions, private readonly onEnd?: () => void) {
     this.maxQueued = opts.maxQueued ?? 4096
+    this.family = familyNumber(opts.family)
     this.signal = opts.signal
     this.offMessage = sock.onMessage(msg => this.onMessage(msg))
     this.offError = sock.onError(err => this.onError(err))
@@ -264,7 +284,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     if (this.ended) return
     let ev: MonitorEvent | undefined
     try {
-      ev = toEvent(msg)
+      ev = toEvent(msg, this.family)
     } catch (err) {
       this.fail(err)
       return

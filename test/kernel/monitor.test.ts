@@ -77,7 +77,7 @@ t.test('links, addresses and routes: the events ip monitor sees, decoded', async
   const { rtnl } = ns
   const oracle = ipMonitor(ns)
   t.teardown(oracle.stop)
-  const m = rtnl.monitor()
+  const m = rtnl.monitor({ objects: ['link', 'addr', 'route'] })
   t.teardown(() => m.close())
   // Both are listening once ip has printed a marker change.
   await rtnl.link.add({ name: 'mark0', kind: 'bridge' })
