@@ -11,6 +11,7 @@ import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
 import { NeighApi } from './rtnl/neigh/api.js'
+import { RuleApi } from './rtnl/rule/api.js'
 import { NsIdApi } from './rtnl/nsid/api.js'
 import { RouteApi } from './rtnl/route/api.js'
 import { Monitor, monitorGroups, type MonitorOptions } from './rtnl/monitor.js'
@@ -43,6 +44,8 @@ export class Rtnl {
   readonly route: RouteApi
   /** Neighbours (ARP and NDP tables): `ip neigh`. */
   readonly neigh: NeighApi
+  /** Routing policy rules: `ip rule`. */
+  readonly rule: RuleApi
   /** Namespace ids: `ip netns set` / `list-id`. */
   readonly nsid: NsIdApi
 
@@ -56,6 +59,7 @@ export class Rtnl {
     this.addr = new AddrApi(sock)
     this.route = new RouteApi(sock)
     this.neigh = new NeighApi(sock)
+    this.rule = new RuleApi(sock)
     this.nsid = new NsIdApi(sock)
   }
 

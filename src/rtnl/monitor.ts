@@ -21,6 +21,7 @@ import { decodeAddr, type Addr } from './addr/api.js'
 import { decodeLink, type Link } from './link/codec.js'
 import { decodeRoute, type Route } from './route/codec.js'
 import { decodeNeigh, type Neigh } from './neigh/api.js'
+import { decodeRule, type Rule } from './rule/api.js'
 
 const debug = log('monitor')
 
@@ -29,8 +30,10 @@ const RTNLGRP_LINK = 1
 const RTNLGRP_NEIGH = 3
 const RTNLGRP_IPV4_IFADDR = 5
 const RTNLGRP_IPV4_ROUTE = 7
+const RTNLGRP_IPV4_RULE = 8
 const RTNLGRP_IPV6_IFADDR = 9
 const RTNLGRP_IPV6_ROUTE = 11
+const RTNLGRP_IPV6_RULE = 19
 
 const RTM_NEWLINK = 16
 const RTM_DELLINK = 17
@@ -40,21 +43,23 @@ const RTM_NEWROUTE = 24
 const RTM_DELROUTE = 25
 const RTM_NEWNEIGH = 28
 const RTM_DELNEIGH = 29
+const RTM_NEWRULE = 32
+const RTM_DELRULE = 33
 
 const IFLA_PROTINFO = 12
 /** ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) */
 const NLA_TYPE_MASK = 0x3fff
 
-/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`. */
-export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh'
+/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`. */
+export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule'
 
-const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh']
+const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule']
 
 /** Options of {@link Rtnl.monitor}. */
 export interface MonitorOptions {
-  /** What to watch; default all: `['link', 'addr', 'route', 'neigh']`. */
+  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule']`. */
   objects?: readonly MonitorObject[]
-  /** Addresses, routes and neighbours of this family only (default all); links have none. */
+  /** Addresses, routes, neighbours and rules of this family only (default all); links have none. */
   family?: Family | 4 | 6
   /**
    * Events held for a consumer that does not keep up before the monitor stops reading
@@ -84,6 +89,8 @@ export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
  * forwarding entries come too (family `'bridge'`), unless a family is chosen.
  */
 export interface NeighEvent { type: 'neigh'; action: 'new' | 'del'; neigh: Neigh }
+/** A routing policy rule was added (`'new'`) or removed (`'del'`). */
+export interface RuleEvent { type: 'rule'; action: 'new' | 'del'; rule: Rule }
 /** A route was added or replaced (`'new'`), or removed (`'del'`). */
 export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route }
 /**
@@ -93,7 +100,7 @@ export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route
 export interface OverrunEvent { type: 'overrun' }
 
 /** One notification: see {@link Rtnl.monitor}. */
-export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | OverrunEvent
+export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | RuleEvent | OverrunEvent
 
 const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
 
@@ -121,6 +128,10 @@ export function monitorGroups(opts: MonitorOptions): number[] {
     if (v6) groups.push(RTNLGRP_IPV6_ROUTE)
   }
   if (objects.includes('neigh')) groups.push(RTNLGRP_NEIGH)
+  if (objects.includes('rule')) {
+    if (v4) groups.push(RTNLGRP_IPV4_RULE)
+    if (v6) groups.push(RTNLGRP_IPV6_RULE)
+  }
   return groups
 }
 
@@ -161,6 +172,8 @@ function toEvent(msg: NlMsg, family: number): MonitorEvent | undefined {
     case RTM_DELNEIGH:
       if (family !== 0 && msg.end > msg.off && msg.buf[msg.off] !== family) return undefined
       return { type: 'neigh', action: msg.type === RTM_NEWNEIGH ? 'new' : 'del', neigh: decodeNeigh(msg) }
+    case RTM_NEWRULE: return { type: 'rule', action: 'new', rule: decodeRule(msg) }
+    case RTM_DELRULE: return { type: 'rule', action: 'del', rule: decodeRule(msg) }
     default: return undefined
   }
 }
