@@ -11,6 +11,7 @@ import { NetlinkSocket, type SocketOptions } from './netlink/socket.js'
 import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
 import { NeighApi } from './rtnl/neigh/api.js'
+import { FdbApi } from './rtnl/neigh/fdb.js'
 import { RuleApi } from './rtnl/rule/api.js'
 import { NsIdApi } from './rtnl/nsid/api.js'
 import { RouteApi } from './rtnl/route/api.js'
@@ -46,6 +47,8 @@ export class Rtnl {
   readonly neigh: NeighApi
   /** Routing policy rules: `ip rule`. */
   readonly rule: RuleApi
+  /** Forwarding databases of bridges and vxlan devices: `bridge fdb`. */
+  readonly fdb: FdbApi
   /** Namespace ids: `ip netns set` / `list-id`. */
   readonly nsid: NsIdApi
 
@@ -60,6 +63,7 @@ export class Rtnl {
     this.route = new RouteApi(sock)
     this.neigh = new NeighApi(sock)
     this.rule = new RuleApi(sock)
+    this.fdb = new FdbApi(sock)
     this.nsid = new NsIdApi(sock)
   }
 

@@ -21,6 +21,7 @@ import { decodeAddr, type Addr } from './addr/api.js'
 import { decodeLink, type Link } from './link/codec.js'
 import { decodeRoute, type Route } from './route/codec.js'
 import { decodeNeigh, type Neigh } from './neigh/api.js'
+import { decodeFdb, type FdbEntry } from './neigh/fdb.js'
 import { decodeRule, type Rule } from './rule/api.js'
 
 const debug = log('monitor')
@@ -50,16 +51,16 @@ const IFLA_PROTINFO = 12
 /** ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) */
 const NLA_TYPE_MASK = 0x3fff
 
-/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`. */
-export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule'
+/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`, and `bridge monitor fdb`. */
+export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'fdb'
 
-const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule']
+const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule', 'fdb']
 
 /** Options of {@link Rtnl.monitor}. */
 export interface MonitorOptions {
-  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule']`. */
+  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule', 'fdb']`. */
   objects?: readonly MonitorObject[]
-  /** Addresses, routes, neighbours and rules of this family only (default all); links have none. */
+  /** Addresses, routes, neighbours and rules of this family only (default all); links and fdb entries have none. */
   family?: Family | 4 | 6
   /**
    * Events held for a consumer that does not keep up before the monitor stops reading
@@ -84,11 +85,10 @@ export interface LinkEvent { type: 'link'; action: 'new' | 'del'; link: Link }
 export interface BridgePortEvent { type: 'bridgePort'; action: 'new' | 'del'; link: Link }
 /** An address was added or changed (`'new'`), or removed (`'del'`). */
 export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
-/**
- * A neighbour entry was added or changed state (`'new'`), or removed (`'del'`). A bridge's
- * forwarding entries come too (family `'bridge'`), unless a family is chosen.
- */
+/** A neighbour entry (ARP, NDP) was added or changed state (`'new'`), or removed (`'del'`). */
 export interface NeighEvent { type: 'neigh'; action: 'new' | 'del'; neigh: Neigh }
+/** A forwarding entry of a bridge or vxlan device was added, learned or changed (`'new'`), or removed or aged out (`'del'`). */
+export interface FdbEvent { type: 'fdb'; action: 'new' | 'del'; fdb: FdbEntry }
 /** A routing policy rule was added (`'new'`) or removed (`'del'`). */
 export interface RuleEvent { type: 'rule'; action: 'new' | 'del'; rule: Rule }
 /** A route was added or replaced (`'new'`), or removed (`'del'`). */
@@ -100,7 +100,7 @@ export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route
 export interface OverrunEvent { type: 'overrun' }
 
 /** One notification: see {@link Rtnl.monitor}. */
-export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | RuleEvent | OverrunEvent
+export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | FdbEvent | RuleEvent | OverrunEvent
 
 const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
 
@@ -127,7 +127,7 @@ export function monitorGroups(opts: MonitorOptions): number[] {
     if (v4) groups.push(RTNLGRP_IPV4_ROUTE)
     if (v6) groups.push(RTNLGRP_IPV6_ROUTE)
   }
-  if (objects.includes('neigh')) groups.push(RTNLGRP_NEIGH)
+  if (objects.includes('neigh') || objects.includes('fdb')) groups.push(RTNLGRP_NEIGH)
   if (objects.includes('rule')) {
     if (v4) groups.push(RTNLGRP_IPV4_RULE)
     if (v6) groups.push(RTNLGRP_IPV6_RULE)
@@ -152,11 +152,14 @@ function bridgePortEvent(msg: NlMsg, action: 'new' | 'del'): BridgePortEvent {
   return { type: 'bridgePort', action, link }
 }
 
+/** Which of the neighbour group's messages are wanted: AF_INET/AF_INET6 ones (`neigh`), AF_BRIDGE ones (`fdb`). */
+interface NeighWanted { neigh: boolean; fdb: boolean; family: number }
+
 /**
  * The event a notification stands for; undefined for message types a monitor does not report,
- * and for neighbours of another family than `family` (their group carries every family).
+ * and for neighbour-group messages not asked for (the group carries every family).
  */
-function toEvent(msg: NlMsg, family: number): MonitorEvent | undefined {
+function toEvent(msg: NlMsg, nw: NeighWanted): MonitorEvent | undefined {
   switch (msg.type) {
     case RTM_NEWLINK:
     case RTM_DELLINK: {
@@ -169,9 +172,13 @@ function toEvent(msg: NlMsg, family: number): MonitorEvent | undefined {
     case RTM_NEWROUTE: return { type: 'route', action: 'new', route: decodeRoute(msg) }
     case RTM_DELROUTE: return { type: 'route', action: 'del', route: decodeRoute(msg) }
     case RTM_NEWNEIGH:
-    case RTM_DELNEIGH:
-      if (family !== 0 && msg.end > msg.off && msg.buf[msg.off] !== family) return undefined
-      return { type: 'neigh', action: msg.type === RTM_NEWNEIGH ? 'new' : 'del', neigh: decodeNeigh(msg) }
+    case RTM_DELNEIGH: {
+      const action = msg.type === RTM_NEWNEIGH ? 'new' : 'del'
+      const fam = msg.end > msg.off ? msg.buf[msg.off]! : 0
+      if (fam === AF_BRIDGE) return nw.fdb ? { type: 'fdb', action, fdb: decodeFdb(msg) } : undefined
+      if (!nw.neigh || (nw.family !== 0 && fam !== nw.family)) return undefined
+      return { type: 'neigh', action, neigh: decodeNeigh(msg) }
+    }
     case RTM_NEWRULE: return { type: 'rule', action: 'new', rule: decodeRule(msg) }
     case RTM_DELRULE: return { type: 'rule', action: 'del', rule: decodeRule(msg) }
     default: return undefined
@@ -191,8 +198,8 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   private readonly queue: MonitorEvent[] = []
   private head = 0
   private readonly maxQueued: number
-  /** AF_* of the family option (0: all): neighbour events are filtered by it here. */
-  private readonly family: number
+  /** Which neighbour-group messages to report (the group carries every family). */
+  private readonly neighWanted: NeighWanted
   private paused = false
   /** next() calls waiting for an event, oldest first. */
   private readonly waiters: { resolve: (r: IteratorResult<MonitorEvent>) => void; reject: (e: unknown) => void }[] = []
@@ -206,7 +213,8 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
   /** @internal Made by {@link Rtnl.monitor}, which opens `sock` and checks the options. */
   constructor(private readonly sock: NetlinkSocket, groups: readonly number[], opts: MonitorOptions, private readonly onEnd?: () => void) {
     this.maxQueued = opts.maxQueued ?? 4096
-    this.family = familyNumber(opts.family)
+    const objects = opts.objects ?? OBJECTS
+    this.neighWanted = { neigh: objects.includes('neigh'), fdb: objects.includes('fdb'), family: familyNumber(opts.family) }
     this.signal = opts.signal
     this.offMessage = sock.onMessage(msg => this.onMessage(msg))
     this.offError = sock.onError(err => this.onError(err))
@@ -297,7 +305,7 @@ export class Monitor implements AsyncIterableIterator<MonitorEvent> {
     if (this.ended) return
     let ev: MonitorEvent | undefined
     try {
-      ev = toEvent(msg, this.family)
+      ev = toEvent(msg, this.neighWanted)
     } catch (err) {
       this.fail(err)
       return

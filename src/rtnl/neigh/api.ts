@@ -45,6 +45,8 @@ export interface Neigh {
   vni?: number
   srcVni?: number
   master?: number
+  /** NDA_IFINDEX: the link a vxlan forwarding entry's remote is reached by. */
+  via?: number
   nhid?: number
   linkNetnsId?: number
   unknown?: RawAttr[]
@@ -120,6 +122,7 @@ export function decodeNeigh(msg: NlMsg): Neigh {
   if (a.vni !== undefined) n.vni = a.vni
   if (a.srcVni !== undefined) n.srcVni = a.srcVni
   if (a.master !== undefined) n.master = a.master
+  if (a.ifindex !== undefined) n.via = a.ifindex
   if (a.nhid !== undefined) n.nhid = a.nhid
   if (a.linkNetnsId !== undefined) n.linkNetnsId = a.linkNetnsId
   if (a.unknown !== undefined) n.unknown = a.unknown
