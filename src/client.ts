@@ -12,6 +12,7 @@ import { AddrApi } from './rtnl/addr/api.js'
 import { LinkApi } from './rtnl/link/api.js'
 import { NeighApi } from './rtnl/neigh/api.js'
 import { FdbApi } from './rtnl/neigh/fdb.js'
+import { NexthopApi } from './rtnl/nexthop/api.js'
 import { RuleApi } from './rtnl/rule/api.js'
 import { NsIdApi } from './rtnl/nsid/api.js'
 import { RouteApi } from './rtnl/route/api.js'
@@ -49,6 +50,8 @@ export class Rtnl {
   readonly rule: RuleApi
   /** Forwarding databases of bridges and vxlan devices: `bridge fdb`. */
   readonly fdb: FdbApi
+  /** Nexthop objects: `ip nexthop`. */
+  readonly nexthop: NexthopApi
   /** Namespace ids: `ip netns set` / `list-id`. */
   readonly nsid: NsIdApi
 
@@ -64,6 +67,7 @@ export class Rtnl {
     this.neigh = new NeighApi(sock)
     this.rule = new RuleApi(sock)
     this.fdb = new FdbApi(sock)
+    this.nexthop = new NexthopApi(sock)
     this.nsid = new NsIdApi(sock)
   }
 

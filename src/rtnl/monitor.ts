@@ -23,6 +23,7 @@ import { decodeRoute, type Route } from './route/codec.js'
 import { decodeNeigh, type Neigh } from './neigh/api.js'
 import { decodeFdb, type FdbEntry } from './neigh/fdb.js'
 import { decodeRule, type Rule } from './rule/api.js'
+import { decodeNexthop, type NexthopEntry } from './nexthop/api.js'
 
 const debug = log('monitor')
 
@@ -35,6 +36,7 @@ const RTNLGRP_IPV4_RULE = 8
 const RTNLGRP_IPV6_IFADDR = 9
 const RTNLGRP_IPV6_ROUTE = 11
 const RTNLGRP_IPV6_RULE = 19
+const RTNLGRP_NEXTHOP = 32
 
 const RTM_NEWLINK = 16
 const RTM_DELLINK = 17
@@ -46,19 +48,21 @@ const RTM_NEWNEIGH = 28
 const RTM_DELNEIGH = 29
 const RTM_NEWRULE = 32
 const RTM_DELRULE = 33
+const RTM_NEWNEXTHOP = 104
+const RTM_DELNEXTHOP = 105
 
 const IFLA_PROTINFO = 12
 /** ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) */
 const NLA_TYPE_MASK = 0x3fff
 
-/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`, and `bridge monitor fdb`. */
-export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'fdb'
+/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`, `nexthop`, and `bridge monitor fdb`. */
+export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'fdb' | 'nexthop'
 
-const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule', 'fdb']
+const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule', 'fdb', 'nexthop']
 
 /** Options of {@link Rtnl.monitor}. */
 export interface MonitorOptions {
-  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule', 'fdb']`. */
+  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule', 'fdb', 'nexthop']`. */
   objects?: readonly MonitorObject[]
   /** Addresses, routes, neighbours and rules of this family only (default all); links and fdb entries have none. */
   family?: Family | 4 | 6
@@ -89,6 +93,8 @@ export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
 export interface NeighEvent { type: 'neigh'; action: 'new' | 'del'; neigh: Neigh }
 /** A forwarding entry of a bridge or vxlan device was added, learned or changed (`'new'`), or removed or aged out (`'del'`). */
 export interface FdbEvent { type: 'fdb'; action: 'new' | 'del'; fdb: FdbEntry }
+/** A nexthop object was added or replaced (`'new'`), or removed (`'del'`). */
+export interface NexthopEvent { type: 'nexthop'; action: 'new' | 'del'; nexthop: NexthopEntry }
 /** A routing policy rule was added (`'new'`) or removed (`'del'`). */
 export interface RuleEvent { type: 'rule'; action: 'new' | 'del'; rule: Rule }
 /** A route was added or replaced (`'new'`), or removed (`'del'`). */
@@ -100,7 +106,7 @@ export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route
 export interface OverrunEvent { type: 'overrun' }
 
 /** One notification: see {@link Rtnl.monitor}. */
-export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | FdbEvent | RuleEvent | OverrunEvent
+export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | FdbEvent | RuleEvent | NexthopEvent | OverrunEvent
 
 const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
 
@@ -132,6 +138,7 @@ export function monitorGroups(opts: MonitorOptions): number[] {
     if (v4) groups.push(RTNLGRP_IPV4_RULE)
     if (v6) groups.push(RTNLGRP_IPV6_RULE)
   }
+  if (objects.includes('nexthop')) groups.push(RTNLGRP_NEXTHOP)
   return groups
 }
 
@@ -181,6 +188,8 @@ function toEvent(msg: NlMsg, nw: NeighWanted): MonitorEvent | undefined {
     }
     case RTM_NEWRULE: return { type: 'rule', action: 'new', rule: decodeRule(msg) }
     case RTM_DELRULE: return { type: 'rule', action: 'del', rule: decodeRule(msg) }
+    case RTM_NEWNEXTHOP: return { type: 'nexthop', action: 'new', nexthop: decodeNexthop(msg) }
+    case RTM_DELNEXTHOP: return { type: 'nexthop', action: 'del', nexthop: decodeNexthop(msg) }
     default: return undefined
   }
 }
