@@ -18,5 +18,6 @@ await rtnl.route.add({ dst: '192.168.0.0/16', nhid: 10 })
 
 for await (const nh of rtnl.nexthop.list())
   console.log(nh.id, nh.group ? `group ${nh.group.map(m => `${m.id}x${m.weight}`).join(',')}` : nh.blackhole ? 'blackhole' : `via ${nh.gateway}`)
-await rtnl.nexthop.replace({ id: 10, group: [3] })                      // the route now drops
-console.log((await rtnl.route.get({ dst: '192.168.1.1' })).type)
+console.log('192.168.1.1 via', (await rtnl.route.get({ dst: '192.168.1.1' })).gateway)
+await rtnl.nexthop.replace({ id: 10, group: [2] })                      // every route on 10 moves at once
+console.log('192.168.1.1 via', (await rtnl.route.get({ dst: '192.168.1.1' })).gateway)
