@@ -19,5 +19,5 @@ await rtnl.route.add({ dst: '192.168.0.0/16', nhid: 10 })
 for await (const nh of rtnl.nexthop.list())
   console.log(nh.id, nh.group ? `group ${nh.group.map(m => `${m.id}x${m.weight}`).join(',')}` : nh.blackhole ? 'blackhole' : `via ${nh.gateway}`)
 console.log('192.168.1.1 via', (await rtnl.route.get({ dst: '192.168.1.1' })).gateway)
-await rtnl.nexthop.replace({ id: 10, group: [2] })                      // every route on 10 moves at once
+await rtnl.nexthop.replace({ id: 10, group: [1] })                      // every route on 10 moves at once
 console.log('192.168.1.1 via', (await rtnl.route.get({ dst: '192.168.1.1' })).gateway)
