@@ -2,6 +2,7 @@
 // from iproute2 6.1; va is index 3): header byte for byte, attributes as a set.
 import t from 'tap'
 import { FakeKernel, errorMsg, nlmsg } from '../helpers/fake-kernel.js'
+import { checkAgainstIp } from '../helpers/tlv.js'
 import { openSync } from '../../src/client.js'
 import { decodeNexthop } from '../../src/rtnl/nexthop/api.js'
 
@@ -36,34 +37,8 @@ const IP: [string, (r: R) => Promise<unknown>, number, number, string][] = [
     '0200040000000000080001001e000000080006000a0000020800050003000000'],
 ]
 
-function tlvs(hex: string): string[] {
-  const b = Buffer.from(hex, 'hex')
-  const out: string[] = []
-  for (let off = 8; off + 4 <= b.length;) {
-    const len = b.readUInt16LE(off)
-    out.push(b.subarray(off, off + ((len + 3) & ~3)).toString('hex'))
-    off += (len + 3) & ~3
-  }
-  return out.sort()
-}
-
-for (const [cmd, call, type, flags, hex] of IP) {
-  t.test(`ip ${cmd}`, async t => {
-    const k = new FakeKernel(m => {
-      if ((m.flags & 0x300) === 0x300) k.reply(nlmsg(3, 2, m.seq, m.pid, Buffer.alloc(4)))
-      else if (m.type === 106) k.reply(nlmsg(104, 0, m.seq, m.pid, m.payload))
-      else k.reply(errorMsg(m, 0))
-    })
-    const r = openSync({ binding: k })
-    await call(r)
-    const m = k.sent.at(-1)!
-    t.equal(m.type, type)
-    t.equal(m.flags, flags)
-    t.equal(m.payload.toString('hex').slice(0, 16), hex.slice(0, 16), 'nhmsg')
-    t.same(tlvs(m.payload.toString('hex')), tlvs(hex), 'the same attributes')
-    r.close()
-  })
-}
+for (const [cmd, call, type, flags, hex] of IP)
+  t.test(`ip ${cmd}`, t => checkAgainstIp(t, call, { type, flags, hex, headerLen: 8, getType: 106 }))
 
 t.test('decoding: a resilient group as the kernel reports it', async t => {
   // ip's request for group 1/3 type resilient, plus the kernel's scope/protocol: decodes to the same options.

@@ -3,6 +3,7 @@
 // table's order: the header must be equal byte for byte and the attributes as a set.
 import t from 'tap'
 import { FakeKernel, errorMsg, nlmsg } from '../helpers/fake-kernel.js'
+import { attrSet } from '../helpers/tlv.js'
 import { openSync } from '../../src/client.js'
 import type { RuleOptions } from '../../src/rtnl/rule/api.js'
 import { decodeRule, ruleOptions, ruleRequest, ruleMessage } from '../../src/rtnl/rule/api.js'
@@ -39,16 +40,6 @@ const IP: [string, RuleOptions, 'add' | 'del', string][] = [
 ]
 
 /** The TLVs of a payload after the 12-byte header, as hex strings, sorted. */
-function tlvs(hex: string): string[] {
-  const b = Buffer.from(hex, 'hex')
-  const out: string[] = []
-  for (let off = 12; off + 4 <= b.length;) {
-    const len = b.readUInt16LE(off)
-    out.push(b.subarray(off, off + ((len + 3) & ~3)).toString('hex'))
-    off += (len + 3) & ~3
-  }
-  return out.sort()
-}
 
 for (const [cmd, opts, verb, hex] of IP) {
   t.test(`ip ${cmd}`, async t => {
@@ -60,7 +51,7 @@ for (const [cmd, opts, verb, hex] of IP) {
     t.equal(m.flags & 0xf00, verb === 'add' ? 0x600 : 0, 'CREATE|EXCL on add')
     const got = m.payload.toString('hex')
     t.equal(got.slice(0, 24), hex.slice(0, 24), 'fib_rule_hdr')
-    t.same(tlvs(got), tlvs(hex), 'the same attributes')
+    t.same(attrSet(got, 12), attrSet(hex, 12), 'the same attributes')
     // Decoding what was sent gives the options back (what a dump would show of it).
     const sent = nlmsg(32, 0, 0, 0, m.payload)
     const rule = decodeRule({ type: 32, flags: 0, seq: 0, pid: 0, buf: sent, off: 16, end: sent.readUInt32LE(0) })

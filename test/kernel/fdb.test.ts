@@ -2,6 +2,7 @@
 import t from 'tap'
 import { freshNetNs } from '../helpers/ns.js'
 import type { FdbEntry } from '../../src/rtnl/neigh/fdb.js'
+import type { Rtnl } from '../../src/client.js'
 
 /** One `bridge -json fdb show` entry in the library's terms. */
 function fromBridge(e: any, idx: Map<string, number>): Record<string, unknown> {
@@ -17,15 +18,19 @@ function mine(e: FdbEntry): Record<string, unknown> {
   if (e.flags.includes('sticky')) o.sticky = true
   return o
 }
+/** br0 with the veth va as its port (vb the other end). */
+async function bridgeWithPort(rtnl: Rtnl): Promise<void> {
+  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
+  await rtnl.link.add({ name: 'va', kind: 'veth', peer: { name: 'vb' }, master: 'br0' })
+}
+
 const key = (o: Record<string, unknown>) => JSON.stringify([o.index, o.mac, o.vlan ?? 0, o.dst ?? '', o.self])
 const sorted = (xs: Record<string, unknown>[]) => [...xs].sort((a, b) => key(a).localeCompare(key(b)))
 
 t.test('bridge and vxlan entries: add, append, replace, list as bridge fdb shows them, delete', async t => {
   const ns = freshNetNs(t)
   const { rtnl } = ns
-  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
-  await rtnl.link.add({ name: 'va', kind: 'veth', peer: { name: 'vb' } })
-  await rtnl.link.set('va', { master: 'br0' })
+  await bridgeWithPort(rtnl)
   await rtnl.link.add({ name: 'vx0', kind: 'vxlan', vxlan: { id: 42, port: 4789, local: '10.0.0.1' } })
   const idx = new Map<string, number>()
   for await (const l of rtnl.link.list()) idx.set(l.name, l.index)
@@ -66,9 +71,7 @@ t.test('bridge and vxlan entries: add, append, replace, list as bridge fdb shows
 t.test('an entry on a VLAN', async t => {
   const ns = freshNetNs(t)
   const { rtnl } = ns
-  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
-  await rtnl.link.add({ name: 'va', kind: 'veth', peer: { name: 'vb' } })
-  await rtnl.link.set('va', { master: 'br0' })
+  await bridgeWithPort(rtnl)
   const filtering = await rtnl.link.set('br0', { bridge: { vlanFiltering: true } }).then(() => true, e => (e.code === 'EOPNOTSUPP' ? false : Promise.reject(e)))
   if (!filtering) {
     // The bridge refuses a VLAN in an fdb entry (EINVAL) when it cannot filter VLANs; bridge fdb gets the same.
@@ -85,9 +88,7 @@ t.test('an entry on a VLAN', async t => {
 t.test('monitor: fdb events apart from neighbour events', async t => {
   const ns = freshNetNs(t)
   const { rtnl } = ns
-  await rtnl.link.add({ name: 'br0', kind: 'bridge' })
-  await rtnl.link.add({ name: 'va', kind: 'veth', peer: { name: 'vb' } })
-  await rtnl.link.set('va', { master: 'br0' })
+  await bridgeWithPort(rtnl)
   const fdbOnly = rtnl.monitor({ objects: ['fdb'] })
   const neighOnly = rtnl.monitor({ objects: ['neigh'] })
   t.teardown(() => { fdbOnly.close(); neighOnly.close() })

@@ -4,7 +4,7 @@
  */
 import { ValidationError } from '../../errors.js'
 import type { NlMsg } from '../../netlink/header.js'
-import type { NetlinkSocket } from '../../netlink/socket.js'
+import { deferredDump, type DumpIterable, type DumpOptions, type NetlinkSocket } from '../../netlink/socket.js'
 import { rdS32, wr16, wr32 } from '../../util/le.js'
 import { u32, type Codec } from '../../attr/table.js'
 
@@ -107,6 +107,30 @@ export async function resolveLink(sock: NetlinkSocket, ref: LinkRef, field = 'li
   checkLinkRef(ref, field)
   if (typeof ref === 'number') return ref
   return (await sock.requestOne(getLinkRequest(ref), linkIndexOf, ref))!
+}
+
+/**
+ * A dump filtered by a link and a master given by name or index (`neigh.list({ link, master })`,
+ * `fdb.list`, `nexthop.list`): names are resolved first (one RTM_GETLINK each), then `make`
+ * builds the request from the indexes. `keep`, if given, filters the decoded items here.
+ * @throws {ValidationError} at once for a bad link reference.
+ */
+export function dumpByLinks<T>(
+  sock: NetlinkSocket, refs: { link?: LinkRef | undefined; master?: LinkRef | undefined; linkField?: string },
+  make: (link: number | undefined, master: number | undefined) => Buffer, decode: (m: NlMsg) => T,
+  opts: DumpOptions, keep?: (item: T) => boolean,
+): DumpIterable<T> {
+  const field = refs.linkField ?? 'link'
+  const link = refs.link === undefined ? undefined : checkLinkRef(refs.link, field)
+  const master = refs.master === undefined ? undefined : checkLinkRef(refs.master, 'master')
+  if (typeof link === 'number' || link === undefined) {
+    if ((typeof master === 'number' || master === undefined) && keep === undefined) return sock.dump(make(link, master), decode, opts)
+  }
+  return deferredDump(async () => {
+    const li = link === undefined ? undefined : await resolveLink(sock, link, field)
+    const mi = master === undefined ? undefined : await resolveLink(sock, master, 'master')
+    return sock.dump(make(li, mi), decode, opts)
+  }, keep)
 }
 
 /**

@@ -8,13 +8,13 @@ import { NlWriter } from '../../attr/writer.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
-import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
+import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { AF_BRIDGE, AF_INET, AF_INET6, familyNumber, parseIp, parseMac, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { optBool } from '../../util/check.js'
 import { checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
+import { checkLinkRef, dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
   NDA, NDMSG_LEN, NTF, NUD, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH,
   type NeighAttrs, type NeighCacheInfo, type NeighFlag, type NeighState,
@@ -175,24 +175,13 @@ export class NeighApi {
     const f = listFilter(filter, 'neigh.list', LIST_KEYS)
     const family = familyNumber(f.family)
     optBool(f.proxy, 'proxy')
-    const link = f.link === undefined ? undefined : checkLinkRef(f.link)
-    const master = f.master === undefined ? undefined : checkLinkRef(f.master, 'master')
     const make = (ifindex: number | undefined, masterIndex: number | undefined): Buffer => {
       const a: Partial<NeighAttrs> = {}
       if (ifindex !== undefined) a.ifindex = ifindex
       if (masterIndex !== undefined) a.master = masterIndex
       return neighMessage(RTM_GETNEIGH, 0, { family, index: 0, state: 0, flags: f.proxy ? NTF.proxy : 0 }, a)
     }
-    const opts = { ...callOpts(f), what: 'neighbours' }
-    if (typeof link === 'string' || typeof master === 'string') {
-      const sock = this.sock
-      return deferredDump(async () => {
-        const li = link === undefined ? undefined : await resolveLink(sock, link)
-        const mi = master === undefined ? undefined : await resolveLink(sock, master, 'master')
-        return sock.dump(make(li, mi), decodeNeigh, opts)
-      })
-    }
-    return this.sock.dump(make(link as number | undefined, master as number | undefined), decodeNeigh, opts)
+    return dumpByLinks(this.sock, f, make, decodeNeigh, { ...callOpts(f), what: 'neighbours' })
   }
 
   /**

@@ -7,12 +7,12 @@ import type { RawAttr } from '../../attr/codec.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
-import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
+import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { AF_BRIDGE, parseIp, parseMac } from '../../util/ip.js'
 import { optBool, optInt } from '../../util/check.js'
 import { checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
+import { checkLinkRef, dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeNeigh, neighMessage } from './api.js'
 import { NTF, NUD, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, type NeighAttrs, type NeighCacheInfo, type NeighFlag } from './schema.js'
 
@@ -42,41 +42,31 @@ export interface FdbEntry {
   unknown?: RawAttr[]
 }
 
-/** Options of {@link FdbApi.add} (`bridge fdb add MAC dev LINK [master] [self] [vlan N] [dst IP] ...`). */
-export interface FdbAddOptions extends CallOptions {
+/** Which entry: the fields {@link FdbApi.add} and {@link FdbApi.del} share. */
+export interface FdbDelOptions extends CallOptions {
   link: LinkRef
   mac: string
-  /** Default `'permanent'`, as `bridge fdb add`. */
-  state?: FdbState
-  /** Add to the bridge's table (the link is its port). */
+  /** The bridge's table (the link is its port). */
   master?: boolean
-  /** Add to the device's own table (the default when neither is given, as `bridge` does). */
+  /** The device's own table (the default when neither is given, as `bridge` does). */
   self?: boolean
   vlan?: number
-  /** vxlan: the remote VTEP's address. */
+  /** vxlan: the remote VTEP's address (on del: one remote of a MAC that has several). */
   dst?: string
   /** vxlan: its UDP port. */
   port?: number
   vni?: number
   srcVni?: number
+}
+
+/** Options of {@link FdbApi.add} (`bridge fdb add MAC dev LINK [master] [self] [vlan N] [dst IP] ...`). */
+export interface FdbAddOptions extends FdbDelOptions {
+  /** Default `'permanent'`, as `bridge fdb add`. */
+  state?: FdbState
   /** vxlan: the link to reach `dst` by. */
   via?: LinkRef
   sticky?: boolean
   extLearned?: boolean
-}
-
-/** Options of {@link FdbApi.del}: which entry. */
-export interface FdbDelOptions extends CallOptions {
-  link: LinkRef
-  mac: string
-  master?: boolean
-  self?: boolean
-  vlan?: number
-  /** vxlan: one remote of a MAC that has several (`bridge fdb del ... dst IP`). */
-  dst?: string
-  port?: number
-  vni?: number
-  srcVni?: number
 }
 
 /** Filters of {@link FdbApi.list}, applied by the kernel. */
@@ -136,20 +126,9 @@ export class FdbApi {
    */
   list(filter: FdbListFilter | null = {}): DumpIterable<FdbEntry> {
     const f = listFilter(filter, 'fdb.list', LIST_KEYS)
-    const link = f.link === undefined ? undefined : checkLinkRef(f.link)
-    const master = f.master === undefined ? undefined : checkLinkRef(f.master, 'master')
     const make = (port: number | undefined, br: number | undefined): Buffer =>
       neighMessage(RTM_GETNEIGH, 0, { family: AF_BRIDGE, index: port ?? 0, state: 0, flags: 0 }, br === undefined ? {} : { master: br })
-    const opts = { ...callOpts(f), what: 'fdb' }
-    if (typeof link === 'string' || typeof master === 'string') {
-      const sock = this.sock
-      return deferredDump(async () => {
-        const li = link === undefined ? undefined : await resolveLink(sock, link)
-        const mi = master === undefined ? undefined : await resolveLink(sock, master, 'master')
-        return sock.dump(make(li, mi), decodeFdb, opts)
-      })
-    }
-    return this.sock.dump(make(link as number | undefined, master as number | undefined), decodeFdb, opts)
+    return dumpByLinks(this.sock, f, make, decodeFdb, { ...callOpts(f), what: 'fdb' })
   }
 
   /**

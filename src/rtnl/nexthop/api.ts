@@ -11,14 +11,14 @@ import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
 import { registerMessageType } from '../../netlink/registry.js'
-import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
+import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, familyNumber, parseIp, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { optBool, optInt } from '../../util/check.js'
 import { checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { rd32 } from '../../util/le.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, resolveLink, type LinkRef } from '../link/resolve.js'
+import { checkLinkRef, dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
 import { SCOPE_BY_NUM, type Scope } from '../addr/schema.js'
 import { PROTOCOLS, protocolNumber, RTNH_F, type NexthopFlag, type RouteProtocol } from '../route/schema.js'
 
@@ -215,8 +215,6 @@ export class NexthopApi {
     const family = familyNumber(f.family)
     optBool(f.groups, 'groups')
     optBool(f.fdb, 'fdb')
-    const dev = f.dev === undefined ? undefined : checkLinkRef(f.dev, 'dev')
-    const master = f.master === undefined ? undefined : checkLinkRef(f.master, 'master')
     const make = (oif: number | undefined, m: number | undefined): Buffer => {
       const a: Partial<NexthopAttrs> = {}
       if (oif !== undefined) a.oif = oif
@@ -224,16 +222,8 @@ export class NexthopApi {
       if (f.groups) a.groups = true
       return nexthopMessage(RTM_GETNEXTHOP, 0, { family, protocol: 0, flags: 0 }, a)
     }
-    const opts = { ...callOpts(f), what: 'nexthops' }
-    if (typeof dev === 'string' || typeof master === 'string' || f.fdb) {
-      const sock = this.sock
-      return deferredDump(async () => {
-        const d = dev === undefined ? undefined : await resolveLink(sock, dev as LinkRef, 'dev')
-        const m = master === undefined ? undefined : await resolveLink(sock, master as LinkRef, 'master')
-        return sock.dump(make(d, m), decodeNexthop, opts)
-      }, f.fdb ? n => n.fdb === true : undefined)
-    }
-    return this.sock.dump(make(dev as number | undefined, master as number | undefined), decodeNexthop, opts)
+    return dumpByLinks(this.sock, { link: f.dev, master: f.master, linkField: 'dev' }, make, decodeNexthop,
+      { ...callOpts(f), what: 'nexthops' }, f.fdb ? n => n.fdb === true : undefined)
   }
 
   /**
