@@ -47,7 +47,7 @@ export type { NeighCacheInfo, NeighFlag, NeighState } from './rtnl/neigh/schema.
 export { FdbApi, decodeFdb, type FdbAddOptions, type FdbDelOptions, type FdbEntry, type FdbListFilter, type FdbState } from './rtnl/neigh/fdb.js'
 export { NexthopApi, decodeNexthop, type NexthopAddOptions, type NexthopEntry, type NexthopGroupMember, type NexthopListFilter, type ResilientGroup } from './rtnl/nexthop/api.js'
 export { RuleApi, decodeRule, ruleOptions, type Rule, type RuleListFilter, type RuleOptions } from './rtnl/rule/api.js'
-export type { Range, RuleAction, RuleFlag } from './rtnl/rule/schema.js'
+export type { Range as RuleRange, RuleAction, RuleFlag } from './rtnl/rule/schema.js'
 export { Monitor, type MonitorEvent, type MonitorObject, type MonitorOptions, type LinkEvent, type BridgePortEvent, type NeighEvent, type FdbEvent, type RuleEvent, type NexthopEvent, type AddrEvent, type RouteEvent, type OverrunEvent } from './rtnl/monitor.js'
 export { NsIdApi, type NsIdEntry, type NsTarget } from './rtnl/nsid/api.js'
 export { NetNs, NetNsError, isNetNsError, checkNetNsName, NETNS_RUN_DIR, type NetNsId, type NetNsExecOptions, type NetNsExecResult, type NetNsSpawnOptions } from './netns/netns.js'
