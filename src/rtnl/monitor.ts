@@ -24,6 +24,7 @@ import { decodeNeigh, type Neigh } from './neigh/api.js'
 import { decodeFdb, type FdbEntry } from './neigh/fdb.js'
 import { decodeRule, type Rule } from './rule/api.js'
 import { decodeNexthop, type NexthopEntry } from './nexthop/api.js'
+import { decodeNsId, type NsIdEntry } from './nsid/api.js'
 
 const debug = log('monitor')
 
@@ -36,6 +37,7 @@ const RTNLGRP_IPV4_RULE = 8
 const RTNLGRP_IPV6_IFADDR = 9
 const RTNLGRP_IPV6_ROUTE = 11
 const RTNLGRP_IPV6_RULE = 19
+const RTNLGRP_NSID = 28
 const RTNLGRP_NEXTHOP = 32
 
 const RTM_NEWLINK = 16
@@ -50,19 +52,21 @@ const RTM_NEWRULE = 32
 const RTM_DELRULE = 33
 const RTM_NEWNEXTHOP = 104
 const RTM_DELNEXTHOP = 105
+const RTM_NEWNSID = 88
+const RTM_DELNSID = 89
 
 const IFLA_PROTINFO = 12
 /** ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) */
 const NLA_TYPE_MASK = 0x3fff
 
-/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`, `nexthop`, and `bridge monitor fdb`. */
-export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'fdb' | 'nexthop'
+/** What a monitor can watch: `ip monitor link`, `address`, `route`, `neigh`, `rule`, `nexthop`, `nsid`, and `bridge monitor fdb`. */
+export type MonitorObject = 'link' | 'addr' | 'route' | 'neigh' | 'rule' | 'fdb' | 'nexthop' | 'nsid'
 
-const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule', 'fdb', 'nexthop']
+const OBJECTS: readonly MonitorObject[] = ['link', 'addr', 'route', 'neigh', 'rule', 'fdb', 'nexthop', 'nsid']
 
 /** Options of {@link Rtnl.monitor}. */
 export interface MonitorOptions {
-  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule', 'fdb', 'nexthop']`. */
+  /** What to watch; default all: `['link', 'addr', 'route', 'neigh', 'rule', 'fdb', 'nexthop', 'nsid']`. */
   objects?: readonly MonitorObject[]
   /** Addresses, routes, neighbours and rules of this family only (default all); links and fdb entries have none. */
   family?: Family | 4 | 6
@@ -93,6 +97,11 @@ export interface AddrEvent { type: 'addr'; action: 'new' | 'del'; addr: Addr }
 export interface NeighEvent { type: 'neigh'; action: 'new' | 'del'; neigh: Neigh }
 /** A forwarding entry of a bridge or vxlan device was added, learned or changed (`'new'`), or removed or aged out (`'del'`). */
 export interface FdbEvent { type: 'fdb'; action: 'new' | 'del'; fdb: FdbEntry }
+/**
+ * The client's namespace gave a peer namespace an id (`'new'`: `rtnl.nsid.set`, or the kernel
+ * assigning one), or the peer went away (`'del'`).
+ */
+export interface NsIdEvent { type: 'nsid'; action: 'new' | 'del'; nsid: NsIdEntry }
 /** A nexthop object was added or replaced (`'new'`), or removed (`'del'`). */
 export interface NexthopEvent { type: 'nexthop'; action: 'new' | 'del'; nexthop: NexthopEntry }
 /** A routing policy rule was added (`'new'`) or removed (`'del'`). */
@@ -106,7 +115,7 @@ export interface RouteEvent { type: 'route'; action: 'new' | 'del'; route: Route
 export interface OverrunEvent { type: 'overrun' }
 
 /** One notification: see {@link Rtnl.monitor}. */
-export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | FdbEvent | RuleEvent | NexthopEvent | OverrunEvent
+export type MonitorEvent = LinkEvent | BridgePortEvent | AddrEvent | RouteEvent | NeighEvent | FdbEvent | RuleEvent | NexthopEvent | NsIdEvent | OverrunEvent
 
 const MONITOR_KEYS = optionKeys<MonitorOptions>()(['objects', 'family', 'maxQueued', 'receiveBufferSize', 'signal'])
 
@@ -139,6 +148,7 @@ export function monitorGroups(opts: MonitorOptions): number[] {
     if (v6) groups.push(RTNLGRP_IPV6_RULE)
   }
   if (objects.includes('nexthop')) groups.push(RTNLGRP_NEXTHOP)
+  if (objects.includes('nsid')) groups.push(RTNLGRP_NSID)
   return groups
 }
 
@@ -190,6 +200,11 @@ function toEvent(msg: NlMsg, nw: NeighWanted): MonitorEvent | undefined {
     case RTM_DELRULE: return { type: 'rule', action: 'del', rule: decodeRule(msg) }
     case RTM_NEWNEXTHOP: return { type: 'nexthop', action: 'new', nexthop: decodeNexthop(msg) }
     case RTM_DELNEXTHOP: return { type: 'nexthop', action: 'del', nexthop: decodeNexthop(msg) }
+    case RTM_NEWNSID:
+    case RTM_DELNSID: {
+      const e = decodeNsId(msg)
+      return e === undefined ? undefined : { type: 'nsid', action: msg.type === RTM_NEWNSID ? 'new' : 'del', nsid: e }
+    }
     default: return undefined
   }
 }

@@ -238,7 +238,7 @@ t.test('bad options are refused before a socket is opened', async t => {
   const fds = () => readdirSync('/proc/self/fd').length
   const before = fds()
   for (const [opts, field] of [
-    [{ objects: ['nsid'] }, 'objects'], [{ objects: [] }, 'objects'], [{ objects: 'link' }, 'objects'],
+    [{ objects: ['mroute'] }, 'objects'], [{ objects: [] }, 'objects'], [{ objects: 'link' }, 'objects'],
     [{ family: 'ipx' }, 'family'], [{ family: 7 }, 'family'], [{ maxQueued: 0 }, 'maxQueued'],
     [{ receiveBufferSize: -1 }, 'receiveBufferSize'], [{ signal: {} }, 'signal'], [{ group: 1 }, 'group'],
   ] as const) {

@@ -3,6 +3,8 @@ import t from 'tap'
 import { freshNetNs } from '../helpers/ns.js'
 import { NetlinkError, ValidationError } from '../../src/errors.js'
 import { NetNs } from '../../src/netns/netns.js'
+import { native } from '../../src/native/binding.js'
+import { closeSync } from 'node:fs'
 
 t.test('assign, read, list and delete peer namespace ids', async t => {
   const a = freshNetNs(t)
@@ -70,4 +72,24 @@ t.test('by name under /run/netns, as ip netns set NAME ID; a closed handle is EB
   const gone = NetNs.unshare()
   gone.close()
   await t.rejects(a.rtnl.nsid.get(gone), { name: 'NetNsError', code: 'EBADF' })
+})
+
+t.test('monitor: an id given to a peer, and its removal when the peer goes away', async t => {
+  const a = freshNetNs(t)
+  const peerFd = native().unshareNetns()
+  let closed = false
+  t.teardown(() => { if (!closed) closeSync(peerFd) })
+  const m = a.rtnl.monitor({ objects: ['nsid'] })
+  t.teardown(() => m.close())
+  await a.rtnl.nsid.set({ fd: peerFd }, 7)
+  const first = await m.next()
+  t.same(first.value, { type: 'nsid', action: 'new', nsid: { nsid: 7 } }, 'new id 7')
+  // The last reference gone, the kernel tears the peer down (in a work item) and drops its id.
+  closeSync(peerFd)
+  closed = true
+  let timer: NodeJS.Timeout | undefined
+  const del = await Promise.race([m.next(), new Promise<'timeout'>(r => { timer = setTimeout(() => r('timeout'), 10_000) })])
+  clearTimeout(timer)
+  t.not(del, 'timeout', 'the removal is reported within 10 s')
+  if (del !== 'timeout') t.same(del.value, { type: 'nsid', action: 'del', nsid: { nsid: 7 } }, 'del id 7')
 })

@@ -11,6 +11,7 @@
  */
 import { attrTable, decodeAttrs, encodeAttrs, s32, u32 } from '../../attr/table.js'
 import { NlWriter } from '../../attr/writer.js'
+import type { NlMsg } from '../../netlink/header.js'
 import { ValidationError } from '../../errors.js'
 import { registerMessageType } from '../../netlink/registry.js'
 import type { NetlinkSocket } from '../../netlink/socket.js'
@@ -70,6 +71,18 @@ async function withTarget<T>(target: NsTarget, fn: (attrs: { fd: number } | { pi
   }
 }
 
+/**
+ * Decodes an RTM_NEWNSID (or RTM_DELNSID) message: the id, and the current namespace's id for
+ * the peer when the kernel adds it; undefined without an id.
+ */
+export function decodeNsId(m: NlMsg): NsIdEntry | undefined {
+  const a = decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID')
+  if (a.nsid === undefined) return undefined
+  const e: NsIdEntry = { nsid: a.nsid }
+  if (a.currentNsid !== undefined) e.currentNsid = a.currentNsid
+  return e
+}
+
 /** `rtnl.nsid`: ids of peer namespaces, as seen from the client's namespace. */
 export class NsIdApi {
   constructor(/** The socket its requests are sent on (for `rtnl.nsid`, the client's `rtnl.sock`). */ readonly sock: NetlinkSocket) {}
@@ -126,13 +139,7 @@ export class NsIdApi {
    * @example for await (const { nsid, name } of rtnl.nsid.list()) console.log(nsid, name ?? '-')
    */
   list(): AsyncIterable<NsIdEntry> {
-    const dump = this.sock.dump(message(RTM_GETNSID, 0, {}), m => {
-      const a = decodeAttrs(NETNSA, m.buf, m.off + 4, m.end, 'RTM_NEWNSID')
-      if (a.nsid === undefined) return undefined
-      const e: NsIdEntry = { nsid: a.nsid }
-      if (a.currentNsid !== undefined) e.currentNsid = a.currentNsid
-      return e
-    })
+    const dump = this.sock.dump(message(RTM_GETNSID, 0, {}), decodeNsId)
     const names = (): Promise<Map<number, string>> => this.namesById()
     return {
       async *[Symbol.asyncIterator]() {
