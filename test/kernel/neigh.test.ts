@@ -127,3 +127,23 @@ t.test('monitor: neighbour events, filtered by family', async t => {
   t.ok(v6got.every(s => s.startsWith('inet6 ')), `family 6: only IPv6 entries (${v6got.join(', ')})`)
   t.ok(v6.stats.ignored >= 1, 'the IPv4 ones were left out')
 })
+
+t.test('flush: learned states by default, as ip neigh flush; others when asked', async t => {
+  const ns = freshNetNs(t)
+  const { rtnl } = ns
+  await rtnl.link.add({ name: 'br0', kind: 'bridge', up: true })
+  await rtnl.link.add({ name: 'br1', kind: 'bridge', up: true })
+  await rtnl.neigh.add({ link: 'br0', address: '10.0.0.2', lladdr: '02:00:00:00:00:02' })                    // permanent
+  await rtnl.neigh.add({ link: 'br0', address: '10.0.0.3', lladdr: '02:00:00:00:00:03', state: 'stale' })
+  await rtnl.neigh.add({ link: 'br0', address: 'fd00::3', lladdr: '02:00:00:00:00:04', state: 'reachable' })
+  await rtnl.neigh.add({ link: 'br1', address: '10.1.0.3', lladdr: '02:00:00:00:01:03', state: 'stale' })
+  const left = async (link: string) => addrs(await rtnl.neigh.list({ link }).toArray()).sort()
+  t.equal(await rtnl.neigh.flush('br0', { family: 6 }), 1, 'family 6: one')
+  t.same(await left('br0'), ['10.0.0.2', '10.0.0.3'])
+  t.equal(await rtnl.neigh.flush('br0'), 1, 'the stale one; the permanent one stays')
+  t.same(await left('br0'), ['10.0.0.2'])
+  t.same(await left('br1'), ['10.1.0.3'], 'another link untouched')
+  t.equal(await rtnl.neigh.flush('br0', { states: ['permanent'] }), 1)
+  t.same(await left('br0'), [])
+  await t.rejects(rtnl.neigh.flush('br0', { states: ['gone'] as never }), ValidationError)
+})

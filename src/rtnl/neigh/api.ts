@@ -95,6 +95,7 @@ export interface NeighListFilter extends CallOptions {
 const ADD_KEYS = optionKeys<NeighAddOptions>()(['link', 'address', 'lladdr', 'state', 'router', 'proxy', 'extLearned', 'protocol', 'replace', 'timeout', 'signal'])
 const REF_KEYS = optionKeys<NeighRefOptions>()(['link', 'address', 'proxy', 'timeout', 'signal'])
 const LIST_KEYS = optionKeys<NeighListFilter>()(['link', 'master', 'family', 'proxy', 'timeout', 'signal'])
+const FLUSH_KEYS = optionKeys<CallOptions & { family?: Family | 4 | 6; states?: NeighState[] }>()(['family', 'states', 'timeout', 'signal'])
 
 const STATE_BY_NUM = new Map<number, NeighState>([[0, 'none'], ...Object.entries(NUD).map(([k, v]) => [v, k] as [number, NeighState])])
 const flagNames = bitNamer(Object.entries(NTF) as [NeighFlag, number][], 64)
@@ -249,6 +250,34 @@ export class NeighApi {
     // ip sends NUD_PERMANENT here too; the kernel does not read the state of a delete.
     const msg = neighMessage(RTM_DELNEIGH, 0, { family: dst.family, index, state: NUD.permanent, flags: opts.proxy ? NTF.proxy : 0 }, { dst: opts.address })
     await this.sock.requestVoid(msg, requestOpts(`${opts.address} dev ${String(opts.link)}`, opts))
+  }
+
+  /**
+   * Deletes a link's entries (`ip neigh flush dev LINK [nud STATE...]`): by default those the
+   * kernel learned (every state but `permanent` and `noarp`), as ip does; `states` picks
+   * others (`['permanent']`, or every state name for all). Resolves with how many were deleted.
+   * @example const n = await rtnl.neigh.flush('eth0', { family: 4 })
+   */
+  async flush(link: LinkRef, opts: CallOptions & { family?: Family | 4 | 6; states?: NeighState[] } = {}): Promise<number> {
+    checkOptionKeys(opts, FLUSH_KEYS, 'neigh.flush')
+    const states = opts.states ?? (Object.keys(NUD) as NeighState[]).filter(s => s !== 'permanent' && s !== 'noarp').concat('none')
+    if (!Array.isArray(states) || states.some(s => s !== 'none' && !Object.hasOwn(NUD, s)))
+      throw new ValidationError(`states: expected an array of ${[...Object.keys(NUD), 'none'].join(', ')}`, 'states', opts.states)
+    const index = await resolveLink(this.sock, checkLinkRef(link))
+    const f: NeighListFilter = { link: index, ...callOpts(opts) }
+    if (opts.family !== undefined) f.family = opts.family
+    const doomed = (await this.list(f).toArray()).filter(n => n.address !== undefined && (n.family === 'inet' || n.family === 'inet6') && states.includes(n.state as NeighState))
+    let n = 0
+    for (const e of doomed) {
+      try {
+        await this.del({ link: index, address: e.address!, ...callOpts(opts) })
+        n++
+      } catch (err) {
+        // Gone meanwhile (garbage-collected, or deleted by someone else).
+        if ((err as { code?: string }).code !== 'ENOENT') throw err
+      }
+    }
+    return n
   }
 
   private async ref(opts: NeighRefOptions, verb: string): Promise<{ index: number; dst: ReturnType<typeof parseIp> }> {
