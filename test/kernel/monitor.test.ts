@@ -79,10 +79,18 @@ t.test('links, addresses and routes: the events ip monitor sees, decoded', async
   t.teardown(oracle.stop)
   const m = rtnl.monitor({ objects: ['link', 'addr', 'route'] })
   t.teardown(() => m.close())
-  // Both are listening once ip has printed a marker change.
+  // ip has joined its groups once it prints a change: until then, change a marker again (a
+  // change made before it listens is never printed). Then one more marker, seen by both, lines
+  // the two streams up.
   await rtnl.link.add({ name: 'mark0', kind: 'bridge' })
-  await waitFor(() => oracle.lines().includes('link new mark0'), 'ip monitor to start')
-  await eventsUntil(m, e => e.type === 'link' && e.link.name === 'mark0')
+  for (let i = 0; !oracle.lines().includes('link new mark0'); i++) {
+    if (i === 100) throw new Error('ip monitor printed nothing within 10 s')
+    await rtnl.link.set('mark0', { mtu: 1000 + i })
+    await new Promise(r => setTimeout(r, 100))
+  }
+  await rtnl.link.add({ name: 'mark1', kind: 'bridge' })
+  await waitFor(() => oracle.lines().includes('link new mark1'), 'ip monitor to see the second marker')
+  await eventsUntil(m, e => e.type === 'link' && e.link.name === 'mark1')
   const before = oracle.lines().length
 
   await rtnl.link.add({ name: 'br0', kind: 'bridge' })
@@ -99,6 +107,7 @@ t.test('links, addresses and routes: the events ip monitor sees, decoded', async
   await rtnl.link.set('va', { master: null })
   await rtnl.link.del('va')
   await rtnl.link.del('br0')
+  await rtnl.link.del('mark1')
   await rtnl.link.del('mark0')
 
   const got = await eventsUntil(m, e => e.type === 'link' && e.action === 'del' && e.link.name === 'mark0')
