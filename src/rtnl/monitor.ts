@@ -14,7 +14,7 @@ import type { NetlinkSocket } from '../netlink/socket.js'
 import { log } from '../util/log.js'
 import { checkOptionKeys, optionKeys } from '../util/keys.js'
 import { optInt } from '../util/check.js'
-import { AF_BRIDGE, AF_INET, AF_INET6, familyNumber, type Family } from '../util/ip.js'
+import { AF_BRIDGE, AF_INET, AF_INET6, familyNumber, ipFamilyNumber, type Family } from '../util/ip.js'
 import { decodeAttrs } from '../attr/table.js'
 import { IFLA_BRPORT } from './link/kinds/bridge-port.js'
 import { decodeAddr, type Addr } from './addr/api.js'
@@ -125,8 +125,7 @@ export function monitorGroups(opts: MonitorOptions): number[] {
   const objects = opts.objects ?? OBJECTS
   if (!Array.isArray(objects) || objects.length === 0 || objects.some(o => !OBJECTS.includes(o)))
     throw new ValidationError(`objects: expected a non-empty array of ${OBJECTS.map(o => `'${o}'`).join(', ')}`, 'objects', objects)
-  const family = familyNumber(opts.family)
-  if (family !== 0 && family !== AF_INET && family !== AF_INET6) throw new ValidationError("family: expected 'inet', 'inet6', 4 or 6", 'family', opts.family)
+  const family = ipFamilyNumber(opts.family)
   optInt(opts.maxQueued, 'maxQueued', 1, 0x7fffffff)
   optInt(opts.receiveBufferSize, 'receiveBufferSize', 0, 0x7fffffff)
   if (opts.signal !== undefined && !(opts.signal instanceof AbortSignal)) throw new ValidationError('signal: expected an AbortSignal', 'signal', opts.signal)

@@ -300,6 +300,13 @@ export function networkOf(bytes: Buffer, prefixLength: number): Buffer {
   return out
 }
 
+/** Like {@link familyNumber}, but only IPv4 or IPv6 (or 0 for undefined): no other AF_* number. */
+export function ipFamilyNumber(f: Family | IpVersion | number | undefined, field = 'family'): number {
+  const n = familyNumber(f, field)
+  if (n !== AF_UNSPEC && n !== AF_INET && n !== AF_INET6) throw new ValidationError(`${field}: expected 'inet', 'inet6', 4 or 6`, field, f)
+  return n
+}
+
 /** 'inet' | 'inet6' | 4 | 6 | AF_* number → AF_* number (0 for undefined). */
 export function familyNumber(f: Family | IpVersion | number | undefined, field = 'family'): number {
   if (f === undefined) return AF_UNSPEC

@@ -88,3 +88,13 @@ function distance(a: string, b: string, cap: number): number {
   }
   return prev[b.length]!
 }
+
+/**
+ * Copies the listed fields of `from` that are defined onto `to` (a decoder's attributes onto
+ * the object it returns, or a listed object's fields onto its options): absent stays absent.
+ */
+export function copyDefined(from: object, to: object, keys: readonly string[]): void {
+  const f = from as Record<string, unknown>
+  const t = to as Record<string, unknown>
+  for (const k of keys) if (f[k] !== undefined) t[k] = f[k]
+}

@@ -9,14 +9,14 @@ import { copyBytes, decodeFail, readStr } from '../../attr/codec.js'
 import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE } from '../../netlink/constants.js'
 import { putNlmsghdr, type NlMsg } from '../../netlink/header.js'
-import { deferredDump, type DumpIterable, type NetlinkSocket } from '../../netlink/socket.js'
+import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { AF_INET, AF_INET6, familyNumber, formatIp, formatPrefix, parseCidr, parseIp, parseIpv4CidrInto, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { ArgShapes } from '../../util/shapes.js'
 import { optBool, optInt } from '../../util/check.js'
 import { checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
+import { checkLinkRef, dumpByLinks, isLinkIndex, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
   IFA, IFA_F, IFADDRMSG_LEN, RTM_DELADDR, RTM_GETADDR, RTM_NEWADDR, SCOPE_BY_NUM, SCOPES, cacheInfoAt, scopeNumber,
   type AddrAttrs, type AddrCacheInfo, type AddrFlag, type Scope,
@@ -360,16 +360,8 @@ export class AddrApi {
   list(filter: AddrListFilter | null = {}): DumpIterable<Addr> {
     filter = listFilter(filter, 'addr.list', LIST_KEYS)
     const family = familyNumber(filter.family)
-    if (filter.link !== undefined && typeof filter.link !== 'number') {
-      const sock = this.sock
-      const ref = checkLinkRef(filter.link)
-      return deferredDump(async () => {
-        const index = await resolveLink(sock, ref)
-        return sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })
-      })
-    }
-    const index = filter.link === undefined ? 0 : (checkLinkRef(filter.link) as number)
-    return this.sock.dump(addrMessage(RTM_GETADDR, 0, { family, index }, {}), decodeAddr, { ...filter, what: 'addresses' })
+    return dumpByLinks(this.sock, { link: filter.link }, index => addrMessage(RTM_GETADDR, 0, { family, index: index ?? 0 }, {}), decodeAddr,
+      { ...filter, what: 'addresses' })
   }
 
   /**

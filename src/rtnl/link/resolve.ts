@@ -109,6 +109,12 @@ export async function resolveLink(sock: NetlinkSocket, ref: LinkRef, field = 'li
   return (await sock.requestOne(getLinkRequest(ref), linkIndexOf, ref))!
 }
 
+/** A link that must be given (by name or index), as its index: resolveLink() after a "required" check. */
+export function requiredLink(sock: NetlinkSocket, ref: unknown, field = 'link'): Promise<number> {
+  if (ref === undefined) throw new ValidationError(`${field}: required (a name or an index)`, field, ref)
+  return resolveLink(sock, ref as LinkRef, field)
+}
+
 /**
  * A dump filtered by a link and a master given by name or index (`neigh.list({ link, master })`,
  * `fdb.list`, `nexthop.list`): names are resolved first (one RTM_GETLINK each), then `make`
@@ -123,9 +129,7 @@ export function dumpByLinks<T>(
   const field = refs.linkField ?? 'link'
   const link = refs.link === undefined ? undefined : checkLinkRef(refs.link, field)
   const master = refs.master === undefined ? undefined : checkLinkRef(refs.master, 'master')
-  if (typeof link === 'number' || link === undefined) {
-    if ((typeof master === 'number' || master === undefined) && keep === undefined) return sock.dump(make(link, master), decode, opts)
-  }
+  if (typeof link !== 'string' && typeof master !== 'string' && keep === undefined) return sock.dump(make(link, master), decode, opts)
   return deferredDump(async () => {
     const li = link === undefined ? undefined : await resolveLink(sock, link, field)
     const mi = master === undefined ? undefined : await resolveLink(sock, master, 'master')

@@ -12,9 +12,9 @@ import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { AF_BRIDGE, AF_INET, AF_INET6, familyNumber, parseIp, parseMac, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { optBool } from '../../util/check.js'
-import { checkOptionKeys, optionKeys } from '../../util/keys.js'
+import { checkOptionKeys, copyDefined, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
+import { dumpByLinks, requiredLink, resolveLink, type LinkRef } from '../link/resolve.js'
 import {
   NDA, NDMSG_LEN, NTF, NUD, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH,
   type NeighAttrs, type NeighCacheInfo, type NeighFlag, type NeighState,
@@ -114,19 +114,9 @@ export function decodeNeigh(msg: NlMsg): Neigh {
     flags: flagNames(buf[off + 10]! | ((a.flagsExt ?? 0) << 8)),
   }
   if (a.dst !== undefined) n.address = a.dst
-  if (a.lladdr !== undefined) n.lladdr = a.lladdr
-  if (a.cacheInfo !== undefined) n.cacheInfo = a.cacheInfo
-  if (a.probes !== undefined) n.probes = a.probes
-  if (a.protocol !== undefined) n.protocol = a.protocol
-  if (a.vlan !== undefined) n.vlan = a.vlan
-  if (a.port !== undefined) n.port = a.port
-  if (a.vni !== undefined) n.vni = a.vni
-  if (a.srcVni !== undefined) n.srcVni = a.srcVni
-  if (a.master !== undefined) n.master = a.master
+  copyDefined(a, n, ['lladdr', 'cacheInfo', 'probes', 'protocol', 'vlan', 'port', 'vni', 'srcVni', 'master'])
   if (a.ifindex !== undefined) n.via = a.ifindex
-  if (a.nhid !== undefined) n.nhid = a.nhid
-  if (a.linkNetnsId !== undefined) n.linkNetnsId = a.linkNetnsId
-  if (a.unknown !== undefined) n.unknown = a.unknown
+  copyDefined(a, n, ['nhid', 'linkNetnsId', 'unknown'])
   return n
 }
 
@@ -218,7 +208,7 @@ export class NeighApi {
     if (opts.router && dst.family !== AF_INET6) throw new ValidationError('router: IPv6 neighbours only (NTF_ROUTER is an NDP flag)', 'router', opts.router)
     if (!opts.proxy && lladdr === undefined && (state & (NUD.permanent | NUD.reachable | NUD.stale | NUD.delay | NUD.probe)))
       throw new ValidationError(`lladdr: required for a ${opts.state ?? 'permanent'} entry`, 'lladdr', opts.lladdr)
-    const index = await this.index(opts.link)
+    const index = await requiredLink(this.sock, opts.link)
     const flags = (opts.router ? NTF.router : 0) | (opts.proxy ? NTF.proxy : 0) | (opts.extLearned ? NTF.extLearned : 0)
     const attrs: Partial<NeighAttrs> = { dst: opts.address }
     if (opts.lladdr !== undefined) attrs.lladdr = opts.lladdr
@@ -263,7 +253,7 @@ export class NeighApi {
     const states = opts.states ?? (Object.keys(NUD) as NeighState[]).filter(s => s !== 'permanent' && s !== 'noarp').concat('none')
     if (!Array.isArray(states) || states.some(s => s !== 'none' && !Object.hasOwn(NUD, s)))
       throw new ValidationError(`states: expected an array of ${[...Object.keys(NUD), 'none'].join(', ')}`, 'states', opts.states)
-    const index = await resolveLink(this.sock, checkLinkRef(link))
+    const index = await resolveLink(this.sock, link)
     const f: NeighListFilter = { link: index, ...callOpts(opts) }
     if (opts.family !== undefined) f.family = opts.family
     const doomed = (await this.list(f).toArray()).filter(n => n.address !== undefined && (n.family === 'inet' || n.family === 'inet6') && states.includes(n.state as NeighState))
@@ -285,12 +275,7 @@ export class NeighApi {
     checkOptionKeys(opts, REF_KEYS, verb)
     const dst = checkAddress(opts.address)
     optBool(opts.proxy, 'proxy')
-    return { index: await this.index(opts.link), dst }
+    return { index: await requiredLink(this.sock, opts.link), dst }
   }
 
-  private async index(link: unknown): Promise<number> {
-    if (link === undefined) throw new ValidationError('link: required (a name or an index)', 'link', link)
-    const ref = checkLinkRef(link as LinkRef)
-    return typeof ref === 'number' ? ref : resolveLink(this.sock, ref)
-  }
 }

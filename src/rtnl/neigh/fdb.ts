@@ -10,9 +10,9 @@ import type { NlMsg } from '../../netlink/header.js'
 import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
 import { AF_BRIDGE, parseIp, parseMac } from '../../util/ip.js'
 import { optBool, optInt } from '../../util/check.js'
-import { checkOptionKeys, optionKeys } from '../../util/keys.js'
+import { checkOptionKeys, copyDefined, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
+import { dumpByLinks, requiredLink, resolveLink, type LinkRef } from '../link/resolve.js'
 import { decodeNeigh, neighMessage } from './api.js'
 import { NTF, NUD, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, type NeighAttrs, type NeighCacheInfo, type NeighFlag } from './schema.js'
 
@@ -96,16 +96,8 @@ export function decodeFdb(msg: NlMsg): FdbEntry {
     state: stateNum & NUD.permanent ? 'permanent' : stateNum & NUD.noarp ? 'static' : 'dynamic',
     flags: n.flags,
   }
-  if (n.master !== undefined) e.master = n.master
-  if (n.vlan !== undefined) e.vlan = n.vlan
   if (n.address !== undefined) e.dst = n.address
-  if (n.port !== undefined) e.port = n.port
-  if (n.vni !== undefined) e.vni = n.vni
-  if (n.srcVni !== undefined) e.srcVni = n.srcVni
-  if (n.nhid !== undefined) e.nhid = n.nhid
-  if (n.via !== undefined) e.via = n.via
-  if (n.cacheInfo !== undefined) e.cacheInfo = n.cacheInfo
-  if (n.unknown !== undefined) e.unknown = n.unknown
+  copyDefined(n, e, ['master', 'vlan', 'port', 'vni', 'srcVni', 'nhid', 'via', 'cacheInfo', 'unknown'])
   return e
 }
 
@@ -168,16 +160,13 @@ export class FdbApi {
       // The kernel marks the device's own entries NTF_SELF; a bridge's entries carry NDA_MASTER.
       if (!e.flags.includes('self') && e.master !== undefined && e.master !== e.index) o.master = true
       else o.self = true
-      if (e.vlan !== undefined) o.vlan = e.vlan
-      if (e.dst !== undefined) o.dst = e.dst
-      if (e.port !== undefined) o.port = e.port
-      if (e.vni !== undefined) o.vni = e.vni
+      copyDefined(e, o, ['vlan', 'dst', 'port', 'vni'])
       opts = o
     }
     if (typeof opts !== 'object' || opts === null) throw new ValidationError('fdb.del: the options must be an object', 'options', opts)
     checkOptionKeys(opts, DEL_KEYS, 'fdb.del')
     const { attrs, flags } = this.common(opts)
-    const index = await this.index(opts.link)
+    const index = await requiredLink(this.sock, opts.link)
     // bridge sends NOARP|PERMANENT on a delete too; the kernel does not read it.
     const msg = neighMessage(RTM_DELNEIGH, 0, { family: AF_BRIDGE, index, state: STATE_BITS.permanent, flags }, attrs)
     await this.sock.requestVoid(msg, requestOpts(`${opts.mac} dev ${String(opts.link)}`, opts))
@@ -196,8 +185,8 @@ export class FdbApi {
     const state = STATE_BITS[opts.state ?? 'permanent']
     // br_fdb.c refuses NTF_STICKY on a local (permanent) entry with a bare EINVAL.
     if (opts.sticky && state & NUD.permanent) throw new ValidationError("sticky: only on a 'static' or 'dynamic' entry (the kernel refuses a sticky permanent one)", 'sticky', opts.sticky)
-    if (opts.via !== undefined) attrs.ifindex = await this.index(opts.via, 'via')
-    const index = await this.index(opts.link)
+    if (opts.via !== undefined) attrs.ifindex = await resolveLink(this.sock, opts.via, 'via')
+    const index = await requiredLink(this.sock, opts.link)
     const msg = neighMessage(RTM_NEWNEIGH, nlFlags, { family: AF_BRIDGE, index, state, flags }, attrs)
     await this.sock.requestVoid(msg, requestOpts(`${opts.mac} dev ${String(opts.link)}`, opts))
   }
@@ -222,11 +211,5 @@ export class FdbApi {
     optInt(opts.srcVni, 'srcVni', 0, 0xffffff)
     if (opts.srcVni !== undefined) attrs.srcVni = opts.srcVni
     return { attrs, flags }
-  }
-
-  private async index(link: unknown, field = 'link'): Promise<number> {
-    if (link === undefined) throw new ValidationError(`${field}: required (a name or an index)`, field, link)
-    const ref = checkLinkRef(link as LinkRef, field)
-    return typeof ref === 'number' ? ref : resolveLink(this.sock, ref, field)
   }
 }

@@ -18,9 +18,9 @@ import { optBool, optInt } from '../../util/check.js'
 import { checkOptionKeys, optionKeys } from '../../util/keys.js'
 import { rd32 } from '../../util/le.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { checkLinkRef, dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
+import { dumpByLinks, resolveLink, type LinkRef } from '../link/resolve.js'
 import { SCOPE_BY_NUM, type Scope } from '../addr/schema.js'
-import { PROTOCOLS, protocolNumber, RTNH_F, type NexthopFlag, type RouteProtocol } from '../route/schema.js'
+import { PROTOCOL_BY_NUM, protocolNumber, RTNH_F, type NexthopFlag, type RouteProtocol } from '../route/schema.js'
 
 export const RTM_NEWNEXTHOP = 104
 export const RTM_DELNEXTHOP = 105
@@ -147,7 +147,6 @@ const ADD_KEYS = optionKeys<NexthopAddOptions>()(['id', 'family', 'dev', 'gatewa
 const LIST_KEYS = optionKeys<NexthopListFilter>()(['family', 'dev', 'master', 'groups', 'fdb', 'timeout', 'signal'])
 const GROUP_TYPES = { mpath: 0, resilient: 1 } as const
 const flagNames = bitNamer(Object.entries(RTNH_F) as [NexthopFlag, number][], 16)
-const PROTO_BY_NUM = new Map<number, RouteProtocol>(Object.entries(PROTOCOLS).map(([k, v]) => [v, k as RouteProtocol]))
 /** clock_t (USER_HZ = 100) to seconds and back. */
 const HZ = 100
 
@@ -163,7 +162,7 @@ export function decodeNexthop(msg: NlMsg): NexthopEntry {
     id: a.id ?? 0,
     flags: flagNames(buf.readUInt32LE(off + 4)),
     scope: SCOPE_BY_NUM[scope] ?? scope,
-    protocol: PROTO_BY_NUM.get(proto) ?? proto,
+    protocol: PROTOCOL_BY_NUM[proto] ?? proto,
   }
   if (fam !== 0) n.family = fam === AF_INET ? 'inet' : fam === AF_INET6 ? 'inet6' : fam
   if (a.oif !== undefined) n.oif = a.oif
@@ -296,14 +295,11 @@ export class NexthopApi {
       if (opts.blackhole) attrs.blackhole = true
     }
     if (opts.fdb) attrs.fdb = true
-    if (!isGroup && !opts.blackhole && family === 0) family = AF_INET
+    // A single nexthop without a gateway is IPv4, as ip sends it; a blackhole too (the kernel
+    // takes any family for it). A group has none.
+    if (!isGroup && family === 0) family = AF_INET
     const protocol = opts.protocol === undefined ? 0 : protocolNumber(opts.protocol)
-    if (opts.dev !== undefined) {
-      const ref = checkLinkRef(opts.dev, 'dev')
-      attrs.oif = typeof ref === 'number' ? ref : await resolveLink(this.sock, ref, 'dev')
-    }
-    // ip sends AF_INET for a blackhole too; the kernel takes any family for it.
-    if (opts.blackhole && family === 0) family = AF_INET
+    if (opts.dev !== undefined) attrs.oif = await resolveLink(this.sock, opts.dev, 'dev')
     const nl = NLM_F_CREATE | (opts.replace ? NLM_F_REPLACE : NLM_F_EXCL)
     const msg = nexthopMessage(RTM_NEWNEXTHOP, nl, { family, protocol, flags: opts.onlink ? RTNH_F.onlink : 0 }, attrs)
     await this.sock.requestVoid(msg, requestOpts(`nexthop${opts.id !== undefined ? ` ${opts.id}` : ''}`, opts))

@@ -14,7 +14,7 @@ import { AF_INET6, formatIp, formatPrefix } from '../../util/ip.js'
 import { SCOPE_BY_NUM, type Scope } from '../addr/schema.js'
 import { ENCAP_BY_NUM, placeEncap, type RouteEncap } from './encap.js'
 import {
-  nexthopFlags, PROTOCOLS, ROUTE_TYPES, RTA, RTMSG_LEN,
+  nexthopFlags, PROTOCOL_BY_NUM, ROUTE_TYPES, RTA, RTMSG_LEN,
   type EncapType, type Nexthop, type NexthopFlag, type RouteAttrs, type RouteCacheInfo, type RouteMetrics, type RouteProtocol, type RouteType, type Via,
 } from './schema.js'
 
@@ -74,7 +74,6 @@ export interface Route {
 }
 
 const TYPE_BY_NUM = Object.entries(ROUTE_TYPES).reduce<(RouteType | undefined)[]>((a, [k, v]) => { a[v] = k as RouteType; return a }, [])
-const PROTO_BY_NUM = Object.entries(PROTOCOLS).reduce<(RouteProtocol | undefined)[]>((a, [k, v]) => { a[v] = k as RouteProtocol; return a }, [])
 const PREF_BY_NUM: Record<number, 'low' | 'medium' | 'high'> = { 0: 'medium', 1: 'high', 3: 'low' }
 
 const ROUTE_PATHS = childPaths(RTA, 'RTM_NEWROUTE')
@@ -99,7 +98,7 @@ export function decodeRouteAt(buf: Buffer, off: number, end: number): Route {
     dstLength,
     tos: buf[off + 3]!,
     table: buf[off + 4]!,
-    protocol: PROTO_BY_NUM[protocol] ?? protocol,
+    protocol: PROTOCOL_BY_NUM[protocol] ?? protocol,
     scope: SCOPE_BY_NUM[scope] ?? scope,
     type: TYPE_BY_NUM[type] ?? type,
     flags: (rflags & 0xff) === 0 ? [] : nexthopFlags(rflags & 0xff),

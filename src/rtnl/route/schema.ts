@@ -276,6 +276,10 @@ export const RTA = attrTable('RTA', {
 export type RouteAttrs = AttrsOf<typeof RTA>
 void s32
 
+/** Protocol names by number (an array: route dumps read it per route), for routes, rules and nexthops. */
+export const PROTOCOL_BY_NUM: readonly (RouteProtocol | undefined)[] =
+  Object.entries(PROTOCOLS).reduce<(RouteProtocol | undefined)[]>((a, [k, v]) => { a[v] = k as RouteProtocol; return a }, [])
+
 /** A route protocol by name or number (RTPROT_*). */
 export function protocolNumber(p: RouteProtocol | number, field = 'protocol'): number {
   if (typeof p === 'number' && Number.isInteger(p) && p >= 0 && p <= 255) return p

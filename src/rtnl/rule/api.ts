@@ -9,12 +9,12 @@ import { ValidationError } from '../../errors.js'
 import { NLM_F_CREATE, NLM_F_EXCL } from '../../netlink/constants.js'
 import type { NlMsg } from '../../netlink/header.js'
 import type { DumpIterable, NetlinkSocket } from '../../netlink/socket.js'
-import { AF_INET, AF_INET6, familyNumber, formatPrefix, parseCidr, type Family } from '../../util/ip.js'
+import { AF_INET, AF_INET6, familyNumber, ipFamilyNumber, parseCidr, type Family } from '../../util/ip.js'
 import { bitNamer } from '../../util/bits.js'
 import { optBool, optInt } from '../../util/check.js'
-import { checkOptionKeys, optionKeys } from '../../util/keys.js'
+import { checkOptionKeys, copyDefined, optionKeys } from '../../util/keys.js'
 import { callOpts, listFilter, requestOpts, type CallOptions } from '../link/api.js'
-import { PROTOCOLS, protocolNumber, TABLES, type RouteProtocol } from '../route/schema.js'
+import { PROTOCOL_BY_NUM, protocolNumber, TABLES, type RouteProtocol } from '../route/schema.js'
 import type { TableRef } from '../route/api.js'
 import {
   FIB_RULE, FIB_RULE_HDR_LEN, FR_ACT, FRA, IP_PROTOS, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE,
@@ -125,7 +125,6 @@ const LIST_KEYS = optionKeys<RuleListFilter>()(['family', 'timeout', 'signal'])
 const RTNL_FAMILY_IPMR = 128
 const RTNL_FAMILY_IP6MR = 129
 const ACTION_BY_NUM = new Map<number, RuleAction>(Object.entries(FR_ACT).map(([k, v]) => [v, k as RuleAction]))
-const PROTO_BY_NUM = new Map<number, RouteProtocol>(Object.entries(PROTOCOLS).map(([k, v]) => [v, k as RouteProtocol]))
 const flagNames = bitNamer(Object.entries(FIB_RULE) as [RuleFlag, number][], 16)
 
 /** Decodes an RTM_NEWRULE (or RTM_DELRULE) message. */
@@ -147,25 +146,19 @@ export function decodeRule(msg: NlMsg): Rule {
   }
   const table = a.table ?? buf[off + 4]!
   if (table !== 0) r.table = table
-  if (a.src !== undefined) r.src = prefixText(a.src, srcLen)
-  if (a.dst !== undefined) r.dst = prefixText(a.dst, dstLen)
+  // FRA_SRC/FRA_DST come formatted by the ip codec; their lengths are the header's.
+  if (a.src !== undefined) r.src = `${a.src}/${srcLen}`
+  if (a.dst !== undefined) r.dst = `${a.dst}/${dstLen}`
   if (buf[off + 3] !== 0) r.tos = buf[off + 3]!
-  for (const k of ['iif', 'oif', 'fwmark', 'fwmask', 'goto', 'flow', 'tunId', 'uidRange',
-    'ipProto', 'sport', 'dport', 'dscp', 'flowlabel', 'flowlabelMask', 'sportMask', 'dportMask', 'dscpMask', 'unknown'] as const) {
-    if (a[k] !== undefined) (r as unknown as Record<string, unknown>)[k] = a[k]
-  }
+  copyDefined(a, r, ['iif', 'oif', 'fwmark', 'fwmask', 'goto', 'flow', 'tunId', 'uidRange', 'ipProto', 'sport', 'dport', 'dscp',
+    'flowlabel', 'flowlabelMask', 'sportMask', 'dportMask', 'dscpMask', 'unknown'])
   // The kernel always reports these two; -1 means "not set" (ip prints them only otherwise).
   if (a.suppressPrefixLength !== undefined && a.suppressPrefixLength !== 0xffffffff) r.suppressPrefixLength = a.suppressPrefixLength
   if (a.suppressIfgroup !== undefined && a.suppressIfgroup !== 0xffffffff) r.suppressIfgroup = a.suppressIfgroup
   if (a.l3mdev !== undefined) r.l3mdev = a.l3mdev !== 0
   // FRA_PROTOCOL is always there too; 0 (unspec) is "not given".
-  if (a.protocol !== undefined && a.protocol !== 0) r.protocol = PROTO_BY_NUM.get(a.protocol) ?? a.protocol
+  if (a.protocol !== undefined && a.protocol !== 0) r.protocol = PROTOCOL_BY_NUM[a.protocol] ?? a.protocol
   return r
-}
-
-function prefixText(address: string, len: number): string {
-  const c = parseCidr(address)
-  return formatPrefix(c.bytes, 0, c.bytes.length, len)
 }
 
 interface RuleHeader { family: number; dstLen: number; srcLen: number; tos: number; table: number; action: number; flags: number }
@@ -205,8 +198,7 @@ export function ruleRequest(opts: RuleOptions, forAdd: boolean): { h: RuleHeader
   if (typeof opts !== 'object' || opts === null) throw new ValidationError('rule: the options must be an object', 'options', opts)
   checkOptionKeys(opts, ADD_KEYS, forAdd ? 'rule.add' : 'rule.del')
   const attrs: Partial<RuleAttrs> = {}
-  const h: RuleHeader = { family: familyNumber(opts.family), dstLen: 0, srcLen: 0, tos: 0, table: 0, action: 0, flags: 0 }
-  if (h.family !== 0 && h.family !== AF_INET && h.family !== AF_INET6) throw new ValidationError("family: expected 'inet', 'inet6', 4 or 6", 'family', opts.family)
+  const h: RuleHeader = { family: ipFamilyNumber(opts.family), dstLen: 0, srcLen: 0, tos: 0, table: 0, action: 0, flags: 0 }
   for (const key of ['src', 'dst'] as const) {
     const v = opts[key]
     if (v === undefined || v === 'all') continue
@@ -291,10 +283,8 @@ export function ruleOptions(r: Rule): RuleOptions {
   if (typeof r.action === 'string') o.action = r.action
   if (r.table !== undefined && r.action === 'table') o.table = r.table
   if (r.not) o.not = true
-  for (const k of ['src', 'dst', 'iif', 'oif', 'fwmark', 'fwmask', 'tos', 'goto', 'flow', 'tunId', 'suppressPrefixLength', 'suppressIfgroup',
-    'uidRange', 'ipProto', 'sport', 'dport', 'dscp'] as const) {
-    if (r[k] !== undefined) (o as Record<string, unknown>)[k] = r[k]
-  }
+  copyDefined(r, o, ['src', 'dst', 'iif', 'oif', 'fwmark', 'fwmask', 'tos', 'goto', 'flow', 'tunId', 'suppressPrefixLength',
+    'suppressIfgroup', 'uidRange', 'ipProto', 'sport', 'dport', 'dscp'])
   if (r.l3mdev) o.l3mdev = true
   if (r.protocol !== undefined) o.protocol = r.protocol
   return o
